@@ -1,0 +1,49 @@
+// HMAC-SHA256 through OpenSSL and random bytes through getrandom(2).
+#include "core/digest.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sys/random.h>
+
+#include <vector>
+
+#include "core/assert.h"
+
+namespace fidelis::core {
+namespace {
+
+std::string to_hex(const unsigned char* bytes, std::size_t count) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(count * 2);
+  for (std::size_t i = 0; i < count; ++i) {
+    text += kHex[bytes[i] >> 4];
+    text += kHex[bytes[i] & 0xF];
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  const unsigned char* result =
+      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  FIDELIS_ASSERT(result != nullptr);
+  return to_hex(digest, length);
+}
+
+std::string random_hex(std::size_t count) {
+  std::vector<unsigned char> bytes(count);
+  std::size_t filled = 0;
+  while (filled < count) {
+    const ssize_t got = getrandom(bytes.data() + filled, count - filled, 0);
+    FIDELIS_ASSERT(got > 0);
+    filled += static_cast<std::size_t>(got);
+  }
+  return to_hex(bytes.data(), count);
+}
+
+}  // namespace fidelis::core

@@ -1,0 +1,14 @@
+// Keyed digests (HMAC-SHA256, via OpenSSL's libcrypto) and random bytes from the kernel.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace fidelis::core {
+
+// Lower-case hex of HMAC-SHA256(key, message).
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+// `count` bytes from the kernel's CSPRNG, as lower-case hex.
+std::string random_hex(std::size_t count);
+
+}  // namespace fidelis::core

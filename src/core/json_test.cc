@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+#include "core/json_reader.h"
+#include "core/json_writer.h"
+
+namespace fidelis::core {
+namespace {
+
+TEST(JsonWriter, EscapesQuotesControlsAndKeepsUtf8) {
+  JsonWriter out;
+  out.begin_object().key("a\"b").value("line\nbreak\t\x01\\").key("n").value(std::int64_t{-42});
+  out.key("list").begin_array().value(true).null().value("é€").end_array().end_object();
+  EXPECT_EQ(out.str(), R"({"a\"b":"line\nbreak\t\u0001\\","n":-42,"list":[true,null,"é€"]})");
+}
+
+TEST(JsonReader, CanonicalFormSortsKeysAndDropsSpacing) {
+  JsonParser parser;
+  auto parsed = parser.parse_object(R"( { "b": 1, "a": {"z": [1, 2.5, "x"], "y": null} } )");
+  ASSERT_TRUE(parsed.ok());
+  JsonWriter out;
+  ASSERT_TRUE(write_canonical(out, *parsed).ok());
+  EXPECT_EQ(out.str(), R"({"a":{"y":null,"z":[1,2.5,"x"]},"b":1})");
+}
+
+TEST(JsonReader, RefusesDuplicateKeys) {
+  JsonParser parser;
+  auto parsed = parser.parse_object(R"({"a": {"k": 1, "k": 2}})");
+  ASSERT_TRUE(parsed.ok());
+  JsonWriter out;
+  const auto status = write_canonical(out, *parsed);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().where, "/a/k");
+}
+
+TEST(JsonReader, LocatesSyntaxErrors) {
+  JsonParser parser;
+  auto parsed = parser.parse_object(R"({"id": "e1", "type": })");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().code, ErrorCode::json_malformed);
+  EXPECT_NE(parsed.error().message.find("column 22"), std::string::npos) << parsed.error().message;
+  EXPECT_EQ(parser.parse_object("[1]").error().code, ErrorCode::json_not_object);
+}
+
+TEST(JsonReader, ReportsEveryProblemWithItsPointer) {
+  JsonParser parser;
+  auto parsed = parser.parse_object(R"({"n": "7", "s": 3, "o/k": {}})");
+  ASSERT_TRUE(parsed.ok());
+  Errors errors;
+  ObjectReader reader(*parsed, "/data", errors);
+  EXPECT_FALSE(reader.integer("n", true));
+  EXPECT_FALSE(reader.string("s", true));
+  EXPECT_FALSE(reader.string("missing", true));
+  reader.reject_unknown({"n", "s"});
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_EQ(errors[0].where, "/data/n");
+  EXPECT_EQ(errors[0].code, ErrorCode::field_wrong_type);
+  EXPECT_EQ(errors[2].code, ErrorCode::field_missing);
+  EXPECT_EQ(errors[3].where, "/data/o~1k");
+}
+
+}  // namespace
+}  // namespace fidelis::core
