@@ -1,0 +1,117 @@
+// Events: the immutable facts Fidelis is told (CONTRACT.md "Events"). parse_event() turns one
+// JSON object into an Event, checking everything that can be checked without the member's state,
+// and reporting every problem with its JSON pointer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/json_reader.h"
+#include "core/money.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "domain/types.h"
+
+namespace fidelis::domain {
+
+enum class EventType {
+  member_enrolled,
+  member_updated,
+  order_placed,
+  order_cancelled,
+  order_refunded,
+  points_adjusted,
+  points_spent,
+  custom,
+};
+
+std::string_view event_type_name(EventType type);
+std::optional<EventType> find_event_type(std::string_view name);
+
+struct OrderLine {
+  std::string line_id;  // optional in the event; empty when not given
+  std::string sku;
+  std::string category;
+  std::int64_t quantity = 0;
+  std::int64_t unit_price = 0;  // minor units of the order's currency
+  std::optional<std::int64_t> unit_cost;
+};
+
+struct OrderPlaced {
+  std::string order_id;
+  core::Currency currency;
+  std::string channel;
+  std::vector<OrderLine> lines;
+  std::int64_t discount = 0;
+  std::int64_t shipping = 0;
+  std::int64_t tax = 0;
+};
+
+struct OrderCancelled {
+  std::string order_id;
+};
+
+struct RefundLine {
+  std::string line_id;  // one of line_id or sku
+  std::string sku;
+  std::int64_t quantity = 0;
+};
+
+// A refund of the whole order (no lines, no amount), of lines and quantities, or of an amount.
+struct OrderRefunded {
+  std::string order_id;
+  std::vector<RefundLine> lines;
+  std::optional<std::string> amount;  // decimal string, read in the order's currency
+  std::optional<std::string> currency;
+};
+
+struct PointsAdjusted {
+  Points points = 0;  // signed, never zero
+  std::string reason;
+  std::string actor;
+};
+
+struct PointsSpent {
+  Points points = 0;  // positive
+  std::string reason;
+  std::string order_id;
+};
+
+struct MemberChange {
+  std::string locale;
+  std::string referred_by;
+};
+
+using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,
+                               OrderRefunded, PointsAdjusted, PointsSpent>;
+
+struct Event {
+  std::string id;
+  EventType type = EventType::custom;
+  std::string type_name;  // as sent, e.g. "custom.quiz.passed"
+  std::string shop;
+  std::string member;
+  core::Timestamp occurred_at;
+  EventData data;
+  // The event in canonical JSON (keys sorted, no spacing), without its personal fields.
+  std::string body;
+  // The personal fields (email, phone, name, birthday) in canonical JSON, or empty. They are kept
+  // apart from the event log so that erasing them never touches the ledger.
+  std::string personal;
+};
+
+// The fields of member events that identify a person.
+bool is_personal_field(std::string_view key);
+
+// Parses and checks one event. `default_shop` applies when the event has no "shop"; when it has
+// one, it must equal `required_shop` if that is not empty (the API's key shop).
+core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
+                                std::string_view default_shop, std::string_view required_shop = {});
+
+// Checks an id (event id, member id, order id): 1-128 printable ASCII characters.
+bool is_valid_id(std::string_view id);
+
+}  // namespace fidelis::domain

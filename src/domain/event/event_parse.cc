@@ -1,0 +1,398 @@
+// parse_event(): envelope checks, per-type data checks, and the canonical body used for
+// idempotency (same id + same canonical body = duplicate; different body = conflict).
+#include <algorithm>
+#include <array>
+
+#include "domain/event/event.h"
+
+namespace fidelis::domain {
+namespace {
+
+using core::ErrorCode;
+using core::Errors;
+using core::ObjectReader;
+
+constexpr std::array<std::pair<std::string_view, EventType>, 7> kEventTypes = {{
+    {"member.enrolled", EventType::member_enrolled},
+    {"member.updated", EventType::member_updated},
+    {"order.placed", EventType::order_placed},
+    {"order.cancelled", EventType::order_cancelled},
+    {"order.refunded", EventType::order_refunded},
+    {"points.adjusted", EventType::points_adjusted},
+    {"points.spent", EventType::points_spent},
+}};
+
+constexpr std::array<std::string_view, 4> kPersonalFields = {"birthday", "email", "name", "phone"};
+constexpr std::array<std::string_view, 3> kChannels = {"app", "online", "pos"};
+
+std::optional<std::string> read_id(ObjectReader& reader, std::string_view key, bool required) {
+  const auto text = reader.string(key, required, kIdLengthMax);
+  if (!text) return std::nullopt;
+  if (!is_valid_id(*text)) {
+    reader.add_error(ErrorCode::id_invalid,
+                     std::string(key) + " must be 1-128 printable ASCII characters",
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return std::string(*text);
+}
+
+std::optional<std::int64_t> read_money(ObjectReader& reader, std::string_view key, bool required,
+                                       const std::optional<core::Currency>& currency) {
+  const auto text = reader.string(key, required, 40);
+  if (!text || !currency) return std::nullopt;
+  auto amount = core::parse_amount(*text, *currency);
+  if (!amount.ok()) {
+    reader.add_error(amount.error().code, std::string(key) + ": " + amount.error().message,
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return *amount;
+}
+
+std::optional<std::int64_t> read_quantity(ObjectReader& reader, std::string_view key) {
+  const auto quantity = reader.integer(key, true);
+  if (!quantity) return std::nullopt;
+  if (*quantity <= 0 || *quantity > kQuantityMax) {
+    reader.add_error(ErrorCode::quantity_must_be_positive,
+                     std::string(key) + " must be a whole number from 1 to " +
+                         std::to_string(kQuantityMax),
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return quantity;
+}
+
+OrderPlaced parse_order_placed(ObjectReader& data) {
+  OrderPlaced order;
+  order.order_id = read_id(data, "order_id", true).value_or("");
+  std::optional<core::Currency> currency;
+  if (const auto code = data.string("currency", true, 3)) {
+    currency = core::find_currency(*code);
+    if (!currency) {
+      data.add_error(ErrorCode::currency_unknown,
+                     "currency \"" + std::string(*code) + "\" is not an ISO 4217 code",
+                     data.pointer("currency"));
+    } else {
+      order.currency = *currency;
+    }
+  }
+  if (const auto channel = data.string("channel", false, 16)) {
+    if (std::find(kChannels.begin(), kChannels.end(), *channel) == kChannels.end()) {
+      data.add_error(ErrorCode::value_not_allowed, "channel must be online, pos or app",
+                     data.pointer("channel"));
+    }
+    order.channel = std::string(*channel);
+  }
+  std::int64_t merchandise = 0;
+  if (const auto lines = data.array("lines", true)) {
+    const std::string lines_pointer = data.pointer("lines");
+    if (lines->size() == 0) {
+      data.add_error(ErrorCode::order_lines_empty, "an order needs at least one line",
+                     lines_pointer);
+    } else if (lines->size() > kOrderLinesMax) {
+      data.add_error(ErrorCode::value_out_of_range,
+                     "an order has at most " + std::to_string(kOrderLinesMax) + " lines",
+                     lines_pointer);
+    }
+    std::size_t index = 0;
+    for (const auto element : *lines) {
+      const std::string pointer = core::json_pointer_index(lines_pointer, index++);
+      simdjson::dom::object object;
+      if (element.get_object().get(object) != simdjson::SUCCESS) {
+        data.add_error(ErrorCode::field_wrong_type, "an order line must be an object", pointer);
+        continue;
+      }
+      ObjectReader line_reader(object, pointer, data.errors());
+      OrderLine line;
+      line.sku = std::string(line_reader.string("sku", true, kIdLengthMax).value_or(""));
+      if (line_reader.has("line_id")) line.line_id = read_id(line_reader, "line_id", true).value_or("");
+      line.category = std::string(line_reader.string("category", false, kIdLengthMax).value_or(""));
+      line.quantity = read_quantity(line_reader, "quantity").value_or(0);
+      line.unit_price = read_money(line_reader, "unit_price", true, currency).value_or(0);
+      line.unit_cost = read_money(line_reader, "unit_cost", false, currency);
+      const Wide total = static_cast<Wide>(line.quantity) * line.unit_price;
+      if (total > core::kMoneyMinorMax) {
+        data.add_error(ErrorCode::money_out_of_range, "line total is too large", pointer);
+      } else {
+        merchandise += static_cast<std::int64_t>(total);
+      }
+      if (!line.line_id.empty()) {
+        for (const auto& other : order.lines) {
+          if (other.line_id == line.line_id) {
+            data.add_error(ErrorCode::line_id_duplicate,
+                           "line_id \"" + line.line_id + "\" appears twice",
+                           core::json_pointer_child(pointer, "line_id"));
+          }
+        }
+      }
+      order.lines.push_back(std::move(line));
+    }
+  }
+  order.discount = read_money(data, "discount", false, currency).value_or(0);
+  order.shipping = read_money(data, "shipping", false, currency).value_or(0);
+  order.tax = read_money(data, "tax", false, currency).value_or(0);
+  if (merchandise > core::kMoneyMinorMax) {
+    data.add_error(ErrorCode::money_out_of_range, "order total is too large", data.pointer("lines"));
+  }
+  if (currency && order.discount > merchandise) {
+    data.add_error(ErrorCode::discount_exceeds_merchandise,
+                   "discount " + core::format_amount(order.discount, *currency) +
+                       " is larger than the lines' total " +
+                       core::format_amount(merchandise, *currency),
+                   data.pointer("discount"));
+  }
+  return order;
+}
+
+OrderRefunded parse_order_refunded(ObjectReader& data) {
+  OrderRefunded refund;
+  refund.order_id = read_id(data, "order_id", true).value_or("");
+  if (const auto amount = data.string("amount", false, 40)) refund.amount = std::string(*amount);
+  if (const auto currency = data.string("currency", false, 3)) {
+    refund.currency = std::string(*currency);
+  }
+  if (const auto lines = data.array("lines", false)) {
+    const std::string lines_pointer = data.pointer("lines");
+    if (refund.amount) {
+      data.add_error(ErrorCode::refund_shape_invalid,
+                     "a refund names lines or an amount, not both", lines_pointer);
+    }
+    if (lines->size() == 0 || lines->size() > kOrderLinesMax) {
+      data.add_error(ErrorCode::value_out_of_range,
+                     "refunded lines must list 1 to " + std::to_string(kOrderLinesMax) + " lines",
+                     lines_pointer);
+    }
+    std::size_t index = 0;
+    for (const auto element : *lines) {
+      const std::string pointer = core::json_pointer_index(lines_pointer, index++);
+      simdjson::dom::object object;
+      if (element.get_object().get(object) != simdjson::SUCCESS) {
+        data.add_error(ErrorCode::field_wrong_type, "a refunded line must be an object", pointer);
+        continue;
+      }
+      ObjectReader line_reader(object, pointer, data.errors());
+      RefundLine line;
+      if (line_reader.has("line_id")) line.line_id = read_id(line_reader, "line_id", true).value_or("");
+      if (line_reader.has("sku")) {
+        line.sku = std::string(line_reader.string("sku", true, kIdLengthMax).value_or(""));
+      }
+      if (!line_reader.has("line_id") && !line_reader.has("sku")) {
+        data.add_error(ErrorCode::field_missing, "a refunded line needs sku or line_id", pointer);
+      }
+      line.quantity = read_quantity(line_reader, "quantity").value_or(0);
+      refund.lines.push_back(std::move(line));
+    }
+  }
+  return refund;
+}
+
+std::optional<Points> read_points(ObjectReader& data, bool allow_negative) {
+  const auto points = data.integer("points", true);
+  if (!points) return std::nullopt;
+  if (*points == 0 && allow_negative) {
+    data.add_error(ErrorCode::points_must_not_be_zero, "points must not be zero",
+                   data.pointer("points"));
+    return std::nullopt;
+  }
+  if ((!allow_negative && *points <= 0) || *points > kPointsMax || *points < -kPointsMax) {
+    data.add_error(allow_negative ? ErrorCode::value_out_of_range
+                                  : ErrorCode::points_must_be_positive,
+                   allow_negative ? "points must be between -10^12 and 10^12"
+                                  : "points must be a whole number from 1 to 10^12",
+                   data.pointer("points"));
+    return std::nullopt;
+  }
+  return points;
+}
+
+MemberChange parse_member_change(ObjectReader& data) {
+  MemberChange change;
+  for (const auto key : kPersonalFields) (void)data.string(key, false, 254);
+  change.locale = std::string(data.string("locale", false, 35).value_or(""));
+  (void)data.string("time_zone", false, 64);
+  if (data.has("referred_by")) change.referred_by = read_id(data, "referred_by", true).value_or("");
+  if (data.has("consents")) (void)data.object("consents", false);
+  return change;
+}
+
+// The canonical body: the event with keys sorted, `shop` filled in, and personal fields of `data`
+// moved out to `personal`.
+core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Event& event) {
+  std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
+  for (const auto field : root) members.emplace_back(field.key, field.value);
+  std::sort(members.begin(), members.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  core::JsonWriter body;
+  core::JsonWriter personal;
+  body.begin_object();
+  bool wrote_shop = false;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const auto& [key, value] = members[i];
+    if (i > 0 && key == members[i - 1].first) {
+      return core::make_error(ErrorCode::json_malformed,
+                              "duplicate key \"" + std::string(key) + "\"",
+                              core::json_pointer_child("", key));
+    }
+    if (!wrote_shop && key > "shop") {
+      body.key("shop").value(shop);
+      wrote_shop = true;
+    }
+    if (key == "shop") {
+      body.key("shop").value(shop);
+      wrote_shop = true;
+      continue;
+    }
+    body.key(key);
+    simdjson::dom::object data;
+    if (key == "data" && value.get_object().get(data) == simdjson::SUCCESS) {
+      std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
+      for (const auto field : data) fields.emplace_back(field.key, field.value);
+      std::sort(fields.begin(), fields.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      body.begin_object();
+      for (std::size_t j = 0; j < fields.size(); ++j) {
+        const std::string pointer = core::json_pointer_child("/data", fields[j].first);
+        if (j > 0 && fields[j].first == fields[j - 1].first) {
+          return core::make_error(ErrorCode::json_malformed,
+                                  "duplicate key \"" + std::string(fields[j].first) + "\"",
+                                  pointer);
+        }
+        const bool is_member_event = event.type == EventType::member_enrolled ||
+                                     event.type == EventType::member_updated;
+        core::JsonWriter& target =
+            is_member_event && is_personal_field(fields[j].first) ? personal : body;
+        if (&target == &personal && personal.str().empty()) personal.begin_object();
+        target.key(fields[j].first);
+        FIDELIS_CHECK(core::write_canonical(target, fields[j].second, pointer));
+      }
+      body.end_object();
+    } else {
+      FIDELIS_CHECK(core::write_canonical(body, value, core::json_pointer_child("", key)));
+    }
+  }
+  if (!wrote_shop) body.key("shop").value(shop);
+  body.end_object();
+  if (!personal.str().empty()) personal.end_object();
+  event.body = body.take();
+  event.personal = personal.take();
+  return core::Ok{};
+}
+
+}  // namespace
+
+std::string_view event_type_name(EventType type) {
+  for (const auto& [name, value] : kEventTypes) {
+    if (value == type) return name;
+  }
+  return "custom";
+}
+
+std::optional<EventType> find_event_type(std::string_view name) {
+  for (const auto& [type_name, value] : kEventTypes) {
+    if (type_name == name) return value;
+  }
+  if (name.size() > 7 && name.substr(0, 7) == "custom.") return EventType::custom;
+  return std::nullopt;
+}
+
+bool is_personal_field(std::string_view key) {
+  return std::find(kPersonalFields.begin(), kPersonalFields.end(), key) != kPersonalFields.end();
+}
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > kIdLengthMax) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+}
+
+core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
+                                std::string_view default_shop, std::string_view required_shop) {
+  FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
+  Errors errors;
+  ObjectReader reader(root, "", errors);
+  Event event;
+  event.id = read_id(reader, "id", true).value_or("");
+  if (const auto type = reader.string("type", true, 128)) {
+    event.type_name = std::string(*type);
+    if (const auto known = find_event_type(*type)) {
+      event.type = *known;
+    } else {
+      reader.add_error(ErrorCode::event_type_unknown,
+                       "unknown event type \"" + event.type_name +
+                           "\" (custom types start with \"custom.\")",
+                       "/type");
+    }
+  }
+  if (reader.has("shop")) {
+    event.shop = read_id(reader, "shop", true).value_or("");
+    if (!required_shop.empty() && !event.shop.empty() && event.shop != required_shop) {
+      reader.add_error(ErrorCode::event_shop_mismatch,
+                       "event names shop \"" + event.shop + "\" but was sent to shop \"" +
+                           std::string(required_shop) + "\"",
+                       "/shop");
+    }
+  } else {
+    event.shop = std::string(required_shop.empty() ? default_shop : required_shop);
+  }
+  event.member = read_id(reader, "member", true).value_or("");
+  if (const auto occurred = reader.string("occurred_at", true, 64)) {
+    auto at = core::parse_rfc3339(*occurred);
+    if (at.ok()) {
+      event.occurred_at = *at;
+    } else {
+      reader.add_error(ErrorCode::timestamp_invalid, "occurred_at: " + at.error().message,
+                       "/occurred_at");
+    }
+  }
+  const bool has_data = reader.has("data");
+  const auto data_object = reader.object("data", false);
+  const bool needs_data = event.type != EventType::member_enrolled &&
+                          event.type != EventType::member_updated &&
+                          event.type != EventType::custom;
+  if (!has_data && needs_data && !event.type_name.empty()) {
+    reader.add_error(ErrorCode::field_missing, "data is required for " + event.type_name, "/data");
+  }
+  if (data_object) {
+    ObjectReader data_reader(*data_object, "/data", errors);
+    switch (event.type) {
+      case EventType::member_enrolled:
+      case EventType::member_updated:
+        event.data = parse_member_change(data_reader);
+        break;
+      case EventType::order_placed:
+        event.data = parse_order_placed(data_reader);
+        break;
+      case EventType::order_cancelled:
+        event.data = OrderCancelled{read_id(data_reader, "order_id", true).value_or("")};
+        break;
+      case EventType::order_refunded:
+        event.data = parse_order_refunded(data_reader);
+        break;
+      case EventType::points_adjusted: {
+        PointsAdjusted adjusted;
+        adjusted.points = read_points(data_reader, true).value_or(0);
+        adjusted.reason = std::string(data_reader.string("reason", true, 500).value_or(""));
+        adjusted.actor = std::string(data_reader.string("actor", false, 128).value_or(""));
+        event.data = adjusted;
+        break;
+      }
+      case EventType::points_spent: {
+        PointsSpent spent;
+        spent.points = read_points(data_reader, false).value_or(0);
+        spent.reason = std::string(data_reader.string("reason", false, 500).value_or(""));
+        if (data_reader.has("order_id")) {
+          spent.order_id = read_id(data_reader, "order_id", true).value_or("");
+        }
+        event.data = spent;
+        break;
+      }
+      case EventType::custom:
+        break;
+    }
+  }
+  if (!errors.empty()) return errors;
+  FIDELIS_CHECK(write_bodies(root, event.shop, event));
+  return event;
+}
+
+}  // namespace fidelis::domain

@@ -1,0 +1,45 @@
+#include "domain/event/event.h"
+
+#include <gtest/gtest.h>
+
+namespace fidelis::domain {
+namespace {
+
+TEST(Event, ParsesAnOrderAndCanonicalisesItsBody) {
+  core::JsonParser parser;
+  auto event = parse_event(parser, R"({"type": "order.placed", "id": "e1", "member": "m1",
+    "occurred_at": "2025-03-01T10:15:00+01:00",
+    "data": {"order_id": "o1", "currency": "EUR", "lines": [{"sku": "A", "quantity": 2, "unit_price": "19.90"}]}})",
+                           "acme");
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  EXPECT_EQ(event->shop, "acme");
+  EXPECT_EQ(std::get<OrderPlaced>(event->data).lines[0].unit_price, 1990);
+  EXPECT_EQ(event->body.substr(0, 20), R"({"data":{"currency":)");
+  EXPECT_NE(event->body.find(R"("shop":"acme")"), std::string::npos);
+}
+
+TEST(Event, KeepsPersonalFieldsOutOfTheBody) {
+  core::JsonParser parser;
+  auto event = parse_event(parser, R"({"type": "member.enrolled", "id": "e1", "member": "m1",
+    "occurred_at": "2025-03-01T10:15:00Z", "data": {"email": "a@b.c", "locale": "fr"}})", "acme");
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(event->body.find("a@b.c"), std::string::npos);
+  EXPECT_EQ(event->personal, R"({"email":"a@b.c"})");
+}
+
+TEST(Event, ReportsEveryErrorWithItsPointer) {
+  core::JsonParser parser;
+  auto event = parse_event(parser, R"({"type": "order.placed", "id": "e1", "member": "m1",
+    "occurred_at": "2025-03-01",
+    "data": {"order_id": "o1", "currency": "EUR", "lines": [{"sku": "A", "quantity": 0, "unit_price": 19.9}]}})",
+                           "acme");
+  ASSERT_FALSE(event.ok());
+  ASSERT_EQ(event.errors().size(), 3u);
+  EXPECT_EQ(event.errors()[0].where, "/occurred_at");
+  EXPECT_EQ(event.errors()[1].where, "/data/lines/0/quantity");
+  EXPECT_EQ(event.errors()[2].where, "/data/lines/0/unit_price");
+  EXPECT_EQ(event.errors()[2].code, core::ErrorCode::field_wrong_type);
+}
+
+}  // namespace
+}  // namespace fidelis::domain

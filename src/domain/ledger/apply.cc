@@ -1,0 +1,563 @@
+// apply_event() and advance_to(): the ledger rules. See docs/reference/ledger.md for the rules in
+// prose; every rule here has a scenario in tests/scenarios/.
+#include "domain/ledger/apply.h"
+
+#include <algorithm>
+
+#include "core/assert.h"
+#include "domain/ledger/earning.h"
+
+namespace fidelis::domain {
+namespace {
+
+using core::ErrorCode;
+using core::Timestamp;
+
+// Upper bound on timer steps in one advance: each step closes or releases a lot, or clears the
+// inactivity deadline, so twice the open lots plus one always suffices.
+std::size_t timer_steps_max(const MemberState& state) { return state.lots.size() * 2 + 2; }
+
+// Appends ledger lines to an Effects, stamping sequence numbers and the balances after each line.
+class LedgerWriter {
+ public:
+  explicit LedgerWriter(Effects& effects) : effects_(effects) {}
+
+  MemberState& state() { return effects_.state; }
+
+  void emit(LedgerLine line) {
+    MemberState& s = effects_.state;
+    line.seq = s.next_seq++;
+    line.available_after = s.available();
+    line.pending_after = s.pending();
+    line.debt_after = s.debt;
+    effects_.lines.push_back(std::move(line));
+  }
+
+  Lot* find_lot(std::uint32_t id) {
+    for (auto& lot : effects_.state.lots) {
+      if (lot.id == id) return &lot;
+    }
+    return nullptr;
+  }
+
+  // Drops lots that are available and empty: they can never change again.
+  void prune() {
+    auto& lots = effects_.state.lots;
+    lots.erase(std::remove_if(lots.begin(), lots.end(),
+                              [](const Lot& lot) {
+                                return lot.state == LotState::available && lot.remaining == 0;
+                              }),
+               lots.end());
+  }
+
+  // Takes up to `amount` from available lots, soonest expiry first (no expiry last), then oldest.
+  std::vector<LotTouch> consume_available(Points amount) {
+    std::vector<Lot*> order;
+    for (auto& lot : effects_.state.lots) {
+      if (lot.state == LotState::available && lot.remaining > 0) order.push_back(&lot);
+    }
+    std::sort(order.begin(), order.end(), [](const Lot* a, const Lot* b) {
+      const Timestamp a_expiry = a->expires_at.value_or(Timestamp::max());
+      const Timestamp b_expiry = b->expires_at.value_or(Timestamp::max());
+      if (a_expiry != b_expiry) return a_expiry < b_expiry;
+      return a->id < b->id;
+    });
+    std::vector<LotTouch> touched;
+    for (Lot* lot : order) {
+      if (amount == 0) break;
+      const Points take = std::min(amount, lot->remaining);
+      lot->remaining -= take;
+      amount -= take;
+      touched.push_back({lot->id, -take});
+    }
+    return touched;
+  }
+
+  // After points became available in `lot_id`, pays back debt from them first.
+  void repay_debt(std::uint32_t lot_id, Timestamp at, const std::string& event,
+                  const std::string& order_id) {
+    MemberState& s = effects_.state;
+    Lot* lot = find_lot(lot_id);
+    if (s.debt == 0 || lot == nullptr || lot->remaining == 0) return;
+    const Points paid = std::min(s.debt, lot->remaining);
+    lot->remaining -= paid;
+    s.debt -= paid;
+    LedgerLine line;
+    line.at = at;
+    line.kind = LineKind::repay;
+    line.points = -paid;
+    line.event = event;
+    line.rule = "refunds.debt";
+    line.lots = {{lot_id, -paid}};
+    line.order_id = order_id;
+    emit(std::move(line));
+  }
+
+  // Credits a new lot. Pending lots wait for `available_at`; available ones repay debt first.
+  std::uint32_t credit(Points points, LotState state, LineKind kind, Timestamp at,
+                       Timestamp available_at, std::optional<Timestamp> expires_at,
+                       const Event& event, std::string rule, std::string order_id,
+                       std::string note, Points waived) {
+    MemberState& s = effects_.state;
+    Lot lot;
+    lot.id = s.next_lot_id++;
+    lot.state = state;
+    lot.granted = points;
+    lot.remaining = points;
+    lot.earned_at = at;
+    lot.available_at = available_at;
+    lot.expires_at = expires_at;
+    lot.event_id = event.id;
+    lot.order_id = order_id;
+    s.lots.push_back(lot);
+    s.earned += points;
+    LedgerLine line;
+    line.at = at;
+    line.kind = kind;
+    line.points = points;
+    line.event = event.id;
+    line.rule = std::move(rule);
+    line.lots = {{lot.id, points}};
+    line.order_id = order_id;
+    line.note = std::move(note);
+    line.waived = waived;
+    emit(std::move(line));
+    if (state == LotState::available) repay_debt(lot.id, at, event.id, order_id);
+    prune();
+    return lot.id;
+  }
+
+  // Takes `amount` back for an order: its pending lot first, then available lots soonest-expiry
+  // first; a shortfall becomes debt or is waived, as the program says.
+  void take_back(Points amount, Shortfall shortfall, Timestamp at, const Event& event,
+                 const std::string& rule, const OrderRecord& order) {
+    if (amount == 0) return;
+    MemberState& s = effects_.state;
+    std::vector<LotTouch> touched;
+    Points taken = 0;
+    if (Lot* lot = find_lot(order.lot_id); lot != nullptr && lot->state == LotState::pending) {
+      const Points take = std::min(amount, lot->remaining);
+      if (take > 0) {
+        lot->remaining -= take;
+        touched.push_back({lot->id, -take});
+        taken += take;
+      }
+    }
+    for (const auto& touch : consume_available(amount - taken)) {
+      touched.push_back(touch);
+      taken -= touch.points;
+    }
+    const Points missing = amount - taken;
+    s.reversed += taken;
+    if (taken > 0 || (missing > 0 && shortfall == Shortfall::clamp)) {
+      LedgerLine line;
+      line.at = at;
+      line.kind = LineKind::reverse;
+      line.points = -taken;
+      line.event = event.id;
+      line.rule = rule;
+      line.lots = std::move(touched);
+      line.order_id = order.order_id;
+      line.waived = shortfall == Shortfall::clamp ? missing : 0;
+      emit(std::move(line));
+    }
+    if (missing > 0 && shortfall == Shortfall::debt) {
+      s.debt += missing;
+      s.reversed += missing;
+      LedgerLine line;
+      line.at = at;
+      line.kind = LineKind::debt;
+      line.points = -missing;
+      line.event = event.id;
+      line.rule = rule;
+      line.order_id = order.order_id;
+      emit(std::move(line));
+    }
+    prune();
+  }
+
+ private:
+  Effects& effects_;
+};
+
+// One due timer: what it is and when.
+struct DueTimer {
+  Timestamp at;
+  int rank = 0;  // releases before expiries before inactivity at the same instant
+  std::uint32_t lot = 0;
+};
+
+std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) {
+  std::optional<DueTimer> best;
+  auto consider = [&](DueTimer timer) {
+    if (timer.at > until) return;
+    if (!best || std::tie(timer.at, timer.rank, timer.lot) < std::tie(best->at, best->rank, best->lot)) {
+      best = timer;
+    }
+  };
+  for (const auto& lot : state.lots) {
+    if (lot.state == LotState::pending) {
+      consider({lot.available_at, 0, lot.id});
+    } else if (lot.expires_at && lot.remaining > 0) {
+      consider({*lot.expires_at, 1, lot.id});
+    }
+  }
+  if (state.inactivity_deadline) consider({*state.inactivity_deadline, 2, 0});
+  return best;
+}
+
+void run_timers(LedgerWriter& writer, Timestamp until) {
+  MemberState& s = writer.state();
+  const std::size_t steps_max = timer_steps_max(s);
+  for (std::size_t step = 0;; ++step) {
+    FIDELIS_ASSERT(step <= steps_max);
+    const auto timer = earliest_due(s, until);
+    if (!timer) break;
+    if (timer->rank == 0) {
+      Lot* lot = writer.find_lot(timer->lot);
+      lot->state = LotState::available;
+      const std::string order_id = lot->order_id;
+      if (lot->remaining > 0) {
+        LedgerLine line;
+        line.at = timer->at;
+        line.kind = LineKind::release;
+        line.points = lot->remaining;
+        line.event = "timer";
+        line.rule = "pending.release";
+        line.lots = {{lot->id, lot->remaining}};
+        line.order_id = order_id;
+        writer.emit(std::move(line));
+        writer.repay_debt(timer->lot, timer->at, "timer", order_id);
+      }
+    } else if (timer->rank == 1) {
+      Lot* lot = writer.find_lot(timer->lot);
+      const Points points = lot->remaining;
+      lot->remaining = 0;
+      s.expired += points;
+      LedgerLine line;
+      line.at = timer->at;
+      line.kind = LineKind::expire;
+      line.points = -points;
+      line.event = "timer";
+      line.rule = "expiry.lot";
+      line.lots = {{lot->id, -points}};
+      line.order_id = lot->order_id;
+      writer.emit(std::move(line));
+    } else {
+      s.inactivity_deadline.reset();
+      LedgerLine line;
+      for (auto& lot : s.lots) {
+        if (lot.state != LotState::available || lot.remaining == 0) continue;
+        line.lots.push_back({lot.id, -lot.remaining});
+        line.points -= lot.remaining;
+        lot.remaining = 0;
+      }
+      if (line.points != 0) {
+        s.expired -= line.points;
+        line.at = timer->at;
+        line.kind = LineKind::expire;
+        line.event = "timer";
+        line.rule = "expiry.inactivity";
+        writer.emit(std::move(line));
+      }
+    }
+    writer.prune();
+  }
+}
+
+core::Error located(ErrorCode code, std::string message, std::string where) {
+  return core::make_error(code, std::move(message), std::move(where));
+}
+
+core::Status place_order(LedgerWriter& writer, const Program& program, const Event& event,
+                         const OrderPlaced& placed, const std::optional<OrderRecord>& existing,
+                         Effects& effects) {
+  if (existing) {
+    return located(ErrorCode::order_already_placed,
+                   "order \"" + placed.order_id + "\" was already placed (event " +
+                       existing->event_id + ")",
+                   "/data/order_id");
+  }
+  FIDELIS_TRY(OrderEarning earning, compute_order_earning(program, placed));
+  MemberState& s = writer.state();
+  Points points = earning.points;
+  // Caps count credited points per UTC day and month, in the order events are applied.
+  const std::int64_t day = core::utc_day_number(event.occurred_at);
+  const std::int64_t month = core::utc_month_number(event.occurred_at);
+  if (s.cap_day != day) {
+    s.cap_day = day;
+    s.cap_day_points = 0;
+  }
+  if (s.cap_month != month) {
+    s.cap_month = month;
+    s.cap_month_points = 0;
+  }
+  if (program.earning.cap_per_day) {
+    points = std::min(points, std::max<Points>(0, *program.earning.cap_per_day - s.cap_day_points));
+  }
+  if (program.earning.cap_per_month) {
+    points =
+        std::min(points, std::max<Points>(0, *program.earning.cap_per_month - s.cap_month_points));
+  }
+  const Points waived = earning.points - points;
+  if (waived > 0) {
+    std::vector<Wide> weights;
+    for (const auto& line : earning.lines) weights.push_back(line.points);
+    const std::vector<Points> shares = distribute(points, weights);
+    for (std::size_t i = 0; i < shares.size(); ++i) earning.lines[i].points = shares[i];
+  }
+  s.cap_day_points += points;
+  s.cap_month_points += points;
+
+  OrderRecord order;
+  order.order_id = placed.order_id;
+  order.member = event.member;
+  order.event_id = event.id;
+  order.currency = placed.currency;
+  order.placed_at = event.occurred_at;
+  order.total_paid = earning.total_paid;
+  order.points = points;
+  order.lines = std::move(earning.lines);
+  if (points > 0 || waived > 0) {
+    const bool is_pending = program.pending_days > 0;
+    const Timestamp available_at = core::add_days(event.occurred_at, program.pending_days);
+    order.lot_id = writer.credit(points, is_pending ? LotState::pending : LotState::available,
+                                 is_pending ? LineKind::pending : LineKind::earn,
+                                 event.occurred_at, available_at, program.lot_expiry(available_at),
+                                 event, "earning.order", placed.order_id, "", waived);
+  }
+  effects.order = std::move(order);
+  return core::Ok{};
+}
+
+core::Result<const OrderRecord*> find_order(const std::optional<OrderRecord>& order,
+                                            const Event& event, const std::string& order_id) {
+  // An order of another member answers exactly as an absent one.
+  if (!order || order->member != event.member) {
+    return located(ErrorCode::order_not_found,
+                   "no order \"" + order_id + "\" for member \"" + event.member + "\"",
+                   "/data/order_id");
+  }
+  if (order->cancelled) {
+    return located(ErrorCode::order_already_cancelled,
+                   "order \"" + order_id + "\" was cancelled", "/data/order_id");
+  }
+  return &*order;
+}
+
+// The points a refund takes back in all, as recorded on the order: each line's points in
+// proportion to the units refunded, plus the order's points in proportion to the amount refunded.
+Points reversal_target(const OrderRecord& order) {
+  if (order.fully_refunded || order.cancelled) return order.points;
+  Wide target = 0;
+  for (const auto& line : order.lines) {
+    if (line.quantity > 0) {
+      target += static_cast<Wide>(line.points) * line.refunded_quantity / line.quantity;
+    }
+  }
+  if (order.total_paid > 0) {
+    target += static_cast<Wide>(order.points) * order.refunded_amount / order.total_paid;
+  }
+  return static_cast<Points>(std::min<Wide>(target, order.points));
+}
+
+core::Status refund_order(LedgerWriter& writer, const Program& program, const Event& event,
+                          const OrderRefunded& refund, const std::optional<OrderRecord>& existing,
+                          Effects& effects) {
+  FIDELIS_TRY(const OrderRecord* found, find_order(existing, event, refund.order_id));
+  if (found->fully_refunded) {
+    return located(ErrorCode::order_already_refunded,
+                   "order \"" + refund.order_id + "\" was already refunded in full",
+                   "/data/order_id");
+  }
+  OrderRecord order = *found;
+  if (refund.amount) {
+    if (refund.currency && *refund.currency != order.currency.code_view()) {
+      return located(ErrorCode::currency_mismatch,
+                     "refund currency " + *refund.currency + " differs from the order's " +
+                         std::string(order.currency.code_view()),
+                     "/data/currency");
+    }
+    auto amount = core::parse_amount(*refund.amount, order.currency);
+    if (!amount.ok()) return located(amount.error().code, amount.error().message, "/data/amount");
+    const std::int64_t refundable = order.total_paid - order.refunded_amount;
+    if (*amount > refundable) {
+      return located(ErrorCode::refund_amount_exceeds_remaining,
+                     "refund of " + core::format_amount(*amount, order.currency) + " exceeds the " +
+                         core::format_amount(refundable, order.currency) +
+                         " still refundable on order \"" + order.order_id + "\"",
+                     "/data/amount");
+    }
+    order.refunded_amount += *amount;
+  } else if (!refund.lines.empty()) {
+    for (std::size_t i = 0; i < refund.lines.size(); ++i) {
+      const RefundLine& wanted = refund.lines[i];
+      const std::string pointer = "/data/lines/" + std::to_string(i);
+      std::int64_t left = wanted.quantity;
+      std::int64_t matched_refundable = 0;
+      bool matched = false;
+      for (auto& line : order.lines) {
+        const bool is_match =
+            wanted.line_id.empty() ? line.sku == wanted.sku : line.line_id == wanted.line_id;
+        if (!is_match) continue;
+        matched = true;
+        matched_refundable += line.quantity - line.refunded_quantity;
+      }
+      if (!matched) {
+        return located(ErrorCode::refund_line_not_found,
+                       "order \"" + order.order_id + "\" has no line with " +
+                           (wanted.line_id.empty() ? "sku \"" + wanted.sku + "\""
+                                                   : "line_id \"" + wanted.line_id + "\""),
+                       pointer);
+      }
+      if (left > matched_refundable) {
+        return located(ErrorCode::refund_quantity_exceeds_remaining,
+                       "refund of " + std::to_string(left) + " units exceeds the " +
+                           std::to_string(matched_refundable) + " not yet refunded",
+                       pointer + "/quantity");
+      }
+      for (auto& line : order.lines) {
+        const bool is_match =
+            wanted.line_id.empty() ? line.sku == wanted.sku : line.line_id == wanted.line_id;
+        if (!is_match || left == 0) continue;
+        const std::int64_t take = std::min(left, line.quantity - line.refunded_quantity);
+        line.refunded_quantity += take;
+        left -= take;
+      }
+    }
+  } else {
+    order.fully_refunded = true;
+    for (auto& line : order.lines) line.refunded_quantity = line.quantity;
+    order.refunded_amount = order.total_paid;
+  }
+  const Points delta = reversal_target(order) - order.reversed;
+  FIDELIS_ASSERT(delta >= 0);
+  writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.refunded", order);
+  order.reversed += delta;
+  effects.order = std::move(order);
+  return core::Ok{};
+}
+
+core::Status cancel_order(LedgerWriter& writer, const Program& program, const Event& event,
+                          const OrderCancelled& cancel, const std::optional<OrderRecord>& existing,
+                          Effects& effects) {
+  FIDELIS_TRY(const OrderRecord* found, find_order(existing, event, cancel.order_id));
+  OrderRecord order = *found;
+  order.cancelled = true;
+  const Points delta = order.points - order.reversed;
+  writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.cancelled", order);
+  order.reversed += delta;
+  effects.order = std::move(order);
+  return core::Ok{};
+}
+
+core::Status debit(LedgerWriter& writer, const Event& event, Points points, LineKind kind,
+                   std::string rule, std::string note, std::string order_id) {
+  MemberState& s = writer.state();
+  if (points > s.available()) {
+    return located(ErrorCode::insufficient_points,
+                   "member \"" + event.member + "\" has " + std::to_string(s.available()) +
+                       " points available, " + std::to_string(points) + " needed",
+                   "/data/points");
+  }
+  LedgerLine line;
+  line.at = event.occurred_at;
+  line.kind = kind;
+  line.points = -points;
+  line.event = event.id;
+  line.rule = std::move(rule);
+  line.lots = writer.consume_available(points);
+  line.note = std::move(note);
+  line.order_id = std::move(order_id);
+  if (kind == LineKind::spend) {
+    s.spent += points;
+  } else {
+    s.reversed += points;
+  }
+  writer.emit(std::move(line));
+  writer.prune();
+  return core::Ok{};
+}
+
+}  // namespace
+
+MemberState new_member(std::string_view member) {
+  MemberState state;
+  state.member = std::string(member);
+  return state;
+}
+
+Effects advance_to(const MemberState& state, core::Timestamp until) {
+  Effects effects{state, {}, std::nullopt};
+  LedgerWriter writer(effects);
+  run_timers(writer, until);
+  if (until > effects.state.clock) effects.state.clock = until;
+  effects.state.check_invariants();
+  return effects;
+}
+
+core::Result<Effects> apply_event(const Program& program, const MemberState& state,
+                                  const Event& event, const std::optional<OrderRecord>& order) {
+  Effects effects{state, {}, std::nullopt};
+  LedgerWriter writer(effects);
+  MemberState& s = effects.state;
+  const Timestamp now = std::max(s.clock, event.occurred_at);
+  run_timers(writer, now);
+  if (s.first_seen_at == Timestamp::min()) s.first_seen_at = event.occurred_at;
+
+  switch (event.type) {
+    case EventType::member_enrolled:
+    case EventType::member_updated: {
+      const auto& change = std::get<MemberChange>(event.data);
+      if (!change.locale.empty()) s.locale = change.locale;
+      break;
+    }
+    case EventType::order_placed:
+      FIDELIS_CHECK(place_order(writer, program, event, std::get<OrderPlaced>(event.data), order,
+                                effects));
+      break;
+    case EventType::order_cancelled:
+      FIDELIS_CHECK(cancel_order(writer, program, event, std::get<OrderCancelled>(event.data),
+                                 order, effects));
+      break;
+    case EventType::order_refunded:
+      FIDELIS_CHECK(refund_order(writer, program, event, std::get<OrderRefunded>(event.data),
+                                 order, effects));
+      break;
+    case EventType::points_adjusted: {
+      const auto& adjusted = std::get<PointsAdjusted>(event.data);
+      if (adjusted.points > 0) {
+        // A positive adjustment is available at once, never pending (CONTRACT.md).
+        writer.credit(adjusted.points, LotState::available, LineKind::adjust, event.occurred_at,
+                      event.occurred_at, program.lot_expiry(event.occurred_at), event,
+                      "adjustment", "", adjusted.reason, 0);
+      } else {
+        FIDELIS_CHECK(debit(writer, event, -adjusted.points, LineKind::adjust, "adjustment",
+                            adjusted.reason, ""));
+      }
+      break;
+    }
+    case EventType::points_spent: {
+      const auto& spent = std::get<PointsSpent>(event.data);
+      FIDELIS_CHECK(debit(writer, event, spent.points, LineKind::spend, "spending", spent.reason,
+                          spent.order_id));
+      break;
+    }
+    case EventType::custom:
+      break;
+  }
+  if (program.expiry.mode == ExpiryMode::inactivity &&
+      program.counts_as_activity(event.type_name)) {
+    const Timestamp deadline = core::add_months(event.occurred_at, program.expiry.after_months);
+    if (!s.inactivity_deadline || deadline > *s.inactivity_deadline) {
+      s.inactivity_deadline = deadline;
+    }
+  }
+  // A late event can create a lot whose release is already past the member's clock.
+  run_timers(writer, now);
+  s.clock = now;
+  s.check_invariants();
+  return effects;
+}
+
+}  // namespace fidelis::domain

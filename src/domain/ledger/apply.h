@@ -1,0 +1,35 @@
+// The pure heart of Fidelis: (program, member state, event or time) -> effects. No clock, no I/O.
+// The engine loads the state, calls these, and stores the effects in one transaction.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/result.h"
+#include "domain/event/event.h"
+#include "domain/ledger/state.h"
+#include "domain/program/program.h"
+
+namespace fidelis::domain {
+
+struct Effects {
+  MemberState state;               // the member's new state
+  std::vector<LedgerLine> lines;   // new ledger lines, in seq order
+  std::optional<OrderRecord> order;  // the order record created or changed, if any
+};
+
+// A new member's empty state.
+MemberState new_member(std::string_view member);
+
+// Applies `event` to `state`. The member's timers are first run up to the event's time (or the
+// member's clock, if later). `order` is the stored record of the order the event names, if one
+// exists. Rejections (bad refund, short balance, …) are errors with a JSON pointer, and then
+// nothing changes.
+core::Result<Effects> apply_event(const Program& program, const MemberState& state,
+                                  const Event& event, const std::optional<OrderRecord>& order);
+
+// Runs the member's timers due at or before `until` in due order: pending releases (with debt
+// repayment), lot expiries, inactivity expiry.
+Effects advance_to(const MemberState& state, core::Timestamp until);
+
+}  // namespace fidelis::domain

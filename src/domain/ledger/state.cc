@@ -1,0 +1,181 @@
+// MemberState queries and invariants; ledger line names and reason sentences.
+#include "domain/ledger/state.h"
+
+#include <algorithm>
+
+#include "core/assert.h"
+
+namespace fidelis::domain {
+
+Points MemberState::available() const {
+  Points total = 0;
+  for (const auto& lot : lots) {
+    if (lot.state == LotState::available) total += lot.remaining;
+  }
+  return total;
+}
+
+Points MemberState::pending() const {
+  Points total = 0;
+  for (const auto& lot : lots) {
+    if (lot.state == LotState::pending) total += lot.remaining;
+  }
+  return total;
+}
+
+std::optional<core::Timestamp> MemberState::next_due() const {
+  std::optional<core::Timestamp> due = inactivity_deadline;
+  auto consider = [&due](core::Timestamp at) {
+    if (!due || at < *due) due = at;
+  };
+  for (const auto& lot : lots) {
+    if (lot.state == LotState::pending) {
+      consider(lot.available_at);
+    } else if (lot.expires_at && lot.remaining > 0) {
+      consider(*lot.expires_at);
+    }
+  }
+  return due;
+}
+
+std::optional<MemberState::NextExpiry> MemberState::next_expiry() const {
+  std::optional<NextExpiry> next;
+  for (const auto& lot : lots) {
+    if (lot.state != LotState::available || lot.remaining == 0) continue;
+    const std::optional<core::Timestamp> at =
+        inactivity_deadline ? inactivity_deadline : lot.expires_at;
+    if (!at) continue;
+    if (!next || *at < next->at) {
+      next = NextExpiry{lot.remaining, *at};
+    } else if (*at == next->at) {
+      next->points += lot.remaining;
+    }
+  }
+  return next;
+}
+
+void MemberState::check_invariants() const {
+  const Points open_available = available();
+  const Points open_pending = pending();
+  FIDELIS_ASSERT(earned >= 0);
+  FIDELIS_ASSERT(spent >= 0);
+  FIDELIS_ASSERT(expired >= 0);
+  FIDELIS_ASSERT(reversed >= 0);
+  FIDELIS_ASSERT(debt >= 0);
+  FIDELIS_ASSERT(debt == 0 || open_available == 0);
+  FIDELIS_ASSERT(open_available + open_pending - debt == earned - spent - expired - reversed);
+  std::uint32_t previous_id = 0;
+  for (const auto& lot : lots) {
+    FIDELIS_ASSERT(lot.id > previous_id);
+    FIDELIS_ASSERT(lot.id < next_lot_id);
+    FIDELIS_ASSERT(lot.remaining >= 0);
+    FIDELIS_ASSERT(lot.remaining <= lot.granted);
+    FIDELIS_ASSERT(lot.state == LotState::pending || lot.remaining > 0);
+    previous_id = lot.id;
+  }
+}
+
+std::string_view line_kind_name(LineKind kind) {
+  switch (kind) {
+    case LineKind::pending: return "pending";
+    case LineKind::earn: return "earn";
+    case LineKind::release: return "release";
+    case LineKind::spend: return "spend";
+    case LineKind::expire: return "expire";
+    case LineKind::reverse: return "reverse";
+    case LineKind::adjust: return "adjust";
+    case LineKind::debt: return "debt";
+    case LineKind::repay: return "repay";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string points_text(Points points, bool french) {
+  const Points magnitude = points < 0 ? -points : points;
+  const bool plural = magnitude > 1 || (french ? false : magnitude == 0);
+  return std::to_string(magnitude) + (french ? (magnitude > 1 ? " points" : " point")
+                                             : (plural ? " points" : " point"));
+}
+
+std::string order_text(const LedgerLine& line, bool french) {
+  if (line.order_id.empty()) return "";
+  return (french ? " (commande " : " (order ") + line.order_id + ")";
+}
+
+}  // namespace
+
+std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
+  const bool fr = locale.size() >= 2 && locale.substr(0, 2) == "fr";
+  const std::string points = points_text(line.points, fr);
+  const std::string order = order_text(line, fr);
+  std::string sentence;
+  switch (line.kind) {
+    case LineKind::pending:
+      sentence = fr ? points + " gagnés sur votre achat" + order +
+                          ", en attente jusqu'à la fin du délai de retour."
+                    : points + " earned on your purchase" + order +
+                          ", pending until the return window ends.";
+      break;
+    case LineKind::earn:
+      sentence = fr ? points + " gagnés sur votre achat" + order + "."
+                    : points + " earned on your purchase" + order + ".";
+      break;
+    case LineKind::release:
+      sentence = fr ? points + " disponibles : le délai de retour est passé" + order + "."
+                    : points + " now available: the return window has passed" + order + ".";
+      break;
+    case LineKind::spend:
+      sentence = fr ? points + " utilisés" + (line.note.empty() ? "" : " : " + line.note) + "."
+                    : points + " spent" + (line.note.empty() ? "" : ": " + line.note) + ".";
+      break;
+    case LineKind::expire:
+      sentence = line.rule == "expiry.inactivity"
+                     ? (fr ? points + " expirés après une période sans activité."
+                           : points + " expired after a period without activity.")
+                     : (fr ? points + " expirés à la fin de leur durée de validité."
+                           : points + " expired at the end of their validity.");
+      break;
+    case LineKind::reverse:
+      if (line.rule == "order.cancelled") {
+        sentence = fr ? points + " retirés : commande annulée" + order + "."
+                      : points + " taken back: the order was cancelled" + order + ".";
+      } else {
+        sentence = fr ? points + " retirés : commande remboursée" + order + "."
+                      : points + " taken back: the order was refunded" + order + ".";
+      }
+      if (line.waived > 0) {
+        sentence += fr ? " " + points_text(line.waived, fr) +
+                             " n'ont pas pu être retirés (solde insuffisant) et sont abandonnés."
+                       : " " + points_text(line.waived, fr) +
+                             " could not be taken back (balance too low) and were waived.";
+      }
+      break;
+    case LineKind::adjust:
+      sentence = fr ? (line.points > 0 ? points + " ajoutés" : points + " retirés") +
+                          " par le service client : " + line.note + "."
+                    : (line.points > 0 ? points + " added" : points + " removed") +
+                          " by customer service: " + line.note + ".";
+      break;
+    case LineKind::debt:
+      sentence = fr ? points + " à retirer dépassaient votre solde" + order +
+                          " : ils seront déduits de vos prochains gains."
+                    : points + " to take back exceeded your balance" + order +
+                          ": they will be deducted from your next earnings.";
+      break;
+    case LineKind::repay:
+      sentence = fr ? points + " déduits pour solder un retrait antérieur."
+                    : points + " deducted to settle an earlier take-back.";
+      break;
+  }
+  if (line.kind == LineKind::pending || line.kind == LineKind::earn) {
+    if (line.waived > 0) {
+      sentence += fr ? " " + points_text(line.waived, fr) + " non crédités : plafond atteint."
+                     : " " + points_text(line.waived, fr) + " not credited: earning cap reached.";
+    }
+  }
+  return sentence;
+}
+
+}  // namespace fidelis::domain

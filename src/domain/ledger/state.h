@@ -1,0 +1,145 @@
+// The derived state of one member: counters, open lots, and the order records that refunds need.
+// Everything here is rebuilt exactly by replaying the member's events (DESIGN.md).
+//
+// Invariants (check_invariants):
+//   available + pending - debt == earned - spent - expired - reversed
+//   every open lot has 0 < remaining <= granted; the sum of remainders == available + pending
+//   debt >= 0, and debt > 0 only while available == 0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/money.h"
+#include "core/time.h"
+#include "domain/types.h"
+
+namespace fidelis::domain {
+
+enum class LotState : std::uint8_t { pending = 0, available = 1 };
+
+// A lot is the points one credit granted, tracked until they are all spent, expired or taken
+// back. Debits always name the lots they consumed, so a spent lot can never expire again.
+struct Lot {
+  std::uint32_t id = 0;
+  LotState state = LotState::pending;
+  Points granted = 0;
+  Points remaining = 0;
+  core::Timestamp earned_at;
+  core::Timestamp available_at;               // release time for pending lots
+  std::optional<core::Timestamp> expires_at;  // lot expiry; valid while time < expires_at
+  std::string event_id;                       // the event that granted it
+  std::string order_id;                       // for order lots
+
+  bool operator==(const Lot&) const = default;
+};
+
+struct MemberState {
+  std::string member;
+  core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
+  core::Timestamp first_seen_at = core::Timestamp::min();
+  Points earned = 0;
+  Points spent = 0;
+  Points expired = 0;
+  Points reversed = 0;
+  Points debt = 0;
+  std::vector<Lot> lots;  // open lots (remaining > 0, or pending), ordered by id
+  std::uint32_t next_lot_id = 1;
+  std::uint64_t next_seq = 1;  // ledger sequence, gap-free per member
+  std::optional<core::Timestamp> inactivity_deadline;
+  std::int64_t cap_day = INT64_MIN;  // UTC day number the day counter belongs to
+  Points cap_day_points = 0;
+  std::int64_t cap_month = INT64_MIN;
+  Points cap_month_points = 0;
+  std::string locale;
+
+  Points available() const;
+  Points pending() const;
+  // The earliest time a timer (release, lot expiry, inactivity expiry) is due, if any.
+  std::optional<core::Timestamp> next_due() const;
+  // The soonest lot expiry among available lots, with the points it would take, if any.
+  struct NextExpiry {
+    Points points = 0;
+    core::Timestamp at;
+  };
+  std::optional<NextExpiry> next_expiry() const;
+  // Stops the process if an invariant does not hold (FIDELIS_ASSERT): a halt beats a wrong ledger.
+  void check_invariants() const;
+
+  bool operator==(const MemberState&) const = default;
+};
+
+struct OrderLineRecord {
+  std::string line_id;  // as sent, or "#1", "#2"… by position; "#shipping" / "#tax" when earning
+  std::string sku;
+  std::int64_t quantity = 0;
+  std::int64_t refunded_quantity = 0;
+  Points points = 0;  // what this line earned, as recorded at the time
+
+  bool operator==(const OrderLineRecord&) const = default;
+};
+
+// What an order earned, as recorded when it was placed. Refunds read this, never today's rules.
+struct OrderRecord {
+  std::string order_id;
+  std::string member;
+  std::string event_id;
+  core::Currency currency;
+  core::Timestamp placed_at;
+  std::int64_t total_paid = 0;  // lines - discount + shipping + tax, minor units
+  Points points = 0;            // credited (after caps)
+  std::uint32_t lot_id = 0;     // 0 when it earned nothing
+  std::int64_t refunded_amount = 0;
+  Points reversed = 0;          // taken back so far (including any waived shortfall)
+  bool cancelled = false;
+  bool fully_refunded = false;
+  std::vector<OrderLineRecord> lines;
+
+  bool operator==(const OrderRecord&) const = default;
+};
+
+enum class LineKind : std::uint8_t {
+  pending = 0,  // +N pending (an order's points during the return window)
+  earn = 1,     // +N available at once
+  release = 2,  // N move from pending to available
+  spend = 3,    // -N available
+  expire = 4,   // -N available
+  reverse = 5,  // -N available and/or pending (refund, cancellation)
+  adjust = 6,   // +/-N available (manual adjustment)
+  debt = 7,     // -N carried as debt (a take-back larger than the balance)
+  repay = 8,    // -N available to pay debt back
+};
+
+std::string_view line_kind_name(LineKind kind);
+
+struct LotTouch {
+  std::uint32_t lot = 0;
+  Points points = 0;  // signed: + credited to the lot, - taken from it
+
+  bool operator==(const LotTouch&) const = default;
+};
+
+struct LedgerLine {
+  std::uint64_t seq = 0;
+  core::Timestamp at;
+  LineKind kind = LineKind::earn;
+  Points points = 0;
+  std::string event;  // causing event id, or "timer"
+  std::string rule;   // program rule, e.g. "earning.order", "pending.release", "expiry.lot"
+  std::vector<LotTouch> lots;
+  std::string order_id;
+  std::string note;   // the adjustment's reason, the spend's reason
+  Points waived = 0;  // points not credited (caps) or not taken back (clamp policy)
+  Points available_after = 0;
+  Points pending_after = 0;
+  Points debt_after = 0;
+
+  bool operator==(const LedgerLine&) const = default;
+};
+
+// One readable sentence saying why the balance moved, in English or French (locale "fr…").
+std::string reason_sentence(const LedgerLine& line, std::string_view locale);
+
+}  // namespace fidelis::domain

@@ -1,0 +1,72 @@
+// The program definition: the merchant's loyalty rules as data (docs/reference/program.md).
+// parse_program() validates a JSON definition and reports every problem with its JSON pointer.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json_reader.h"
+#include "core/money.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "domain/types.h"
+
+namespace fidelis::domain {
+
+// Multipliers are fixed-point with six decimals: 1.5 is 1'500'000.
+inline constexpr std::int64_t kMultiplierScale = 1'000'000;
+
+enum class EarnBase { net_merchandise, margin };
+enum class Rounding { down, nearest, up };
+enum class Shortfall { debt, clamp };
+enum class ExpiryMode { none, lot, inactivity };
+
+// `points` points for every `per` of the currency. For the wildcard currency "*", `per` is a
+// whole number of major units, read in each order's own currency.
+struct EarnRate {
+  std::string currency;  // ISO 4217 code or "*"
+  Points points = 1;
+  std::string per = "1";
+};
+
+struct Earning {
+  EarnBase base = EarnBase::net_merchandise;
+  bool include_shipping = false;
+  bool include_tax = false;
+  std::vector<EarnRate> rates;
+  Rounding rounding = Rounding::down;
+  std::map<std::string, std::int64_t, std::less<>> category_multipliers;  // scaled
+  std::map<std::string, std::int64_t, std::less<>> sku_multipliers;       // scaled, win over category
+  std::optional<Points> cap_per_day;                                      // UTC days
+  std::optional<Points> cap_per_month;                                    // UTC calendar months
+};
+
+struct Expiry {
+  ExpiryMode mode = ExpiryMode::none;
+  int after_days = 0;    // lot mode: lifetime in days (one of days or months)
+  int after_months = 0;  // lot mode: lifetime in months; inactivity mode: months without activity
+  bool round_to_month_end = false;
+  std::vector<std::string> activity = {"order.placed", "points.spent"};  // inactivity mode
+};
+
+struct Program {
+  std::string name;
+  Earning earning;
+  int pending_days = 0;  // return window; 0 = points are available at once
+  Shortfall shortfall = Shortfall::debt;
+  Expiry expiry;
+
+  // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
+  const EarnRate* rate_for(std::string_view currency) const;
+  // When a lot that became available at `available_at` expires, under lot expiry.
+  std::optional<core::Timestamp> lot_expiry(core::Timestamp available_at) const;
+  bool counts_as_activity(std::string_view event_type) const;
+};
+
+// Parses a program definition. Errors carry JSON pointers into the definition.
+core::Result<Program> parse_program(core::JsonParser& parser, std::string_view text);
+
+}  // namespace fidelis::domain

@@ -1,0 +1,270 @@
+// parse_program(): strict parsing of the program definition (unknown fields are errors, so that
+// a typo never silently changes the rules).
+#include <algorithm>
+
+#include "domain/event/event.h"
+#include "domain/program/program.h"
+
+namespace fidelis::domain {
+namespace {
+
+using core::ErrorCode;
+using core::ObjectReader;
+
+template <typename Enum>
+std::optional<Enum> read_choice(ObjectReader& reader, std::string_view key,
+                                std::initializer_list<std::pair<std::string_view, Enum>> choices) {
+  const auto text = reader.string(key, false, 64);
+  if (!text) return std::nullopt;
+  std::string allowed;
+  for (const auto& [name, value] : choices) {
+    if (name == *text) return value;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+  }
+  reader.add_error(ErrorCode::value_not_allowed,
+                   std::string(key) + " must be one of: " + allowed, reader.pointer(key));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> read_bounded(ObjectReader& reader, std::string_view key,
+                                         std::int64_t low, std::int64_t high) {
+  const auto number = reader.integer(key, false);
+  if (!number) return std::nullopt;
+  if (*number < low || *number > high) {
+    reader.add_error(ErrorCode::value_out_of_range,
+                     std::string(key) + " must be from " + std::to_string(low) + " to " +
+                         std::to_string(high),
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return number;
+}
+
+// "1.5" -> 1'500'000. At most six decimals, at most 1000.
+std::optional<std::int64_t> parse_multiplier(std::string_view text) {
+  const core::Currency six_decimals{{'X', 'X', 'X', 0}, 6};
+  auto scaled = core::parse_amount(text, six_decimals);
+  if (!scaled.ok() || *scaled > 1000 * kMultiplierScale) return std::nullopt;
+  return *scaled;
+}
+
+void read_multipliers(ObjectReader& parent, std::string_view key,
+                      std::map<std::string, std::int64_t, std::less<>>& out) {
+  const auto object = parent.object(key, false);
+  if (!object) return;
+  const std::string pointer = parent.pointer(key);
+  for (const auto field : *object) {
+    std::string_view text;
+    const std::string field_pointer = core::json_pointer_child(pointer, field.key);
+    if (field.value.get_string().get(text) != simdjson::SUCCESS) {
+      parent.add_error(ErrorCode::field_wrong_type,
+                       "a multiplier is a decimal string such as \"1.5\"", field_pointer);
+      continue;
+    }
+    const auto multiplier = parse_multiplier(text);
+    if (!multiplier) {
+      parent.add_error(ErrorCode::value_out_of_range,
+                       "multiplier \"" + std::string(text) +
+                           "\" must be a decimal from 0 to 1000 with at most 6 decimals",
+                       field_pointer);
+      continue;
+    }
+    out.emplace(std::string(field.key), *multiplier);
+  }
+}
+
+void read_rates(ObjectReader& earning, Earning& out) {
+  const auto rates = earning.object("rates", true);
+  if (!rates) return;
+  const std::string pointer = earning.pointer("rates");
+  for (const auto field : *rates) {
+    const std::string field_pointer = core::json_pointer_child(pointer, field.key);
+    simdjson::dom::object rate_object;
+    if (field.value.get_object().get(rate_object) != simdjson::SUCCESS) {
+      earning.add_error(ErrorCode::field_wrong_type,
+                        "a rate is an object such as {\"points\": 1, \"per\": \"1.00\"}",
+                        field_pointer);
+      continue;
+    }
+    ObjectReader reader(rate_object, field_pointer, earning.errors());
+    reader.reject_unknown({"points", "per"});
+    EarnRate rate;
+    rate.currency = std::string(field.key);
+    std::optional<core::Currency> currency;
+    if (rate.currency != "*") {
+      currency = core::find_currency(rate.currency);
+      if (!currency) {
+        earning.add_error(ErrorCode::currency_unknown,
+                          "\"" + rate.currency + "\" is neither an ISO 4217 code nor \"*\"",
+                          field_pointer);
+        continue;
+      }
+    }
+    const auto points = reader.integer("points", true);
+    if (points && (*points < 1 || *points > 1'000'000)) {
+      reader.add_error(ErrorCode::value_out_of_range, "points must be from 1 to 1000000",
+                       reader.pointer("points"));
+    }
+    if (points) rate.points = *points;
+    if (const auto per = reader.string("per", true, 40)) {
+      rate.per = std::string(*per);
+      // "*" rates are whole major units so that they read the same in every currency.
+      const core::Currency check = currency.value_or(core::Currency{{'X', 'X', 'X', 0}, 0});
+      auto per_minor = core::parse_amount(*per, check);
+      if (!per_minor.ok()) {
+        reader.add_error(per_minor.error().code,
+                         "per: " + per_minor.error().message +
+                             (currency ? "" : " (a \"*\" rate takes whole units, such as \"1\")"),
+                         reader.pointer("per"));
+      } else if (*per_minor == 0) {
+        reader.add_error(ErrorCode::value_out_of_range, "per must be more than zero",
+                         reader.pointer("per"));
+      }
+    }
+    out.rates.push_back(std::move(rate));
+  }
+  if (out.rates.empty()) {
+    earning.add_error(ErrorCode::field_missing, "rates needs at least one currency", pointer);
+  }
+}
+
+void read_earning(ObjectReader& root, Program& program) {
+  const auto object = root.object("earning", true);
+  if (!object) return;
+  ObjectReader earning(*object, root.pointer("earning"), root.errors());
+  earning.reject_unknown({"base", "include_shipping", "include_tax", "rates", "rounding",
+                          "multipliers", "caps"});
+  Earning& out = program.earning;
+  out.base = read_choice<EarnBase>(earning, "base",
+                                   {{"net_merchandise", EarnBase::net_merchandise},
+                                    {"margin", EarnBase::margin}})
+                 .value_or(EarnBase::net_merchandise);
+  out.include_shipping = earning.boolean("include_shipping", false).value_or(false);
+  out.include_tax = earning.boolean("include_tax", false).value_or(false);
+  out.rounding = read_choice<Rounding>(earning, "rounding",
+                                       {{"down", Rounding::down},
+                                        {"nearest", Rounding::nearest},
+                                        {"up", Rounding::up}})
+                     .value_or(Rounding::down);
+  read_rates(earning, out);
+  if (const auto multipliers = earning.object("multipliers", false)) {
+    ObjectReader reader(*multipliers, earning.pointer("multipliers"), root.errors());
+    reader.reject_unknown({"categories", "skus"});
+    read_multipliers(reader, "categories", out.category_multipliers);
+    read_multipliers(reader, "skus", out.sku_multipliers);
+  }
+  if (const auto caps = earning.object("caps", false)) {
+    ObjectReader reader(*caps, earning.pointer("caps"), root.errors());
+    reader.reject_unknown({"per_day", "per_month"});
+    out.cap_per_day = read_bounded(reader, "per_day", 0, kPointsMax);
+    out.cap_per_month = read_bounded(reader, "per_month", 0, kPointsMax);
+  }
+}
+
+void read_expiry(ObjectReader& root, Program& program) {
+  const auto object = root.object("expiry", false);
+  if (!object) return;
+  ObjectReader expiry(*object, root.pointer("expiry"), root.errors());
+  expiry.reject_unknown({"mode", "after_days", "after_months", "round_to_month_end", "activity"});
+  Expiry& out = program.expiry;
+  const auto mode = read_choice<ExpiryMode>(
+      expiry, "mode",
+      {{"none", ExpiryMode::none}, {"lot", ExpiryMode::lot}, {"inactivity", ExpiryMode::inactivity}});
+  if (!mode) {
+    if (!expiry.has("mode")) expiry.add_error(ErrorCode::field_missing, "mode is required", expiry.pointer("mode"));
+    return;
+  }
+  out.mode = *mode;
+  out.after_days = static_cast<int>(read_bounded(expiry, "after_days", 1, 3660).value_or(0));
+  out.after_months = static_cast<int>(read_bounded(expiry, "after_months", 1, 120).value_or(0));
+  out.round_to_month_end = expiry.boolean("round_to_month_end", false).value_or(false);
+  if (out.mode == ExpiryMode::lot) {
+    if (!expiry.has("after_days") && !expiry.has("after_months")) {
+      expiry.add_error(ErrorCode::field_missing, "lot expiry needs after_days or after_months",
+                       expiry.self_pointer());
+    } else if (expiry.has("after_days") && expiry.has("after_months")) {
+      expiry.add_error(ErrorCode::value_not_allowed,
+                       "give after_days or after_months, not both", expiry.pointer("after_days"));
+    }
+  }
+  if (out.mode == ExpiryMode::inactivity) {
+    if (!expiry.has("after_months")) {
+      expiry.add_error(ErrorCode::field_missing, "inactivity expiry needs after_months",
+                       expiry.pointer("after_months"));
+    }
+    if (expiry.has("after_days")) {
+      expiry.add_error(ErrorCode::value_not_allowed,
+                       "inactivity is counted in months (after_months)", expiry.pointer("after_days"));
+    }
+  }
+  if (out.mode == ExpiryMode::none && (expiry.has("after_days") || expiry.has("after_months"))) {
+    expiry.add_error(ErrorCode::value_not_allowed, "mode none takes no lifetime",
+                     expiry.self_pointer());
+  }
+  if (const auto activity = expiry.array("activity", false)) {
+    out.activity.clear();
+    std::size_t index = 0;
+    for (const auto element : *activity) {
+      const std::string pointer = core::json_pointer_index(expiry.pointer("activity"), index++);
+      std::string_view type;
+      if (element.get_string().get(type) != simdjson::SUCCESS || !find_event_type(type)) {
+        expiry.add_error(ErrorCode::value_not_allowed, "activity lists event types", pointer);
+        continue;
+      }
+      out.activity.emplace_back(type);
+    }
+  }
+}
+
+}  // namespace
+
+const EarnRate* Program::rate_for(std::string_view currency) const {
+  const EarnRate* wildcard = nullptr;
+  for (const auto& rate : earning.rates) {
+    if (rate.currency == currency) return &rate;
+    if (rate.currency == "*") wildcard = &rate;
+  }
+  return wildcard;
+}
+
+std::optional<core::Timestamp> Program::lot_expiry(core::Timestamp available_at) const {
+  if (expiry.mode != ExpiryMode::lot) return std::nullopt;
+  core::Timestamp at = expiry.after_days > 0 ? core::add_days(available_at, expiry.after_days)
+                                             : core::add_months(available_at, expiry.after_months);
+  if (expiry.round_to_month_end) at = core::start_of_next_month(at);
+  return at;
+}
+
+bool Program::counts_as_activity(std::string_view event_type) const {
+  return std::find(expiry.activity.begin(), expiry.activity.end(), event_type) !=
+         expiry.activity.end();
+}
+
+core::Result<Program> parse_program(core::JsonParser& parser, std::string_view text) {
+  FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
+  core::Errors errors;
+  ObjectReader reader(root, "", errors);
+  reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry"});
+  Program program;
+  program.name = std::string(reader.string("name", true, 200).value_or(""));
+  (void)reader.string("description", false, 4000);
+  read_earning(reader, program);
+  if (const auto pending = reader.object("pending", false)) {
+    ObjectReader pending_reader(*pending, "/pending", errors);
+    pending_reader.reject_unknown({"days"});
+    program.pending_days = static_cast<int>(read_bounded(pending_reader, "days", 0, 365).value_or(0));
+  }
+  if (const auto refunds = reader.object("refunds", false)) {
+    ObjectReader refunds_reader(*refunds, "/refunds", errors);
+    refunds_reader.reject_unknown({"shortfall"});
+    program.shortfall = read_choice<Shortfall>(refunds_reader, "shortfall",
+                                               {{"debt", Shortfall::debt},
+                                                {"clamp", Shortfall::clamp}})
+                            .value_or(Shortfall::debt);
+  }
+  read_expiry(reader, program);
+  if (!errors.empty()) return errors;
+  return program;
+}
+
+}  // namespace fidelis::domain
