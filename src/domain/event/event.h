@@ -83,6 +83,8 @@ struct PointsSpent {
 struct MemberChange {
   std::string locale;
   std::string referred_by;
+  // Personal fields, when sent. They go to the profile store, never to the event log.
+  std::optional<std::string> email, phone, name, birthday;
 };
 
 using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,

@@ -208,7 +208,15 @@ std::optional<Points> read_points(ObjectReader& data, bool allow_negative) {
 
 MemberChange parse_member_change(ObjectReader& data) {
   MemberChange change;
-  for (const auto key : kPersonalFields) (void)data.string(key, false, 254);
+  auto personal = [&data](std::string_view key) -> std::optional<std::string> {
+    const auto text = data.string(key, false, 254);
+    if (!text) return std::nullopt;
+    return std::string(*text);
+  };
+  change.email = personal("email");
+  change.phone = personal("phone");
+  change.name = personal("name");
+  change.birthday = personal("birthday");
   change.locale = std::string(data.string("locale", false, 35).value_or(""));
   (void)data.string("time_zone", false, 64);
   if (data.has("referred_by")) change.referred_by = read_id(data, "referred_by", true).value_or("");

@@ -1,0 +1,37 @@
+// The subcommands of `fidelis`. Each returns the process exit code (CONTRACT.md): 0 success,
+// 1 usage, 2 input rejected, 3 conflict, 4 not found, 10+ internal or storage error.
+#pragma once
+
+#include <memory>
+
+#include "cli/args.h"
+#include "store/store.h"
+
+namespace fidelis::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitRejected = 2;
+inline constexpr int kExitConflict = 3;
+inline constexpr int kExitNotFound = 4;
+inline constexpr int kExitStorage = 10;
+
+// Prints errors on stderr, one per line: "fidelis: WHERE: MESSAGE (code)".
+void print_errors(const core::Errors& errors, std::string_view prefix = {});
+// The exit code that fits an error code.
+int exit_code_for(const core::Errors& errors);
+// Opens the --db store, printing the error and returning nothing on failure.
+std::unique_ptr<store::Store> open_store(const Args& args);
+// Reads a whole file, or stdin for "-".
+core::Result<std::string> read_file(const std::string& path);
+// --at TIME, or the wall clock.
+core::Result<core::Timestamp> now_or_at(const Args& args);
+
+int run_ingest(const Args& args);
+int run_tick(const Args& args);
+int run_member(const Args& args);
+int run_program(const Args& args);
+int run_replay(const Args& args);
+int run_demo(const Args& args);
+
+}  // namespace fidelis::cli

@@ -1,0 +1,104 @@
+// `fidelis member show ID` and `fidelis member ledger ID`.
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/commands.h"
+#include "core/json_writer.h"
+#include "engine/views.h"
+
+namespace fidelis::cli {
+namespace {
+
+constexpr std::size_t kLedgerLimitDefault = 1000;
+constexpr std::size_t kLedgerLimitMax = 100'000;
+
+int not_found(const std::string& shop, const std::string& member) {
+  print_errors({core::make_error(core::ErrorCode::member_not_found,
+                                 "no member \"" + member + "\" in shop \"" + shop + "\"")});
+  return kExitNotFound;
+}
+
+void print_member(const domain::MemberState& s) {
+  std::printf("member %s, as of %s\n", s.member.c_str(), core::format_rfc3339(s.clock).c_str());
+  std::printf("  available %lld\n  pending   %lld\n  debt      %lld\n",
+              static_cast<long long>(s.available()), static_cast<long long>(s.pending()),
+              static_cast<long long>(s.debt));
+  std::printf("  earned %lld, spent %lld, expired %lld, reversed %lld\n",
+              static_cast<long long>(s.earned), static_cast<long long>(s.spent),
+              static_cast<long long>(s.expired), static_cast<long long>(s.reversed));
+  if (const auto next = s.next_expiry()) {
+    std::printf("  next expiry: %lld points at %s\n", static_cast<long long>(next->points),
+                core::format_rfc3339(next->at).c_str());
+  }
+}
+
+}  // namespace
+
+int run_member(const Args& args) {
+  if (args.words.size() != 3 || (args.words[1] != "show" && args.words[1] != "ledger")) {
+    print_errors({core::make_error(core::ErrorCode::usage,
+                                   "usage: fidelis member show|ledger MEMBER_ID")});
+    return kExitUsage;
+  }
+  auto store = open_store(args);
+  if (!store) return kExitStorage;
+  const std::string shop = args.shop();
+  const std::string& member = args.words[2];
+  auto state = store->member(shop, member);
+  if (!state.ok()) {
+    print_errors(state.errors());
+    return kExitStorage;
+  }
+  if (!*state) return not_found(shop, member);
+  if (args.words[1] == "show") {
+    if (args.json()) {
+      core::JsonWriter out;
+      engine::write_member_json(out, shop, **state);
+      std::printf("%s\n", out.str().c_str());
+    } else {
+      print_member(**state);
+    }
+    return kExitOk;
+  }
+  std::uint64_t after = 0;
+  std::size_t limit = kLedgerLimitDefault;
+  if (const auto text = args.option("after")) after = std::strtoull(text->c_str(), nullptr, 10);
+  if (const auto text = args.option("limit")) {
+    limit = std::strtoull(text->c_str(), nullptr, 10);
+    if (limit == 0 || limit > kLedgerLimitMax) {
+      print_errors({core::make_error(core::ErrorCode::usage, "--limit must be from 1 to 100000")});
+      return kExitUsage;
+    }
+  }
+  auto lines = store->ledger(shop, member, after, limit);
+  if (!lines.ok()) {
+    print_errors(lines.errors());
+    return kExitStorage;
+  }
+  const std::string& locale = (*state)->locale;
+  if (args.json()) {
+    core::JsonWriter out;
+    out.begin_object().key("member").value(member).key("shop").value(shop);
+    out.key("lines").begin_array();
+    for (const auto& line : *lines) engine::write_ledger_line_json(out, line, locale);
+    out.end_array();
+    out.key("next_after");
+    if (lines->size() == limit) {
+      out.value(static_cast<std::uint64_t>(lines->back().seq));
+    } else {
+      out.null();
+    }
+    out.end_object();
+    std::printf("%s\n", out.str().c_str());
+    return kExitOk;
+  }
+  for (const auto& line : *lines) {
+    std::printf("%5llu  %s  %-8s %+8lld  %s\n", static_cast<unsigned long long>(line.seq),
+                core::format_rfc3339(line.at).c_str(),
+                std::string(domain::line_kind_name(line.kind)).c_str(),
+                static_cast<long long>(line.points), domain::reason_sentence(line, locale).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace fidelis::cli

@@ -1,0 +1,85 @@
+// `fidelis program check FILE` and `fidelis program activate FILE [--from TIME]`.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/json_reader.h"
+#include "core/json_writer.h"
+#include "domain/program/program.h"
+#include "engine/engine.h"
+
+namespace fidelis::cli {
+
+int run_program(const Args& args) {
+  if (args.words.size() != 3 || (args.words[1] != "check" && args.words[1] != "activate")) {
+    print_errors({core::make_error(core::ErrorCode::usage,
+                                   "usage: fidelis program check|activate FILE [--from TIME]")});
+    return kExitUsage;
+  }
+  const std::string& path = args.words[2];
+  auto text = read_file(path);
+  if (!text.ok()) {
+    print_errors(text.errors());
+    return kExitStorage;
+  }
+  core::JsonParser parser;
+  auto program = domain::parse_program(parser, *text);
+  if (!program.ok()) {
+    print_errors(program.errors(), path);
+    if (args.json()) {
+      core::JsonWriter out;
+      out.begin_object().key("file").value(path).key("ok").value(false).key("errors").begin_array();
+      for (const auto& error : program.errors()) {
+        out.begin_object().key("pointer").value(error.where);
+        out.key("code").value(core::error_code_name(error.code));
+        out.key("message").value(error.message).end_object();
+      }
+      out.end_array().end_object();
+      std::printf("%s\n", out.str().c_str());
+    }
+    return kExitRejected;
+  }
+  if (args.words[1] == "check") {
+    if (args.json()) {
+      core::JsonWriter out;
+      out.begin_object().key("file").value(path).key("ok").value(true);
+      out.key("name").value(program->name).key("errors").begin_array().end_array().end_object();
+      std::printf("%s\n", out.str().c_str());
+    } else {
+      std::printf("%s: ok (program \"%s\")\n", path.c_str(), program->name.c_str());
+    }
+    return kExitOk;
+  }
+  std::optional<core::Timestamp> from;
+  if (const auto from_text = args.option("from")) {
+    auto parsed = core::parse_rfc3339(*from_text);
+    if (!parsed.ok()) {
+      print_errors(parsed.errors(), "--from");
+      return kExitUsage;
+    }
+    from = *parsed;
+  }
+  auto now = now_or_at(args);
+  if (!now.ok()) {
+    print_errors(now.errors());
+    return kExitUsage;
+  }
+  auto store = open_store(args);
+  if (!store) return kExitStorage;
+  engine::Engine engine(*store);
+  auto version = engine.activate_program(args.shop(), *text, from, *now);
+  if (!version.ok()) {
+    print_errors(version.errors());
+    return exit_code_for(version.errors());
+  }
+  if (args.json()) {
+    core::JsonWriter out;
+    out.begin_object().key("shop").value(args.shop()).key("version").value(*version).end_object();
+    std::printf("%s\n", out.str().c_str());
+  } else {
+    std::printf("shop %s: program \"%s\" activated as version %d\n", args.shop().c_str(),
+                program->name.c_str(), *version);
+  }
+  return kExitOk;
+}
+
+}  // namespace fidelis::cli

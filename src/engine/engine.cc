@@ -1,0 +1,365 @@
+// Engine: idempotency, program versions, state caches, group commit and ticks.
+#include "engine/engine.h"
+
+#include "core/assert.h"
+#include "core/digest.h"
+
+namespace fidelis::engine {
+namespace {
+
+using core::ErrorCode;
+
+std::string key(const std::string& shop, const std::string& id) {
+  std::string k;
+  k.reserve(shop.size() + id.size() + 1);
+  k += shop;
+  k += '\x1f';
+  k += id;
+  return k;
+}
+
+const std::string* referenced_order(const domain::Event& event) {
+  if (const auto* placed = std::get_if<domain::OrderPlaced>(&event.data)) return &placed->order_id;
+  if (const auto* cancelled = std::get_if<domain::OrderCancelled>(&event.data)) {
+    return &cancelled->order_id;
+  }
+  if (const auto* refunded = std::get_if<domain::OrderRefunded>(&event.data)) {
+    return &refunded->order_id;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::accepted: return "accepted";
+    case Outcome::duplicate: return "duplicate";
+    case Outcome::conflict: return "conflict";
+    case Outcome::rejected: return "rejected";
+  }
+  return "rejected";
+}
+
+Engine::Engine(store::Store& store) : store_(store) {}
+
+void Engine::drop_caches() {
+  shops_.clear();
+  members_.clear();
+}
+
+core::Status Engine::begin_batch() {
+  FIDELIS_ASSERT(!in_batch_);
+  FIDELIS_TRY(const bool changed_elsewhere, store_.begin_write());
+  // Another process wrote since our last transaction: what we cached may be stale.
+  if (changed_elsewhere) drop_caches();
+  in_batch_ = true;
+  batch_events_ = 0;
+  return core::Ok{};
+}
+
+void Engine::abort_batch() {
+  if (in_batch_) store_.abort_write();
+  in_batch_ = false;
+  batches_.clear();
+  overlay_.clear();
+  order_overlay_.clear();
+  event_overlay_.clear();
+  seq_overlay_.clear();
+  batch_events_ = 0;
+}
+
+core::Status Engine::commit_batch() {
+  FIDELIS_ASSERT(in_batch_);
+  std::vector<store::Batch> batches;
+  batches.reserve(batches_.size());
+  for (auto& [shop_id, batch] : batches_) {
+    const std::string prefix = shop_id + '\x1f';
+    for (const auto& [k, state] : overlay_) {
+      if (k.compare(0, prefix.size(), prefix) == 0) batch.members.push_back(state);
+    }
+    for (const auto& [k, order] : order_overlay_) {
+      if (k.compare(0, prefix.size(), prefix) == 0) batch.orders.push_back(order);
+    }
+    batches.push_back(std::move(batch));
+  }
+  auto status = store_.commit_write(batches);
+  if (!status.ok()) {
+    abort_batch();
+    drop_caches();  // what the store holds is now the truth; our view may be ahead of it
+    return status;
+  }
+  in_batch_ = false;
+  if (members_.size() + overlay_.size() > kMemberCacheMax) members_.clear();
+  for (auto& [k, state] : overlay_) members_[k] = std::move(state);
+  for (const auto& [shop_id, seq] : seq_overlay_) {
+    auto it = shops_.find(shop_id);
+    if (it != shops_.end()) {
+      it->second.last_seq = seq;
+      it->second.is_new = false;
+    }
+  }
+  batches_.clear();
+  overlay_.clear();
+  order_overlay_.clear();
+  event_overlay_.clear();
+  seq_overlay_.clear();
+  batch_events_ = 0;
+  return core::Ok{};
+}
+
+core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
+  auto it = shops_.find(shop_id);
+  if (it != shops_.end()) return &it->second;
+  ShopContext context;
+  FIDELIS_TRY(const auto secret, store_.shop_secret(shop_id));
+  if (secret) {
+    context.secret = *secret;
+  } else {
+    context.secret = core::random_hex(32);
+    context.is_new = true;
+  }
+  FIDELIS_TRY(context.versions, store_.programs(shop_id));
+  for (const auto& version : context.versions) {
+    auto program = domain::parse_program(parser_, version.definition);
+    if (!program.ok()) {
+      return core::make_error(ErrorCode::storage_error,
+                              "stored program version " + std::to_string(version.version) +
+                                  " of shop " + shop_id + " no longer parses: " +
+                                  program.error().message);
+    }
+    context.programs.push_back(std::move(program).value());
+  }
+  FIDELIS_TRY(context.last_seq, store_.last_seq(shop_id));
+  return &shops_.emplace(shop_id, std::move(context)).first->second;
+}
+
+const domain::Program* Engine::program_at(const ShopContext& context, core::Timestamp at,
+                                          int& version) const {
+  // The latest version whose start is at or before `at`; the first version has no start.
+  for (std::size_t i = context.versions.size(); i-- > 0;) {
+    const auto& from = context.versions[i].applies_from;
+    if (!from || *from <= at) {
+      version = context.versions[i].version;
+      return &context.programs[i];
+    }
+  }
+  return nullptr;
+}
+
+const domain::Program* Engine::program_version(const ShopContext& context, int version) const {
+  for (std::size_t i = 0; i < context.versions.size(); ++i) {
+    if (context.versions[i].version == version) return &context.programs[i];
+  }
+  return nullptr;
+}
+
+core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id,
+                                                      const std::string& member) {
+  const std::string k = key(shop_id, member);
+  if (auto it = overlay_.find(k); it != overlay_.end()) return it->second;
+  if (auto it = members_.find(k); it != members_.end()) return it->second;
+  FIDELIS_TRY(auto stored, store_.member(shop_id, member));
+  if (stored) return std::move(*stored);
+  return domain::new_member(member);
+}
+
+core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::string& shop_id,
+                                                                    const std::string& order_id) {
+  if (auto it = order_overlay_.find(key(shop_id, order_id)); it != order_overlay_.end()) {
+    return std::optional<domain::OrderRecord>(it->second);
+  }
+  return store_.order(shop_id, order_id);
+}
+
+void Engine::record(const std::string& shop_id, ShopContext& context, const domain::Event& event,
+                    domain::Effects effects, int program_version, std::string digest,
+                    std::int64_t seq) {
+  store::Batch& batch = batches_[shop_id];
+  batch.shop = shop_id;
+  if (context.is_new) batch.new_shop_secret = context.secret;
+  store::StoredInput input;
+  input.seq = seq;
+  input.kind = store::InputKind::event;
+  input.event_id = event.id;
+  input.type = event.type_name;
+  input.member = event.member;
+  input.at = event.occurred_at;
+  input.body = event.body;
+  input.personal_digest = digest;
+  input.program_version = program_version;
+  batch.inputs.push_back(std::move(input));
+  for (auto& line : effects.lines) batch.lines.push_back({event.member, std::move(line)});
+  if (const auto* change = std::get_if<domain::MemberChange>(&event.data)) {
+    if (change->email || change->phone || change->name || change->birthday) {
+      batch.profiles.push_back({event.member, change->email, change->phone, change->name,
+                                change->birthday, event.occurred_at});
+    }
+  }
+  if (effects.order) {
+    order_overlay_[key(shop_id, effects.order->order_id)] = std::move(*effects.order);
+  }
+  overlay_[key(shop_id, event.member)] = std::move(effects.state);
+  event_overlay_[key(shop_id, event.id)] = {event.body, std::move(digest)};
+  seq_overlay_[shop_id] = seq;
+  ++batch_events_;
+}
+
+SubmitResult Engine::submit(std::string_view json, std::string_view default_shop) {
+  FIDELIS_ASSERT(in_batch_);
+  SubmitResult result;
+  auto parsed = domain::parse_event(parser_, json, default_shop);
+  if (!parsed.ok()) {
+    result.errors = parsed.take_errors();
+    return result;
+  }
+  domain::Event event = std::move(parsed).value();
+  result.event_id = event.id;
+  auto fail = [&result](core::Errors errors) {
+    result.outcome = Outcome::rejected;
+    result.errors = std::move(errors);
+    return result;
+  };
+  auto context_result = shop(event.shop);
+  if (!context_result.ok()) return fail(context_result.take_errors());
+  ShopContext& context = **context_result;
+  const std::string digest =
+      event.personal.empty() ? "" : core::hmac_sha256_hex(context.secret, event.personal);
+
+  // Idempotency: the same id with the same body is a duplicate; with another body a conflict.
+  std::optional<SeenEvent> seen;
+  if (auto it = event_overlay_.find(key(event.shop, event.id)); it != event_overlay_.end()) {
+    seen = it->second;
+  } else {
+    auto stored = store_.event(event.shop, event.id);
+    if (!stored.ok()) return fail(stored.take_errors());
+    if (*stored) seen = SeenEvent{(*stored)->body, (*stored)->personal_digest};
+  }
+  if (seen) {
+    if (seen->body == event.body && seen->digest == digest) {
+      result.outcome = Outcome::duplicate;
+      return result;
+    }
+    result.outcome = Outcome::conflict;
+    result.errors.push_back(core::make_error(
+        ErrorCode::event_id_reused_with_other_body,
+        "event id \"" + event.id + "\" was already used with a different body", "/id"));
+    return result;
+  }
+
+  int version = 0;
+  const domain::Program* program = program_at(context, event.occurred_at, version);
+  if (program == nullptr) {
+    return fail({core::make_error(ErrorCode::program_missing,
+                                  "shop \"" + event.shop +
+                                      "\" has no program in force at this time: activate one "
+                                      "with `fidelis program activate FILE`",
+                                  "/occurred_at")});
+  }
+  auto state = load_member(event.shop, event.member);
+  if (!state.ok()) return fail(state.take_errors());
+  std::optional<domain::OrderRecord> order;
+  if (const std::string* order_id = referenced_order(event)) {
+    auto loaded = load_order(event.shop, *order_id);
+    if (!loaded.ok()) return fail(loaded.take_errors());
+    order = std::move(*loaded);
+  }
+  auto effects = domain::apply_event(*program, *state, event, order);
+  if (!effects.ok()) return fail(effects.take_errors());
+  const std::int64_t seq =
+      (seq_overlay_.count(event.shop) ? seq_overlay_[event.shop] : context.last_seq) + 1;
+  record(event.shop, context, event, std::move(effects).value(), version, digest, seq);
+  result.outcome = Outcome::accepted;
+  return result;
+}
+
+core::Status Engine::apply_stored(const std::string& shop_id, const store::StoredInput& input) {
+  FIDELIS_ASSERT(in_batch_);
+  FIDELIS_ASSERT(input.kind == store::InputKind::event);
+  FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, input.body, shop_id));
+  FIDELIS_TRY(ShopContext * context, shop(shop_id));
+  const domain::Program* program = program_version(*context, input.program_version);
+  if (program == nullptr) {
+    return core::make_error(ErrorCode::program_missing,
+                            "program version " + std::to_string(input.program_version) +
+                                " is not stored");
+  }
+  FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, event.member));
+  std::optional<domain::OrderRecord> order;
+  if (const std::string* order_id = referenced_order(event)) {
+    FIDELIS_TRY(order, load_order(shop_id, *order_id));
+  }
+  FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order));
+  record(shop_id, *context, event, std::move(effects), input.program_version,
+         input.personal_digest, input.seq);
+  return core::Ok{};
+}
+
+core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestamp until) {
+  FIDELIS_CHECK(begin_batch());
+  auto run = [&]() -> core::Result<TickResult> {
+    FIDELIS_TRY(ShopContext * context, shop(shop_id));
+    FIDELIS_TRY(const std::vector<std::string> due,
+                store_.members_due(shop_id, until, kTickMembersMax));
+    TickResult result;
+    store::Batch& batch = batches_[shop_id];
+    batch.shop = shop_id;
+    for (const auto& member : due) {
+      FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member));
+      domain::Effects effects = domain::advance_to(state, until);
+      result.lines += effects.lines.size();
+      for (auto& line : effects.lines) batch.lines.push_back({member, std::move(line)});
+      overlay_[key(shop_id, member)] = std::move(effects.state);
+      ++result.members;
+    }
+    if (result.members > 0) {
+      // The tick joins the input log so that replay runs the same timers at the same point.
+      if (context->is_new) batch.new_shop_secret = context->secret;
+      store::StoredInput input;
+      input.seq = context->last_seq + 1;
+      input.kind = store::InputKind::tick;
+      input.type = "tick";
+      input.at = until;
+      batch.inputs.push_back(std::move(input));
+      seq_overlay_[shop_id] = context->last_seq + 1;
+    }
+    return result;
+  };
+  auto result = run();
+  if (!result.ok()) {
+    abort_batch();
+    return result;
+  }
+  FIDELIS_CHECK(commit_batch());
+  return result;
+}
+
+core::Result<int> Engine::activate_program(const std::string& shop_id,
+                                           std::string_view definition,
+                                           std::optional<core::Timestamp> applies_from,
+                                           core::Timestamp activated_at) {
+  FIDELIS_TRY(const domain::Program program, domain::parse_program(parser_, definition));
+  (void)program;
+  FIDELIS_TRY(const auto versions, store_.programs(shop_id));
+  if (!versions.empty() && !applies_from) {
+    return core::make_error(ErrorCode::usage,
+                            "shop \"" + shop_id +
+                                "\" already has a program: give --from TIME for the new version");
+  }
+  if (!versions.empty() && versions.back().applies_from && applies_from &&
+      *applies_from < *versions.back().applies_from) {
+    return core::make_error(ErrorCode::usage,
+                            "a new version cannot start before the previous one (" +
+                                core::format_rfc3339(*versions.back().applies_from) + ")");
+  }
+  store::ProgramVersion version;
+  version.version = versions.empty() ? 1 : versions.back().version + 1;
+  version.applies_from = versions.empty() ? std::nullopt : applies_from;
+  version.activated_at = activated_at;
+  version.definition = std::string(definition);
+  FIDELIS_CHECK(store_.add_program(shop_id, version));
+  shops_.erase(shop_id);
+  return version.version;
+}
+
+}  // namespace fidelis::engine

@@ -1,0 +1,110 @@
+// verify_replay(): rebuild a shop from its input log in memory and compare with the live store.
+#include <map>
+
+#include "engine/engine.h"
+#include "store/memory/memory_store.h"
+
+namespace fidelis::engine {
+namespace {
+
+// Replay commits at most this many events per scratch transaction.
+constexpr std::size_t kReplayBatchMax = 10'000;
+constexpr std::size_t kInputPage = 10'000;
+constexpr std::size_t kLedgerPage = 100'000;
+
+
+core::Result<std::vector<domain::LedgerLine>> all_lines(store::Store& store, const std::string& shop,
+                                                        const std::string& member) {
+  std::vector<domain::LedgerLine> lines;
+  std::uint64_t after = 0;
+  for (;;) {
+    FIDELIS_TRY(auto page, store.ledger(shop, member, after, kLedgerPage));
+    if (page.empty()) break;
+    after = page.back().seq;
+    for (auto& line : page) lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace
+
+core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& shop,
+                                         std::size_t differences_max) {
+  ReplayReport report;
+  auto scratch = store::make_memory_store();
+  FIDELIS_TRY(const auto versions, live.programs(shop));
+  for (const auto& version : versions) FIDELIS_CHECK(scratch->add_program(shop, version));
+
+  Engine engine(*scratch);
+  std::int64_t after = 0;
+  for (;;) {
+    FIDELIS_TRY(const auto page, live.inputs(shop, after, kInputPage));
+    if (page.empty()) break;
+    for (const auto& input : page) {
+      ++report.inputs;
+      after = input.seq;
+      if (input.kind == store::InputKind::tick) {
+        if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
+        FIDELIS_TRY(const TickResult ticked, engine.tick(shop, input.at));
+        (void)ticked;
+        continue;
+      }
+      if (!engine.in_batch()) FIDELIS_CHECK(engine.begin_batch());
+      auto applied = engine.apply_stored(shop, input);
+      if (!applied.ok()) {
+        report.differences.push_back("input " + std::to_string(input.seq) + " (event " +
+                                     input.event_id + ") no longer applies: " +
+                                     applied.error().message);
+        return report;
+      }
+      if (engine.batch_events() >= kReplayBatchMax) FIDELIS_CHECK(engine.commit_batch());
+    }
+  }
+  if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
+
+  auto note = [&](std::string difference) {
+    if (report.differences.size() < differences_max) report.differences.push_back(std::move(difference));
+  };
+  auto members_of = [&](store::Store& store) -> core::Result<std::map<std::string, domain::MemberState>> {
+    std::map<std::string, domain::MemberState> members;
+    FIDELIS_CHECK(store.for_each_member(
+        shop, [&](const domain::MemberState& state) { members.emplace(state.member, state); }));
+    return members;
+  };
+  auto orders_of = [&](store::Store& store) -> core::Result<std::map<std::string, domain::OrderRecord>> {
+    std::map<std::string, domain::OrderRecord> orders;
+    FIDELIS_CHECK(store.for_each_order(
+        shop, [&](const domain::OrderRecord& order) { orders.emplace(order.order_id, order); }));
+    return orders;
+  };
+  FIDELIS_TRY(const auto live_members, members_of(live));
+  FIDELIS_TRY(const auto replayed_members, members_of(*scratch));
+  report.members = live_members.size();
+  if (live_members.size() != replayed_members.size()) {
+    note("stored " + std::to_string(live_members.size()) + " members, replay made " +
+         std::to_string(replayed_members.size()));
+  }
+  for (const auto& [member, state] : live_members) {
+    const auto it = replayed_members.find(member);
+    if (it == replayed_members.end()) {
+      note("member " + member + " is stored but replay did not make it");
+      continue;
+    }
+    if (!(it->second == state)) note("member " + member + ": state differs from replay");
+    FIDELIS_TRY(const auto live_lines, all_lines(live, shop, member));
+    FIDELIS_TRY(const auto replayed_lines, all_lines(*scratch, shop, member));
+    report.lines += live_lines.size();
+    if (live_lines != replayed_lines) {
+      note("member " + member + ": ledger differs from replay (" +
+           std::to_string(live_lines.size()) + " stored lines, " +
+           std::to_string(replayed_lines.size()) + " replayed)");
+    }
+  }
+  FIDELIS_TRY(const auto live_orders, orders_of(live));
+  FIDELIS_TRY(const auto replayed_orders, orders_of(*scratch));
+  report.orders = live_orders.size();
+  if (live_orders != replayed_orders) note("order records differ from replay");
+  return report;
+}
+
+}  // namespace fidelis::engine

@@ -1,0 +1,17 @@
+// JSON views of member state and ledger lines (CONTRACT.md "Member state", "Ledger lines"), shared
+// by the CLI and, later, the HTTP API so that both print exactly the same thing.
+#pragma once
+
+#include <string>
+
+#include "core/json_writer.h"
+#include "domain/ledger/state.h"
+
+namespace fidelis::engine {
+
+void write_member_json(core::JsonWriter& out, const std::string& shop,
+                       const domain::MemberState& state);
+void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,
+                            std::string_view locale);
+
+}  // namespace fidelis::engine

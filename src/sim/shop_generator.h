@@ -1,0 +1,42 @@
+// A seeded generator of realistic shop histories: members enrol, order from a catalogue at their
+// own pace, sometimes cancel or refund (whole, by line, or by amount), and spend points. The same
+// seed always gives the same events, on every machine (own PRNG, no std distributions).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+
+namespace fidelis::sim {
+
+struct ShopSpec {
+  std::uint64_t seed = 42;
+  std::string shop = "demo";
+  std::size_t members = 3000;
+  int days = 365;
+  core::Timestamp start;              // first day, 00:00 UTC
+  int mean_days_between_orders = 40;  // per member, varied around this
+  int cancel_per_mille = 30;          // orders cancelled within a day
+  int refund_per_mille = 80;          // orders refunded within 30 days
+  int spend_per_mille = 150;          // chance an order is followed by a points spend
+};
+
+struct GeneratedCounts {
+  std::size_t events = 0;
+  std::size_t orders = 0;
+  std::size_t cancellations = 0;
+  std::size_t refunds = 0;
+  std::size_t spends = 0;
+};
+
+// Calls `emit` with each event as one line of JSON, in time order.
+GeneratedCounts generate_shop(const ShopSpec& spec,
+                              const std::function<void(std::string_view)>& emit);
+
+// The end of the generated period (start + days).
+core::Timestamp generated_until(const ShopSpec& spec);
+
+}  // namespace fidelis::sim

@@ -1,0 +1,267 @@
+// The blob format. Version 1. Changing it means a new version byte and a decoder for the old one.
+#include "store/codec.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace fidelis::store {
+namespace {
+
+constexpr std::uint8_t kFormatVersion = 1;
+
+class Writer {
+ public:
+  void u(std::uint64_t value) {
+    while (value >= 0x80) {
+      out_ += static_cast<char>((value & 0x7F) | 0x80);
+      value >>= 7;
+    }
+    out_ += static_cast<char>(value);
+  }
+  void i(std::int64_t value) {
+    u((static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
+  }
+  void s(std::string_view text) {
+    u(text.size());
+    out_.append(text);
+  }
+  void b(bool flag) { out_ += static_cast<char>(flag ? 1 : 0); }
+  void t(core::Timestamp at) { i(at.micros); }
+  void ot(const std::optional<core::Timestamp>& at) {
+    b(at.has_value());
+    if (at) t(*at);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  bool ok() const { return ok_; }
+  bool at_end() const { return pos_ == bytes_.size(); }
+
+  std::uint64_t u() {
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= bytes_.size()) return fail();
+      const auto byte = static_cast<std::uint8_t>(bytes_[pos_++]);
+      value |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return value;
+    }
+    return fail();
+  }
+  std::int64_t i() {
+    const std::uint64_t raw = u();
+    return static_cast<std::int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+  }
+  std::string s() {
+    const std::uint64_t size = u();
+    if (!ok_ || size > bytes_.size() - pos_) {
+      fail();
+      return {};
+    }
+    std::string text(bytes_.substr(pos_, size));
+    pos_ += size;
+    return text;
+  }
+  bool b() {
+    if (pos_ >= bytes_.size()) return fail() != 0;
+    return bytes_[pos_++] != 0;
+  }
+  core::Timestamp t() { return core::Timestamp{i()}; }
+  std::optional<core::Timestamp> ot() {
+    if (!b()) return std::nullopt;
+    return t();
+  }
+  // A count of items that each need at least one byte: refuses counts the data cannot hold.
+  std::size_t count() {
+    const std::uint64_t n = u();
+    if (n > bytes_.size() - pos_) return static_cast<std::size_t>(fail());
+    return static_cast<std::size_t>(n);
+  }
+
+ private:
+  std::uint64_t fail() {
+    ok_ = false;
+    pos_ = bytes_.size();
+    return 0;
+  }
+
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+core::Error corrupt(std::string_view what) {
+  return core::make_error(core::ErrorCode::storage_error,
+                          "stored " + std::string(what) + " is corrupt or of an unknown format");
+}
+
+}  // namespace
+
+std::string encode_member(const domain::MemberState& state) {
+  Writer w;
+  w.u(kFormatVersion);
+  w.s(state.member);
+  w.t(state.clock);
+  w.t(state.first_seen_at);
+  w.i(state.earned);
+  w.i(state.spent);
+  w.i(state.expired);
+  w.i(state.reversed);
+  w.i(state.debt);
+  w.u(state.next_lot_id);
+  w.u(state.next_seq);
+  w.ot(state.inactivity_deadline);
+  w.i(state.cap_day);
+  w.i(state.cap_day_points);
+  w.i(state.cap_month);
+  w.i(state.cap_month_points);
+  w.s(state.locale);
+  w.u(state.lots.size());
+  for (const auto& lot : state.lots) {
+    w.u(lot.id);
+    w.u(static_cast<std::uint64_t>(lot.state));
+    w.i(lot.granted);
+    w.i(lot.remaining);
+    w.t(lot.earned_at);
+    w.t(lot.available_at);
+    w.ot(lot.expires_at);
+    w.s(lot.event_id);
+    w.s(lot.order_id);
+  }
+  return w.take();
+}
+
+core::Result<domain::MemberState> decode_member(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.u() != kFormatVersion) return corrupt("member state");
+  domain::MemberState state;
+  state.member = r.s();
+  state.clock = r.t();
+  state.first_seen_at = r.t();
+  state.earned = r.i();
+  state.spent = r.i();
+  state.expired = r.i();
+  state.reversed = r.i();
+  state.debt = r.i();
+  state.next_lot_id = static_cast<std::uint32_t>(r.u());
+  state.next_seq = r.u();
+  state.inactivity_deadline = r.ot();
+  state.cap_day = r.i();
+  state.cap_day_points = r.i();
+  state.cap_month = r.i();
+  state.cap_month_points = r.i();
+  state.locale = r.s();
+  const std::size_t lots = r.count();
+  state.lots.reserve(lots);
+  for (std::size_t k = 0; k < lots && r.ok(); ++k) {
+    domain::Lot lot;
+    lot.id = static_cast<std::uint32_t>(r.u());
+    lot.state = r.u() == 0 ? domain::LotState::pending : domain::LotState::available;
+    lot.granted = r.i();
+    lot.remaining = r.i();
+    lot.earned_at = r.t();
+    lot.available_at = r.t();
+    lot.expires_at = r.ot();
+    lot.event_id = r.s();
+    lot.order_id = r.s();
+    state.lots.push_back(std::move(lot));
+  }
+  if (!r.ok() || !r.at_end()) return corrupt("member state");
+  return state;
+}
+
+std::string encode_order(const domain::OrderRecord& order) {
+  Writer w;
+  w.u(kFormatVersion);
+  w.s(order.order_id);
+  w.s(order.member);
+  w.s(order.event_id);
+  w.s(order.currency.code_view());
+  w.t(order.placed_at);
+  w.i(order.total_paid);
+  w.i(order.points);
+  w.u(order.lot_id);
+  w.i(order.refunded_amount);
+  w.i(order.reversed);
+  w.b(order.cancelled);
+  w.b(order.fully_refunded);
+  w.u(order.lines.size());
+  for (const auto& line : order.lines) {
+    w.s(line.line_id);
+    w.s(line.sku);
+    w.i(line.quantity);
+    w.i(line.refunded_quantity);
+    w.i(line.points);
+  }
+  return w.take();
+}
+
+core::Result<domain::OrderRecord> decode_order(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.u() != kFormatVersion) return corrupt("order record");
+  domain::OrderRecord order;
+  order.order_id = r.s();
+  order.member = r.s();
+  order.event_id = r.s();
+  const auto currency = core::find_currency(r.s());
+  if (!currency) return corrupt("order record");
+  order.currency = *currency;
+  order.placed_at = r.t();
+  order.total_paid = r.i();
+  order.points = r.i();
+  order.lot_id = static_cast<std::uint32_t>(r.u());
+  order.refunded_amount = r.i();
+  order.reversed = r.i();
+  order.cancelled = r.b();
+  order.fully_refunded = r.b();
+  const std::size_t lines = r.count();
+  for (std::size_t k = 0; k < lines && r.ok(); ++k) {
+    domain::OrderLineRecord line;
+    line.line_id = r.s();
+    line.sku = r.s();
+    line.quantity = r.i();
+    line.refunded_quantity = r.i();
+    line.points = r.i();
+    order.lines.push_back(std::move(line));
+  }
+  if (!r.ok() || !r.at_end()) return corrupt("order record");
+  return order;
+}
+
+std::string encode_lots(const std::vector<domain::LotTouch>& lots) {
+  std::string text;
+  for (const auto& touch : lots) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(touch.lot);
+    text += ':';
+    text += std::to_string(touch.points);
+  }
+  return text;
+}
+
+core::Result<std::vector<domain::LotTouch>> decode_lots(std::string_view text) {
+  std::vector<domain::LotTouch> lots;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    const std::size_t colon = item.find(':');
+    if (colon == std::string_view::npos) return corrupt("ledger lots");
+    domain::LotTouch touch;
+    const auto lot_end = item.data() + colon;
+    if (std::from_chars(item.data(), lot_end, touch.lot).ptr != lot_end) return corrupt("ledger lots");
+    const auto points_end = item.data() + item.size();
+    if (std::from_chars(lot_end + 1, points_end, touch.points).ptr != points_end) {
+      return corrupt("ledger lots");
+    }
+    lots.push_back(touch);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return lots;
+}
+
+}  // namespace fidelis::store

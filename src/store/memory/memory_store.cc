@@ -1,0 +1,180 @@
+// MemoryStore: ordered maps per table, keyed like the SQLite tables.
+#include "store/memory/memory_store.h"
+
+#include <map>
+
+#include "core/digest.h"
+
+namespace fidelis::store {
+namespace {
+
+class MemoryStore final : public Store {
+ public:
+  core::Result<bool> begin_write() override { return false; }
+
+  core::Status commit_write(const std::vector<Batch>& batches) override {
+    // Check before changing anything, so that a failed batch leaves the store as it was.
+    for (const auto& batch : batches) {
+      for (const auto& input : batch.inputs) {
+        if (inputs_.count({batch.shop, input.seq}) != 0 ||
+            (input.kind == InputKind::event && event_seq_.count({batch.shop, input.event_id}) != 0)) {
+          return core::make_error(core::ErrorCode::storage_error, "input already stored");
+        }
+      }
+    }
+    for (const auto& batch : batches) {
+      if (!batch.new_shop_secret.empty()) secrets_.emplace(batch.shop, batch.new_shop_secret);
+      for (const auto& input : batch.inputs) {
+        inputs_[{batch.shop, input.seq}] = input;
+        if (input.kind == InputKind::event) event_seq_[{batch.shop, input.event_id}] = input.seq;
+      }
+      for (const auto& state : batch.members) members_[{batch.shop, state.member}] = state;
+      for (const auto& [member, line] : batch.lines) ledger_[{batch.shop, member}][line.seq] = line;
+      for (const auto& order : batch.orders) orders_[{batch.shop, order.order_id}] = order;
+      for (const auto& change : batch.profiles) {
+        Profile& profile = profiles_[{batch.shop, change.member}];
+        profile.member = change.member;
+        if (change.email) profile.email = change.email;
+        if (change.phone) profile.phone = change.phone;
+        if (change.name) profile.name = change.name;
+        if (change.birthday) profile.birthday = change.birthday;
+        profile.updated_at = change.updated_at;
+      }
+    }
+    return core::Ok{};
+  }
+
+  void abort_write() override {}
+
+  core::Result<std::optional<std::string>> shop_secret(const std::string& shop) override {
+    return find(secrets_, shop);
+  }
+
+  core::Result<std::vector<std::string>> shops() override {
+    std::vector<std::string> names;
+    for (const auto& [shop, secret] : secrets_) names.push_back(shop);
+    return names;
+  }
+
+  core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) override {
+    return programs_[shop];
+  }
+
+  core::Status add_program(const std::string& shop, const ProgramVersion& version) override {
+    secrets_.emplace(shop, core::random_hex(32));
+    programs_[shop].push_back(version);
+    return core::Ok{};
+  }
+
+  core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
+                                                          const std::string& member) override {
+    return find(members_, Key{shop, member});
+  }
+
+  core::Result<std::optional<domain::OrderRecord>> order(const std::string& shop,
+                                                         const std::string& order_id) override {
+    return find(orders_, Key{shop, order_id});
+  }
+
+  core::Result<std::optional<StoredInput>> event(const std::string& shop,
+                                                 const std::string& event_id) override {
+    const auto seq = event_seq_.find({shop, event_id});
+    if (seq == event_seq_.end()) return std::optional<StoredInput>{};
+    return std::optional<StoredInput>(inputs_.at({shop, seq->second}));
+  }
+
+  core::Result<std::int64_t> last_seq(const std::string& shop) override {
+    auto it = inputs_.lower_bound({shop, INT64_MAX});
+    if (it == inputs_.begin()) return std::int64_t{0};
+    --it;
+    return it->first.first == shop ? it->first.second : std::int64_t{0};
+  }
+
+  core::Result<std::vector<domain::LedgerLine>> ledger(const std::string& shop,
+                                                       const std::string& member,
+                                                       std::uint64_t after_seq,
+                                                       std::size_t limit) override {
+    std::vector<domain::LedgerLine> lines;
+    const auto it = ledger_.find({shop, member});
+    if (it == ledger_.end()) return lines;
+    for (auto line = it->second.upper_bound(after_seq);
+         line != it->second.end() && lines.size() < limit; ++line) {
+      lines.push_back(line->second);
+    }
+    return lines;
+  }
+
+  core::Result<std::vector<std::string>> members_due(const std::string& shop,
+                                                     core::Timestamp until,
+                                                     std::size_t limit) override {
+    std::vector<std::pair<core::Timestamp, std::string>> due;
+    for (auto it = members_.lower_bound({shop, ""}); it != members_.end() && it->first.first == shop;
+         ++it) {
+      if (const auto at = it->second.next_due(); at && *at <= until) due.emplace_back(*at, it->first.second);
+    }
+    std::sort(due.begin(), due.end());
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < due.size() && i < limit; ++i) names.push_back(due[i].second);
+    return names;
+  }
+
+  core::Result<std::vector<StoredInput>> inputs(const std::string& shop, std::int64_t after_seq,
+                                                std::size_t limit) override {
+    std::vector<StoredInput> rows;
+    for (auto it = inputs_.upper_bound({shop, after_seq});
+         it != inputs_.end() && it->first.first == shop && rows.size() < limit; ++it) {
+      rows.push_back(it->second);
+    }
+    return rows;
+  }
+
+  core::Result<std::optional<Profile>> profile(const std::string& shop,
+                                               const std::string& member) override {
+    return find(profiles_, Key{shop, member});
+  }
+
+  core::Status for_each_member(
+      const std::string& shop,
+      const std::function<void(const domain::MemberState&)>& visit) override {
+    for (auto it = members_.lower_bound({shop, ""}); it != members_.end() && it->first.first == shop;
+         ++it) {
+      visit(it->second);
+    }
+    return core::Ok{};
+  }
+
+  core::Status for_each_order(
+      const std::string& shop,
+      const std::function<void(const domain::OrderRecord&)>& visit) override {
+    for (auto it = orders_.lower_bound({shop, ""}); it != orders_.end() && it->first.first == shop;
+         ++it) {
+      visit(it->second);
+    }
+    return core::Ok{};
+  }
+
+ private:
+  using Key = std::pair<std::string, std::string>;
+
+  template <typename Map, typename K>
+  static std::optional<typename Map::mapped_type> find(const Map& map, const K& key) {
+    const auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::map<std::string, std::string> secrets_;
+  std::map<std::string, std::vector<ProgramVersion>> programs_;
+  std::map<std::pair<std::string, std::int64_t>, StoredInput> inputs_;
+  std::map<Key, std::int64_t> event_seq_;
+  std::map<Key, domain::MemberState> members_;
+  std::map<Key, std::map<std::uint64_t, domain::LedgerLine>> ledger_;
+  std::map<Key, domain::OrderRecord> orders_;
+  std::map<Key, Profile> profiles_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> make_memory_store() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace fidelis::store

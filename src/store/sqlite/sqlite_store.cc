@@ -1,0 +1,610 @@
+// SqliteStore: the Store interface on SQLite 3 through its C API, with prepared statements kept
+// for the life of the connection.
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <map>
+
+#include "core/assert.h"
+#include "core/digest.h"
+#include "store/codec.h"
+
+namespace fidelis::store {
+namespace {
+
+using core::ErrorCode;
+
+// Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE shops (
+  shop TEXT PRIMARY KEY,
+  secret TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE programs (
+  shop TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  applies_from INTEGER,
+  activated_at INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  PRIMARY KEY (shop, version)
+) WITHOUT ROWID;
+CREATE TABLE inputs (
+  shop TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  event_id TEXT,
+  type TEXT NOT NULL,
+  member TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  personal_digest TEXT NOT NULL,
+  program_version INTEGER NOT NULL,
+  PRIMARY KEY (shop, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX inputs_by_event_id ON inputs (shop, event_id) WHERE event_id IS NOT NULL;
+CREATE TABLE members (
+  shop TEXT NOT NULL,
+  member TEXT NOT NULL,
+  state BLOB NOT NULL,
+  next_due INTEGER,
+  PRIMARY KEY (shop, member)
+) WITHOUT ROWID;
+CREATE INDEX members_by_next_due ON members (shop, next_due) WHERE next_due IS NOT NULL;
+CREATE TABLE orders (
+  shop TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (shop, order_id)
+) WITHOUT ROWID;
+CREATE TABLE ledger (
+  shop TEXT NOT NULL,
+  member TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  lots TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  note TEXT NOT NULL,
+  waived INTEGER NOT NULL,
+  available_after INTEGER NOT NULL,
+  pending_after INTEGER NOT NULL,
+  debt_after INTEGER NOT NULL,
+  PRIMARY KEY (shop, member, seq)
+) WITHOUT ROWID;
+-- Personal data lives here only: erasing a member deletes this row and nothing else.
+CREATE TABLE profiles (
+  shop TEXT NOT NULL,
+  member TEXT NOT NULL,
+  email TEXT,
+  phone TEXT,
+  name TEXT,
+  birthday TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (shop, member)
+) WITHOUT ROWID;
+)sql",
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) {
+    const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    FIDELIS_ASSERT(rc == SQLITE_OK);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  sqlite3_stmt* get() { return stmt_; }
+  Statement& reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
+  Statement& bind(int index, std::string_view text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Statement& bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Statement& bind(int index, std::int64_t number) {
+    sqlite3_bind_int64(stmt_, index, number);
+    return *this;
+  }
+  Statement& bind_null(int index) {
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+  }
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind_optional(int index, const std::optional<std::string>& text) {
+    return text ? bind(index, std::string_view(*text)) : bind_null(index);
+  }
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step() { return sqlite3_step(stmt_); }
+  std::string_view text(int column) {
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return data == nullptr ? std::string_view{}
+                           : std::string_view(data, static_cast<std::size_t>(
+                                                        sqlite3_column_bytes(stmt_, column)));
+  }
+  std::string_view blob(int column) {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return data == nullptr ? std::string_view{}
+                           : std::string_view(data, static_cast<std::size_t>(
+                                                        sqlite3_column_bytes(stmt_, column)));
+  }
+  std::int64_t integer(int column) { return sqlite3_column_int64(stmt_, column); }
+  bool is_null(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::optional<std::string> optional_text(int column) {
+    if (is_null(column)) return std::nullopt;
+    return std::string(text(column));
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override {
+    statements_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  core::Status init(SqliteOptions options) {
+    FIDELIS_CHECK(exec("PRAGMA journal_mode=WAL"));
+    FIDELIS_CHECK(exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
+                                                : "PRAGMA synchronous=NORMAL"));
+    FIDELIS_CHECK(exec("PRAGMA cache_size=-131072"));  // 128 MiB page cache
+    FIDELIS_CHECK(exec("PRAGMA temp_store=MEMORY"));
+    sqlite3_busy_timeout(db_, 10'000);
+    return migrate();
+  }
+
+  core::Result<bool> begin_write() override {
+    FIDELIS_CHECK(exec("BEGIN IMMEDIATE"));
+    auto& stmt = prepare("PRAGMA data_version");
+    stmt.reset();
+    if (stmt.step() != SQLITE_ROW) return storage_error("reading data_version");
+    const std::int64_t version = stmt.integer(0);
+    stmt.reset();
+    const bool changed = data_version_ != version;
+    data_version_ = version;
+    return changed;
+  }
+
+  core::Status commit_write(const std::vector<Batch>& batches) override {
+    for (const auto& batch : batches) {
+      auto status = write_batch(batch);
+      if (!status.ok()) {
+        abort_write();
+        return status;
+      }
+    }
+    auto status = exec("COMMIT");
+    if (!status.ok()) abort_write();
+    return status;
+  }
+
+  void abort_write() override {
+    if (!sqlite3_get_autocommit(db_)) (void)exec("ROLLBACK");
+  }
+
+  core::Result<std::optional<std::string>> shop_secret(const std::string& shop) override {
+    auto& stmt = prepare("SELECT secret FROM shops WHERE shop = ?");
+    stmt.reset().bind(1, shop);
+    return single<std::string>(stmt, [&] { return std::string(stmt.text(0)); });
+  }
+
+  core::Result<std::vector<std::string>> shops() override {
+    auto& stmt = prepare("SELECT shop FROM shops ORDER BY shop");
+    stmt.reset();
+    return all<std::string>(stmt, [&]() -> core::Result<std::string> {
+      return std::string(stmt.text(0));
+    });
+  }
+
+  core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) override {
+    auto& stmt = prepare(
+        "SELECT version, applies_from, activated_at, definition FROM programs WHERE shop = ? "
+        "ORDER BY version");
+    stmt.reset().bind(1, shop);
+    return all<ProgramVersion>(stmt, [&]() -> core::Result<ProgramVersion> {
+      ProgramVersion version;
+      version.version = static_cast<int>(stmt.integer(0));
+      if (!stmt.is_null(1)) version.applies_from = core::Timestamp{stmt.integer(1)};
+      version.activated_at = core::Timestamp{stmt.integer(2)};
+      version.definition = std::string(stmt.text(3));
+      return version;
+    });
+  }
+
+  core::Status add_program(const std::string& shop, const ProgramVersion& version) override {
+    FIDELIS_TRY(const bool changed, begin_write());
+    (void)changed;
+    ensure_shop_secret(shop);
+    auto& stmt = prepare(
+        "INSERT INTO programs (shop, version, applies_from, activated_at, definition) "
+        "VALUES (?, ?, ?, ?, ?)");
+    stmt.reset().bind(1, shop).bind(2, std::int64_t{version.version});
+    if (version.applies_from) {
+      stmt.bind(3, version.applies_from->micros);
+    } else {
+      stmt.bind_null(3);
+    }
+    stmt.bind(4, version.activated_at.micros).bind(5, version.definition);
+    if (stmt.step() != SQLITE_DONE) {
+      auto error = storage_error("saving the program");
+      stmt.reset();
+      abort_write();
+      return error;
+    }
+    stmt.reset();
+    auto status = exec("COMMIT");
+    if (!status.ok()) abort_write();
+    return status;
+  }
+
+  core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
+                                                          const std::string& member) override {
+    auto& stmt = prepare("SELECT state FROM members WHERE shop = ? AND member = ?");
+    stmt.reset().bind(1, shop).bind(2, member);
+    const int rc = stmt.step();
+    if (rc == SQLITE_DONE) return std::optional<domain::MemberState>{};
+    if (rc != SQLITE_ROW) return storage_error("reading a member");
+    auto state = decode_member(stmt.blob(0));
+    stmt.reset();
+    if (!state.ok()) return state.take_errors();
+    return std::optional<domain::MemberState>(std::move(state).value());
+  }
+
+  core::Result<std::optional<domain::OrderRecord>> order(const std::string& shop,
+                                                         const std::string& order_id) override {
+    auto& stmt = prepare("SELECT record FROM orders WHERE shop = ? AND order_id = ?");
+    stmt.reset().bind(1, shop).bind(2, order_id);
+    const int rc = stmt.step();
+    if (rc == SQLITE_DONE) return std::optional<domain::OrderRecord>{};
+    if (rc != SQLITE_ROW) return storage_error("reading an order");
+    auto record = decode_order(stmt.blob(0));
+    stmt.reset();
+    if (!record.ok()) return record.take_errors();
+    return std::optional<domain::OrderRecord>(std::move(record).value());
+  }
+
+  core::Result<std::optional<StoredInput>> event(const std::string& shop,
+                                                 const std::string& event_id) override {
+    auto& stmt = prepare(
+        "SELECT seq, kind, event_id, type, member, at, body, personal_digest, program_version "
+        "FROM inputs WHERE shop = ? AND event_id = ?");
+    stmt.reset().bind(1, shop).bind(2, event_id);
+    return single<StoredInput>(stmt, [&] { return read_input(stmt); });
+  }
+
+  core::Result<std::int64_t> last_seq(const std::string& shop) override {
+    auto& stmt = prepare("SELECT coalesce(max(seq), 0) FROM inputs WHERE shop = ?");
+    stmt.reset().bind(1, shop);
+    if (stmt.step() != SQLITE_ROW) return storage_error("reading the input log");
+    const std::int64_t seq = stmt.integer(0);
+    stmt.reset();
+    return seq;
+  }
+
+  core::Result<std::vector<domain::LedgerLine>> ledger(const std::string& shop,
+                                                       const std::string& member,
+                                                       std::uint64_t after_seq,
+                                                       std::size_t limit) override {
+    auto& stmt = prepare(
+        "SELECT seq, at, kind, points, event, rule, lots, order_id, note, waived, "
+        "available_after, pending_after, debt_after FROM ledger "
+        "WHERE shop = ? AND member = ? AND seq > ? ORDER BY seq LIMIT ?");
+    stmt.reset().bind(1, shop).bind(2, member).bind(3, static_cast<std::int64_t>(after_seq));
+    stmt.bind(4, static_cast<std::int64_t>(limit));
+    return all<domain::LedgerLine>(stmt, [&]() -> core::Result<domain::LedgerLine> {
+      domain::LedgerLine line;
+      line.seq = static_cast<std::uint64_t>(stmt.integer(0));
+      line.at = core::Timestamp{stmt.integer(1)};
+      line.kind = static_cast<domain::LineKind>(stmt.integer(2));
+      line.points = stmt.integer(3);
+      line.event = std::string(stmt.text(4));
+      line.rule = std::string(stmt.text(5));
+      FIDELIS_TRY(line.lots, decode_lots(stmt.text(6)));
+      line.order_id = std::string(stmt.text(7));
+      line.note = std::string(stmt.text(8));
+      line.waived = stmt.integer(9);
+      line.available_after = stmt.integer(10);
+      line.pending_after = stmt.integer(11);
+      line.debt_after = stmt.integer(12);
+      return line;
+    });
+  }
+
+  core::Result<std::vector<std::string>> members_due(const std::string& shop,
+                                                     core::Timestamp until,
+                                                     std::size_t limit) override {
+    auto& stmt = prepare(
+        "SELECT member FROM members WHERE shop = ? AND next_due IS NOT NULL AND next_due <= ? "
+        "ORDER BY next_due, member LIMIT ?");
+    stmt.reset().bind(1, shop).bind(2, until.micros).bind(3, static_cast<std::int64_t>(limit));
+    return all<std::string>(stmt, [&]() -> core::Result<std::string> {
+      return std::string(stmt.text(0));
+    });
+  }
+
+  core::Result<std::vector<StoredInput>> inputs(const std::string& shop, std::int64_t after_seq,
+                                                std::size_t limit) override {
+    auto& stmt = prepare(
+        "SELECT seq, kind, event_id, type, member, at, body, personal_digest, program_version "
+        "FROM inputs WHERE shop = ? AND seq > ? ORDER BY seq LIMIT ?");
+    stmt.reset().bind(1, shop).bind(2, after_seq).bind(3, static_cast<std::int64_t>(limit));
+    return all<StoredInput>(stmt, [&]() -> core::Result<StoredInput> { return read_input(stmt); });
+  }
+
+  core::Result<std::optional<Profile>> profile(const std::string& shop,
+                                               const std::string& member) override {
+    auto& stmt = prepare(
+        "SELECT email, phone, name, birthday, updated_at FROM profiles WHERE shop = ? AND member = ?");
+    stmt.reset().bind(1, shop).bind(2, member);
+    return single<Profile>(stmt, [&] {
+      Profile profile;
+      profile.member = member;
+      profile.email = stmt.optional_text(0);
+      profile.phone = stmt.optional_text(1);
+      profile.name = stmt.optional_text(2);
+      profile.birthday = stmt.optional_text(3);
+      profile.updated_at = core::Timestamp{stmt.integer(4)};
+      return profile;
+    });
+  }
+
+  core::Status for_each_member(
+      const std::string& shop,
+      const std::function<void(const domain::MemberState&)>& visit) override {
+    Statement stmt(db_, "SELECT state FROM members WHERE shop = ? ORDER BY member");
+    stmt.bind(1, shop);
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) {
+      FIDELIS_TRY(const domain::MemberState state, decode_member(stmt.blob(0)));
+      visit(state);
+    }
+    if (rc != SQLITE_DONE) return storage_error("reading members");
+    return core::Ok{};
+  }
+
+  core::Status for_each_order(
+      const std::string& shop,
+      const std::function<void(const domain::OrderRecord&)>& visit) override {
+    Statement stmt(db_, "SELECT record FROM orders WHERE shop = ? ORDER BY order_id");
+    stmt.bind(1, shop);
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) {
+      FIDELIS_TRY(const domain::OrderRecord record, decode_order(stmt.blob(0)));
+      visit(record);
+    }
+    if (rc != SQLITE_DONE) return storage_error("reading orders");
+    return core::Ok{};
+  }
+
+ private:
+  core::Error storage_error(std::string_view doing) {
+    return core::make_error(ErrorCode::storage_error,
+                            std::string(doing) + ": " + sqlite3_errmsg(db_));
+  }
+
+  core::Status exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      std::string text = message != nullptr ? message : "unknown error";
+      sqlite3_free(message);
+      return core::make_error(ErrorCode::storage_error, std::string(sql).substr(0, 40) + ": " + text);
+    }
+    return core::Ok{};
+  }
+
+  Statement& prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      it = statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+    }
+    return *it->second;
+  }
+
+  template <typename T, typename Read>
+  core::Result<std::optional<T>> single(Statement& stmt, Read read) {
+    const int rc = stmt.step();
+    if (rc == SQLITE_DONE) {
+      stmt.reset();
+      return std::optional<T>{};
+    }
+    if (rc != SQLITE_ROW) {
+      auto error = storage_error("reading");
+      stmt.reset();
+      return error;
+    }
+    std::optional<T> value = read();
+    stmt.reset();
+    return value;
+  }
+
+  template <typename T, typename Read>
+  core::Result<std::vector<T>> all(Statement& stmt, Read read) {
+    std::vector<T> rows;
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) {
+      auto row = read();
+      if (!row.ok()) {
+        stmt.reset();
+        return row.take_errors();
+      }
+      rows.push_back(std::move(row).value());
+    }
+    if (rc != SQLITE_DONE) {
+      auto error = storage_error("reading");
+      stmt.reset();
+      return error;
+    }
+    stmt.reset();
+    return rows;
+  }
+
+  static StoredInput read_input(Statement& stmt) {
+    StoredInput input;
+    input.seq = stmt.integer(0);
+    input.kind = static_cast<InputKind>(stmt.integer(1));
+    input.event_id = std::string(stmt.text(2));
+    input.type = std::string(stmt.text(3));
+    input.member = std::string(stmt.text(4));
+    input.at = core::Timestamp{stmt.integer(5)};
+    input.body = std::string(stmt.text(6));
+    input.personal_digest = std::string(stmt.text(7));
+    input.program_version = static_cast<int>(stmt.integer(8));
+    return input;
+  }
+
+  void ensure_shop_secret(const std::string& shop) {
+    auto& stmt = prepare("INSERT OR IGNORE INTO shops (shop, secret) VALUES (?, ?)");
+    const std::string secret = core::random_hex(32);
+    stmt.reset().bind(1, shop).bind(2, secret);
+    (void)stmt.step();
+    stmt.reset();
+  }
+
+  core::Status step_done(Statement& stmt, std::string_view doing) {
+    const int rc = stmt.step();
+    stmt.reset();
+    if (rc != SQLITE_DONE) return storage_error(doing);
+    return core::Ok{};
+  }
+
+  core::Status write_batch(const Batch& batch) {
+    if (!batch.new_shop_secret.empty()) {
+      auto& stmt = prepare("INSERT OR IGNORE INTO shops (shop, secret) VALUES (?, ?)");
+      stmt.reset().bind(1, batch.shop).bind(2, batch.new_shop_secret);
+      FIDELIS_CHECK(step_done(stmt, "creating the shop"));
+    }
+    for (const auto& input : batch.inputs) {
+      auto& stmt = prepare(
+          "INSERT INTO inputs (shop, seq, kind, event_id, type, member, at, body, "
+          "personal_digest, program_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      stmt.reset().bind(1, batch.shop).bind(2, input.seq).bind(3, std::int64_t{static_cast<int>(input.kind)});
+      if (input.kind == InputKind::event) {
+        stmt.bind(4, input.event_id);
+      } else {
+        stmt.bind_null(4);
+      }
+      stmt.bind(5, input.type).bind(6, input.member).bind(7, input.at.micros).bind(8, input.body);
+      stmt.bind(9, input.personal_digest).bind(10, std::int64_t{input.program_version});
+      FIDELIS_CHECK(step_done(stmt, "writing the input log"));
+    }
+    for (const auto& state : batch.members) {
+      auto& stmt = prepare(
+          "INSERT INTO members (shop, member, state, next_due) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (shop, member) DO UPDATE SET state = excluded.state, "
+          "next_due = excluded.next_due");
+      const std::string bytes = encode_member(state);
+      stmt.reset().bind(1, batch.shop).bind(2, state.member).bind_blob(3, bytes);
+      if (const auto due = state.next_due()) {
+        stmt.bind(4, due->micros);
+      } else {
+        stmt.bind_null(4);
+      }
+      FIDELIS_CHECK(step_done(stmt, "writing a member"));
+    }
+    for (const auto& [member, line] : batch.lines) {
+      auto& stmt = prepare(
+          "INSERT INTO ledger (shop, member, seq, at, kind, points, event, rule, lots, order_id, "
+          "note, waived, available_after, pending_after, debt_after) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      const std::string lots = encode_lots(line.lots);
+      stmt.reset().bind(1, batch.shop).bind(2, member).bind(3, static_cast<std::int64_t>(line.seq));
+      stmt.bind(4, line.at.micros).bind(5, std::int64_t{static_cast<int>(line.kind)});
+      stmt.bind(6, line.points).bind(7, line.event).bind(8, line.rule).bind(9, lots);
+      stmt.bind(10, line.order_id).bind(11, line.note).bind(12, line.waived);
+      stmt.bind(13, line.available_after).bind(14, line.pending_after).bind(15, line.debt_after);
+      FIDELIS_CHECK(step_done(stmt, "writing a ledger line"));
+    }
+    for (const auto& order : batch.orders) {
+      auto& stmt = prepare(
+          "INSERT INTO orders (shop, order_id, record) VALUES (?, ?, ?) "
+          "ON CONFLICT (shop, order_id) DO UPDATE SET record = excluded.record");
+      const std::string bytes = encode_order(order);
+      stmt.reset().bind(1, batch.shop).bind(2, order.order_id).bind_blob(3, bytes);
+      FIDELIS_CHECK(step_done(stmt, "writing an order"));
+    }
+    for (const auto& profile : batch.profiles) {
+      auto& stmt = prepare(
+          "INSERT INTO profiles (shop, member, email, phone, name, birthday, updated_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, member) DO UPDATE SET "
+          "email = coalesce(excluded.email, email), phone = coalesce(excluded.phone, phone), "
+          "name = coalesce(excluded.name, name), birthday = coalesce(excluded.birthday, birthday), "
+          "updated_at = excluded.updated_at");
+      stmt.reset().bind(1, batch.shop).bind(2, profile.member).bind_optional(3, profile.email);
+      stmt.bind_optional(4, profile.phone).bind_optional(5, profile.name);
+      stmt.bind_optional(6, profile.birthday);
+      stmt.bind(7, profile.updated_at.micros);
+      FIDELIS_CHECK(step_done(stmt, "writing a profile"));
+    }
+    return core::Ok{};
+  }
+
+  core::Status migrate() {
+    auto& stmt = prepare("PRAGMA user_version");
+    stmt.reset();
+    if (stmt.step() != SQLITE_ROW) return storage_error("reading the schema version");
+    const auto version = static_cast<std::size_t>(stmt.integer(0));
+    stmt.reset();
+    if (version > kMigrations.size()) {
+      return core::make_error(ErrorCode::storage_error,
+                              "the database has schema version " + std::to_string(version) +
+                                  ", newer than this build knows (" +
+                                  std::to_string(kMigrations.size()) + "): upgrade Fidelis");
+    }
+    for (std::size_t next = version; next < kMigrations.size(); ++next) {
+      FIDELIS_CHECK(exec("BEGIN IMMEDIATE"));
+      auto status = exec(kMigrations[next]);
+      if (status.ok()) {
+        status = exec(("PRAGMA user_version = " + std::to_string(next + 1)).c_str());
+      }
+      if (status.ok()) status = exec("COMMIT");
+      if (!status.ok()) {
+        abort_write();
+        return status;
+      }
+    }
+    return core::Ok{};
+  }
+
+  sqlite3* db_;
+  std::map<const char*, std::unique_ptr<Statement>> statements_;
+  std::int64_t data_version_ = -1;
+};
+
+}  // namespace
+
+int sqlite_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, SqliteOptions options) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return core::make_error(ErrorCode::storage_error, "cannot open " + path + ": " + message);
+  }
+  auto store = std::make_unique<SqliteStore>(db);
+  FIDELIS_CHECK(store->init(options));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace fidelis::store

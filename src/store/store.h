@@ -1,0 +1,119 @@
+// The store interface: everything the engine persists, behind one interface that SQLite
+// (store/sqlite), memory (store/memory) and later PostgreSQL implement. Every key starts with the
+// shop. Writes happen in batches: begin_write() takes the write lock, commit_write() makes the
+// whole batch durable in one transaction or nothing at all.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "domain/ledger/state.h"
+
+namespace fidelis::store {
+
+enum class InputKind : int { event = 0, tick = 1 };
+
+// One row of a shop's input log: an accepted event (canonical body, no personal data) or a tick.
+// Replaying the log in seq order rebuilds every derived table.
+struct StoredInput {
+  std::int64_t seq = 0;  // per shop, gap-free from 1
+  InputKind kind = InputKind::event;
+  std::string event_id;  // empty for ticks
+  std::string type;
+  std::string member;
+  core::Timestamp at;  // occurred_at, or the tick's `until`
+  std::string body;
+  std::string personal_digest;  // HMAC of the personal fields, for idempotency; may be empty
+  int program_version = 0;
+
+  bool operator==(const StoredInput&) const = default;
+};
+
+struct ProgramVersion {
+  int version = 0;
+  std::optional<core::Timestamp> applies_from;  // nothing: from the beginning of time
+  core::Timestamp activated_at;
+  std::string definition;  // the JSON text as activated
+
+  bool operator==(const ProgramVersion&) const = default;
+};
+
+// Personal data, kept apart from the event log and the ledger (erasure removes it alone).
+struct Profile {
+  std::string member;
+  std::optional<std::string> email, phone, name, birthday;
+  core::Timestamp updated_at;
+};
+
+struct MemberLine {
+  std::string member;
+  domain::LedgerLine line;
+};
+
+struct Batch {
+  std::string shop;
+  std::string new_shop_secret;  // set when the shop is created in this batch
+  std::vector<StoredInput> inputs;
+  std::vector<domain::MemberState> members;  // upserts
+  std::vector<MemberLine> lines;
+  std::vector<domain::OrderRecord> orders;  // upserts
+  std::vector<Profile> profiles;            // field-wise upserts (absent fields kept)
+
+  bool empty() const {
+    return inputs.empty() && members.empty() && lines.empty() && orders.empty() &&
+           profiles.empty() && new_shop_secret.empty();
+  }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Takes the write lock and opens a transaction. Returns true if another writer (another
+  // process) committed since this store's previous transaction: the caller must drop caches.
+  virtual core::Result<bool> begin_write() = 0;
+  // Writes the batches and commits. Durable on return (SQLite: WAL + synchronous=FULL).
+  virtual core::Status commit_write(const std::vector<Batch>& batches) = 0;
+  virtual void abort_write() = 0;
+
+  virtual core::Result<std::optional<std::string>> shop_secret(const std::string& shop) = 0;
+  virtual core::Result<std::vector<std::string>> shops() = 0;
+  virtual core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) = 0;
+  // Adds a program version in its own transaction.
+  virtual core::Status add_program(const std::string& shop, const ProgramVersion& version) = 0;
+
+  virtual core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
+                                                                  const std::string& member) = 0;
+  virtual core::Result<std::optional<domain::OrderRecord>> order(const std::string& shop,
+                                                                 const std::string& order_id) = 0;
+  virtual core::Result<std::optional<StoredInput>> event(const std::string& shop,
+                                                         const std::string& event_id) = 0;
+  virtual core::Result<std::int64_t> last_seq(const std::string& shop) = 0;
+  // Ledger lines of a member with seq > after_seq, at most `limit`, in seq order.
+  virtual core::Result<std::vector<domain::LedgerLine>> ledger(const std::string& shop,
+                                                               const std::string& member,
+                                                               std::uint64_t after_seq,
+                                                               std::size_t limit) = 0;
+  // Members whose next timer is due at or before `until`, soonest first, at most `limit`.
+  virtual core::Result<std::vector<std::string>> members_due(const std::string& shop,
+                                                             core::Timestamp until,
+                                                             std::size_t limit) = 0;
+  virtual core::Result<std::vector<StoredInput>> inputs(const std::string& shop,
+                                                        std::int64_t after_seq,
+                                                        std::size_t limit) = 0;
+  virtual core::Result<std::optional<Profile>> profile(const std::string& shop,
+                                                       const std::string& member) = 0;
+
+  // Visits every member state / order record of a shop in key order (replay verification).
+  virtual core::Status for_each_member(
+      const std::string& shop, const std::function<void(const domain::MemberState&)>& visit) = 0;
+  virtual core::Status for_each_order(
+      const std::string& shop, const std::function<void(const domain::OrderRecord&)>& visit) = 0;
+};
+
+}  // namespace fidelis::store
