@@ -1,0 +1,282 @@
+// Runs every tests/scenarios/*.scn file against the real engine on a real SQLite file, then
+// checks that replaying the stored events rebuilds exactly the stored state. The format is in
+// tests/scenarios/README.md; a new case needs no C++.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/engine.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace fidelis {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path source_dir() {
+  const char* dir = std::getenv("FIDELIS_SOURCE_DIR");
+  return dir != nullptr ? fs::path(dir) : fs::path(FIDELIS_SOURCE_DIR_DEFAULT);
+}
+
+std::vector<fs::path> scenario_files() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(source_dir() / "tests" / "scenarios")) {
+    if (entry.path().extension() == ".scn") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  std::string word;
+  while (in >> word) words.push_back(word);
+  return words;
+}
+
+std::string strip_comment(const std::string& line) {
+  // " #" starts a comment; inside JSON a '#' is never preceded by a space in our files.
+  const std::size_t hash = line.find(" #");
+  std::string kept = line.rfind('#', 0) == 0 ? "" : line.substr(0, hash);
+  while (!kept.empty() && (kept.back() == ' ' || kept.back() == '\r')) kept.pop_back();
+  return kept;
+}
+
+std::string describe(const domain::LedgerLine& line) {
+  std::string text = std::to_string(line.seq) + " " + std::string(domain::line_kind_name(line.kind)) +
+                     " " + (line.points >= 0 ? "+" : "") + std::to_string(line.points);
+  return text;
+}
+
+class ScenarioRunner {
+ public:
+  explicit ScenarioRunner(const fs::path& file) : file_(file) {
+    db_ = fs::temp_directory_path() /
+          ("fidelis-scenario-" + std::to_string(::getpid()) + "-" + file.stem().string() + ".db");
+    remove_db();
+    store_ = std::move(store::open_sqlite(db_.string())).value();
+    engine_ = std::make_unique<engine::Engine>(*store_);
+  }
+  ~ScenarioRunner() {
+    engine_.reset();
+    store_.reset();
+    remove_db();
+  }
+
+  void run() {
+    std::istringstream in(read_all(file_));
+    std::string raw;
+    while (std::getline(in, raw)) {
+      ++line_;
+      const std::string line = strip_comment(raw);
+      if (line.empty()) continue;
+      SCOPED_TRACE(file_.filename().string() + ":" + std::to_string(line_) + ": " + line);
+      const auto words = split(line);
+      const std::string& verb = words[0];
+      if (verb == "program" || verb == "program-from") {
+        std::optional<core::Timestamp> from;
+        std::size_t next = 1;
+        if (verb == "program-from") from = *core::parse_rfc3339(words[next++]);
+        std::string definition;
+        if (words.at(next) == "{") {
+          definition = "{";
+          while (std::getline(in, raw)) {
+            ++line_;
+            definition += "\n" + raw;
+            if (raw == "}") break;
+          }
+        } else {
+          definition = read_all(source_dir() / words[next]);
+        }
+        auto version = engine_->activate_program("default", definition, from,
+                                                 core::Timestamp{0});
+        ASSERT_TRUE(version.ok()) << version.error().where << ": " << version.error().message;
+      } else if (verb == "event") {
+        submit(line.substr(6), in);
+      } else if (verb == "tick") {
+        auto result = engine_->tick("default", *core::parse_rfc3339(words.at(1)));
+        ASSERT_TRUE(result.ok()) << result.error().message;
+      } else if (verb == "balance") {
+        check_balance(words);
+      } else if (verb == "next-expiry") {
+        check_next_expiry(words);
+      } else if (verb == "ledger") {
+        check_ledger(words.at(1), in);
+      } else {
+        FAIL() << "unknown verb " << verb;
+      }
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+    auto report = engine::verify_replay(*store_, "default");
+    ASSERT_TRUE(report.ok());
+    for (const auto& difference : report->differences) ADD_FAILURE() << "replay: " << difference;
+  }
+
+ private:
+  void remove_db() {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_.string() + suffix);
+  }
+
+  // `event JSON`, optionally followed by `expect STATUS [CODE POINTER]...`; without it the event
+  // must be accepted.
+  void submit(const std::string& json, std::istringstream& in) {
+    ASSERT_TRUE(engine_->begin_batch().ok());
+    const engine::SubmitResult result = engine_->submit(json, "default");
+    ASSERT_TRUE(engine_->commit_batch().ok());
+    std::vector<std::string> expected = {"expect", "accepted"};
+    const auto position = in.tellg();
+    std::string raw;
+    if (std::getline(in, raw) && split(strip_comment(raw)).size() > 0 &&
+        split(strip_comment(raw))[0] == "expect") {
+      ++line_;
+      expected = split(strip_comment(raw));
+    } else {
+      in.clear();
+      in.seekg(position);
+    }
+    std::string errors;
+    for (const auto& error : result.errors) {
+      errors += " " + std::string(core::error_code_name(error.code)) + " " +
+                (error.where.empty() ? "-" : error.where) + " (" + error.message + ")";
+    }
+    EXPECT_EQ(std::string(engine::outcome_name(result.outcome)), expected.at(1))
+        << "line " << line_ << ":" << errors;
+    // Expected errors come in pairs: code and pointer ("-" for none), in the reported order;
+    // when any are listed, they must be all the errors reported.
+    if (expected.size() > 2) {
+      EXPECT_EQ(result.errors.size(), (expected.size() - 2) / 2) << "line " << line_ << ":" << errors;
+    }
+    for (std::size_t i = 2, k = 0; i + 1 < expected.size(); i += 2, ++k) {
+      ASSERT_LT(k, result.errors.size()) << "line " << line_ << ": fewer errors than expected";
+      EXPECT_EQ(core::error_code_name(result.errors[k].code), expected[i]) << "line " << line_;
+      EXPECT_EQ(result.errors[k].where.empty() ? "-" : result.errors[k].where, expected[i + 1])
+          << "line " << line_;
+    }
+  }
+
+  domain::MemberState member(const std::string& id) {
+    auto state = store_->member("default", id);
+    EXPECT_TRUE(state.ok());
+    if (!state.ok() || !*state) {
+      ADD_FAILURE() << "line " << line_ << ": no member " << id;
+      return domain::MemberState{};
+    }
+    return **state;
+  }
+
+  // `balance MEMBER available=N pending=N debt=N earned=N spent=N expired=N reversed=N`
+  void check_balance(const std::vector<std::string>& words) {
+    const domain::MemberState state = member(words.at(1));
+    state.check_invariants();
+    for (std::size_t i = 2; i < words.size(); ++i) {
+      const std::size_t equals = words[i].find('=');
+      const std::string name = words[i].substr(0, equals);
+      const long long want = std::stoll(words[i].substr(equals + 1));
+      long long have = 0;
+      if (name == "available") have = state.available();
+      else if (name == "pending") have = state.pending();
+      else if (name == "debt") have = state.debt;
+      else if (name == "earned") have = state.earned;
+      else if (name == "spent") have = state.spent;
+      else if (name == "expired") have = state.expired;
+      else if (name == "reversed") have = state.reversed;
+      else ADD_FAILURE() << "line " << line_ << ": unknown balance " << name;
+      EXPECT_EQ(have, want) << "line " << line_ << ": " << name;
+    }
+  }
+
+  // `next-expiry MEMBER POINTS TIME` or `next-expiry MEMBER none`
+  void check_next_expiry(const std::vector<std::string>& words) {
+    const auto next = member(words.at(1)).next_expiry();
+    if (words.at(2) == "none") {
+      EXPECT_FALSE(next.has_value()) << "line " << line_;
+      return;
+    }
+    ASSERT_TRUE(next.has_value()) << "line " << line_;
+    EXPECT_EQ(next->points, std::stoll(words.at(2))) << "line " << line_;
+    EXPECT_EQ(core::format_rfc3339(next->at), words.at(3)) << "line " << line_;
+  }
+
+  // `ledger MEMBER`, then one line per ledger line until `end`:
+  //   SEQ KIND POINTS [lots=ID:PTS,ID:PTS] [rule=RULE] [waived=N] [at=TIME] [event=ID]
+  // The member's ledger must have exactly these lines.
+  void check_ledger(const std::string& id, std::istringstream& in) {
+    auto lines = store_->ledger("default", id, 0, 100000);
+    ASSERT_TRUE(lines.ok());
+    std::string raw;
+    std::size_t index = 0;
+    while (std::getline(in, raw)) {
+      ++line_;
+      const std::string text = strip_comment(raw);
+      if (text.empty()) continue;
+      const auto words = split(text);
+      if (words[0] == "end") break;
+      if (index >= lines->size()) {
+        ADD_FAILURE() << "line " << line_ << ": ledger has only " << lines->size() << " lines";
+        continue;
+      }
+      const domain::LedgerLine& actual = (*lines)[index++];
+      EXPECT_EQ(describe(actual), words.at(0) + " " + words.at(1) + " " + words.at(2))
+          << "line " << line_;
+      for (std::size_t i = 3; i < words.size(); ++i) {
+        const std::size_t equals = words[i].find('=');
+        const std::string name = words[i].substr(0, equals);
+        const std::string want = words[i].substr(equals + 1);
+        std::string have;
+        if (name == "lots") {
+          for (const auto& touch : actual.lots) {
+            if (!have.empty()) have += ",";
+            have += std::to_string(touch.lot) + ":" + (touch.points >= 0 ? "+" : "") +
+                    std::to_string(touch.points);
+          }
+        } else if (name == "rule") {
+          have = actual.rule;
+        } else if (name == "waived") {
+          have = std::to_string(actual.waived);
+        } else if (name == "at") {
+          have = core::format_rfc3339(actual.at);
+        } else if (name == "event") {
+          have = actual.event;
+        } else {
+          ADD_FAILURE() << "line " << line_ << ": unknown ledger field " << name;
+        }
+        EXPECT_EQ(have, want) << "line " << line_ << ": " << name;
+      }
+    }
+    EXPECT_EQ(index, lines->size()) << "line " << line_ << ": ledger has more lines, next: "
+                                    << (index < lines->size() ? describe((*lines)[index]) : "");
+  }
+
+  fs::path file_;
+  fs::path db_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Engine> engine_;
+  int line_ = 0;
+};
+
+class Scenario : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(Scenario, Holds) { ScenarioRunner(GetParam()).run(); }
+
+INSTANTIATE_TEST_SUITE_P(Files, Scenario, ::testing::ValuesIn(scenario_files()),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.stem().string();
+                           for (auto& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace fidelis
