@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 std::string fidelis_binary() {
   const char* path = std::getenv("FIDELIS_BIN");
-  return path != nullptr ? path : "build/bin/fidelis";
+  return path != nullptr ? path : FIDELIS_BIN_DEFAULT;
 }
 
 // Starts `fidelis ARGS...` with stdout on a pipe; returns the pid and the read end.
@@ -48,8 +48,12 @@ std::pair<pid_t, int> start(const std::vector<std::string>& args) {
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ), 0)
-      << binary;
+  const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  // Without a child there is nothing to kill: kill(0) would hit our own process group.
+  if (spawned != 0 || pid <= 0) {
+    ADD_FAILURE() << "cannot start " << binary;
+    std::abort();
+  }
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
   return {pid, pipe_fds[0]};
@@ -105,8 +109,11 @@ TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
     std::ofstream out(events);
     total = sim::generate_shop(spec, [&](std::string_view line) { out << line << '\n'; }).events;
   }
+  const char* source_dir = std::getenv("FIDELIS_SOURCE_DIR");
   const std::string program =
-      (fs::path(std::getenv("FIDELIS_SOURCE_DIR")) / "examples/programs/basic.json").string();
+      (fs::path(source_dir != nullptr ? source_dir : FIDELIS_SOURCE_DIR_DEFAULT) /
+       "examples/programs/basic.json")
+          .string();
   {
     auto [pid, fd] = start({"--db", db, "program", "activate", program});
     std::set<std::string> ignored;
@@ -123,7 +130,7 @@ TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
     const auto delay = std::chrono::milliseconds(20 + random() % 400);
     std::thread killer([pid = pid, delay] {
       std::this_thread::sleep_for(delay);
-      ::kill(pid, SIGKILL);
+      if (pid > 0) ::kill(pid, SIGKILL);
     });
     Statuses statuses;
     read_accepted(fd, acknowledged, statuses);
