@@ -73,14 +73,15 @@ core::Status Engine::commit_batch() {
   FIDELIS_ASSERT(in_batch_);
   std::vector<store::Batch> batches;
   batches.reserve(batches_.size());
+  // States move into the batches, and from there into the cache once committed: no copies.
+  for (auto& [k, write] : overlay_) {
+    batches_[k.substr(0, k.find('\x1f'))].members.push_back(std::move(write));
+  }
+  for (auto& [k, write] : order_overlay_) {
+    batches_[k.substr(0, k.find('\x1f'))].orders.push_back(std::move(write));
+  }
   for (auto& [shop_id, batch] : batches_) {
-    const std::string prefix = shop_id + '\x1f';
-    for (const auto& [k, state] : overlay_) {
-      if (k.compare(0, prefix.size(), prefix) == 0) batch.members.push_back(state);
-    }
-    for (const auto& [k, order] : order_overlay_) {
-      if (k.compare(0, prefix.size(), prefix) == 0) batch.orders.push_back(order);
-    }
+    batch.shop = shop_id;
     batches.push_back(std::move(batch));
   }
   auto status = store_.commit_write(batches);
@@ -91,7 +92,11 @@ core::Status Engine::commit_batch() {
   }
   in_batch_ = false;
   if (members_.size() + overlay_.size() > kMemberCacheMax) members_.clear();
-  for (auto& [k, state] : overlay_) members_[k] = std::move(state);
+  for (auto& batch : batches) {
+    for (auto& write : batch.members) {
+      members_[key(batch.shop, write.state.member)] = std::move(write.state);
+    }
+  }
   for (const auto& [shop_id, seq] : seq_overlay_) {
     auto it = shops_.find(shop_id);
     if (it != shops_.end()) {
@@ -155,26 +160,31 @@ const domain::Program* Engine::program_version(const ShopContext& context, int v
 }
 
 core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id,
-                                                      const std::string& member) {
+                                                      const std::string& member, bool& is_new) {
   const std::string k = key(shop_id, member);
-  if (auto it = overlay_.find(k); it != overlay_.end()) return it->second;
+  if (auto it = overlay_.find(k); it != overlay_.end()) {
+    is_new = it->second.is_new;
+    return it->second.state;
+  }
+  is_new = false;
   if (auto it = members_.find(k); it != members_.end()) return it->second;
   FIDELIS_TRY(auto stored, store_.member(shop_id, member));
   if (stored) return std::move(*stored);
+  is_new = true;
   return domain::new_member(member);
 }
 
 core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::string& shop_id,
                                                                     const std::string& order_id) {
   if (auto it = order_overlay_.find(key(shop_id, order_id)); it != order_overlay_.end()) {
-    return std::optional<domain::OrderRecord>(it->second);
+    return std::optional<domain::OrderRecord>(it->second.record);
   }
   return store_.order(shop_id, order_id);
 }
 
 void Engine::record(const std::string& shop_id, ShopContext& context, const domain::Event& event,
-                    domain::Effects effects, int program_version, std::string digest,
-                    std::int64_t seq) {
+                    domain::Effects effects, bool member_is_new, int program_version,
+                    std::string digest, std::int64_t seq) {
   store::Batch& batch = batches_[shop_id];
   batch.shop = shop_id;
   if (context.is_new) batch.new_shop_secret = context.secret;
@@ -197,9 +207,12 @@ void Engine::record(const std::string& shop_id, ShopContext& context, const doma
     }
   }
   if (effects.order) {
-    order_overlay_[key(shop_id, effects.order->order_id)] = std::move(*effects.order);
+    // A record not yet in this batch is new exactly when this event placed the order.
+    auto [it, inserted] = order_overlay_.try_emplace(key(shop_id, effects.order->order_id));
+    if (inserted) it->second.is_new = event.type == domain::EventType::order_placed;
+    it->second.record = std::move(*effects.order);
   }
-  overlay_[key(shop_id, event.member)] = std::move(effects.state);
+  overlay_[key(shop_id, event.member)] = {std::move(effects.state), member_is_new};
   event_overlay_[key(shop_id, event.id)] = {event.body, std::move(digest)};
   seq_overlay_[shop_id] = seq;
   ++batch_events_;
@@ -256,7 +269,8 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
                                       "with `fidelis program activate FILE`",
                                   "/occurred_at")});
   }
-  auto state = load_member(event.shop, event.member);
+  bool member_is_new = false;
+  auto state = load_member(event.shop, event.member, member_is_new);
   if (!state.ok()) return fail(state.take_errors());
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = referenced_order(event)) {
@@ -268,7 +282,8 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
   if (!effects.ok()) return fail(effects.take_errors());
   const std::int64_t seq =
       (seq_overlay_.count(event.shop) ? seq_overlay_[event.shop] : context.last_seq) + 1;
-  record(event.shop, context, event, std::move(effects).value(), version, digest, seq);
+  record(event.shop, context, event, std::move(effects).value(), member_is_new, version, digest,
+         seq);
   result.outcome = Outcome::accepted;
   return result;
 }
@@ -284,13 +299,14 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
                             "program version " + std::to_string(input.program_version) +
                                 " is not stored");
   }
-  FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, event.member));
+  bool member_is_new = false;
+  FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, event.member, member_is_new));
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = referenced_order(event)) {
     FIDELIS_TRY(order, load_order(shop_id, *order_id));
   }
   FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order));
-  record(shop_id, *context, event, std::move(effects), input.program_version,
+  record(shop_id, *context, event, std::move(effects), member_is_new, input.program_version,
          input.personal_digest, input.seq);
   return core::Ok{};
 }
@@ -305,11 +321,12 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
     store::Batch& batch = batches_[shop_id];
     batch.shop = shop_id;
     for (const auto& member : due) {
-      FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member));
+      bool is_new = false;
+      FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
       domain::Effects effects = domain::advance_to(state, until);
       result.lines += effects.lines.size();
       for (auto& line : effects.lines) batch.lines.push_back({member, std::move(line)});
-      overlay_[key(shop_id, member)] = std::move(effects.state);
+      overlay_[key(shop_id, member)] = {std::move(effects.state), is_new};
       ++result.members;
     }
     if (result.members > 0) {

@@ -83,7 +83,9 @@ class Engine {
   };
 
   core::Result<ShopContext*> shop(const std::string& shop);
-  core::Result<domain::MemberState> load_member(const std::string& shop, const std::string& member);
+  // The member's current state; `is_new` tells whether the store has no row for it yet.
+  core::Result<domain::MemberState> load_member(const std::string& shop, const std::string& member,
+                                                bool& is_new);
   core::Result<std::optional<domain::OrderRecord>> load_order(const std::string& shop,
                                                               const std::string& order_id);
   // The program version in force at `at`, or nothing when the shop has no program.
@@ -91,8 +93,8 @@ class Engine {
                                     int& version) const;
   const domain::Program* program_version(const ShopContext& context, int version) const;
   void record(const std::string& shop, ShopContext& context, const domain::Event& event,
-              domain::Effects effects, int program_version, std::string digest,
-              std::int64_t seq);
+              domain::Effects effects, bool member_is_new, int program_version,
+              std::string digest, std::int64_t seq);
   void drop_caches();
 
   store::Store& store_;
@@ -102,8 +104,8 @@ class Engine {
   bool in_batch_ = false;
   std::size_t batch_events_ = 0;
   std::map<std::string, store::Batch> batches_;                     // by shop
-  std::unordered_map<std::string, domain::MemberState> overlay_;      // this batch's states
-  std::unordered_map<std::string, domain::OrderRecord> order_overlay_;
+  std::unordered_map<std::string, store::MemberWrite> overlay_;      // this batch's states
+  std::unordered_map<std::string, store::OrderWrite> order_overlay_;
   std::unordered_map<std::string, SeenEvent> event_overlay_;
   std::map<std::string, std::int64_t> seq_overlay_;                 // by shop
 };

@@ -11,6 +11,8 @@ constexpr std::uint8_t kFormatVersion = 1;
 
 class Writer {
  public:
+  Writer() = default;
+  explicit Writer(std::string&& reuse) : out_(std::move(reuse)) { out_.clear(); }
   void u(std::uint64_t value) {
     while (value >= 0x80) {
       out_ += static_cast<char>((value & 0x7F) | 0x80);
@@ -103,7 +105,13 @@ core::Error corrupt(std::string_view what) {
 }  // namespace
 
 std::string encode_member(const domain::MemberState& state) {
-  Writer w;
+  std::string out;
+  encode_member(state, out);
+  return out;
+}
+
+void encode_member(const domain::MemberState& state, std::string& out) {
+  Writer w(std::move(out));
   w.u(kFormatVersion);
   w.s(state.member);
   w.t(state.clock);
@@ -127,13 +135,14 @@ std::string encode_member(const domain::MemberState& state) {
     w.u(static_cast<std::uint64_t>(lot.state));
     w.i(lot.granted);
     w.i(lot.remaining);
+    // Times as deltas: a lot is earned, then available, then expires, in that order.
     w.t(lot.earned_at);
-    w.t(lot.available_at);
-    w.ot(lot.expires_at);
-    w.s(lot.event_id);
+    w.i(lot.available_at.micros - lot.earned_at.micros);
+    w.b(lot.expires_at.has_value());
+    if (lot.expires_at) w.i(lot.expires_at->micros - lot.available_at.micros);
     w.s(lot.order_id);
   }
-  return w.take();
+  out = w.take();
 }
 
 core::Result<domain::MemberState> decode_member(std::string_view bytes) {
@@ -165,9 +174,8 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
     lot.granted = r.i();
     lot.remaining = r.i();
     lot.earned_at = r.t();
-    lot.available_at = r.t();
-    lot.expires_at = r.ot();
-    lot.event_id = r.s();
+    lot.available_at = core::Timestamp{lot.earned_at.micros + r.i()};
+    if (r.b()) lot.expires_at = core::Timestamp{lot.available_at.micros + r.i()};
     lot.order_id = r.s();
     state.lots.push_back(std::move(lot));
   }
@@ -176,7 +184,13 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
 }
 
 std::string encode_order(const domain::OrderRecord& order) {
-  Writer w;
+  std::string out;
+  encode_order(order, out);
+  return out;
+}
+
+void encode_order(const domain::OrderRecord& order, std::string& out) {
+  Writer w(std::move(out));
   w.u(kFormatVersion);
   w.s(order.order_id);
   w.s(order.member);
@@ -198,7 +212,7 @@ std::string encode_order(const domain::OrderRecord& order) {
     w.i(line.refunded_quantity);
     w.i(line.points);
   }
-  return w.take();
+  out = w.take();
 }
 
 core::Result<domain::OrderRecord> decode_order(std::string_view bytes) {

@@ -11,6 +11,9 @@
 namespace fidelis::store {
 
 std::string encode_member(const domain::MemberState& state);
+// The same into `out` (cleared first), reusing its capacity.
+void encode_member(const domain::MemberState& state, std::string& out);
+void encode_order(const domain::OrderRecord& order, std::string& out);
 core::Result<domain::MemberState> decode_member(std::string_view bytes);
 std::string encode_order(const domain::OrderRecord& order);
 core::Result<domain::OrderRecord> decode_order(std::string_view bytes);

@@ -55,13 +55,24 @@ struct MemberLine {
   domain::LedgerLine line;
 };
 
+// A member state or order record to write: `is_new` rows are inserted, the others updated (the
+// engine knows which, and a plain INSERT or UPDATE is cheaper than an upsert).
+struct MemberWrite {
+  domain::MemberState state;
+  bool is_new = false;
+};
+struct OrderWrite {
+  domain::OrderRecord record;
+  bool is_new = false;
+};
+
 struct Batch {
   std::string shop;
   std::string new_shop_secret;  // set when the shop is created in this batch
   std::vector<StoredInput> inputs;
-  std::vector<domain::MemberState> members;  // upserts
+  std::vector<MemberWrite> members;
   std::vector<MemberLine> lines;
-  std::vector<domain::OrderRecord> orders;  // upserts
+  std::vector<OrderWrite> orders;
   std::vector<Profile> profiles;            // field-wise upserts (absent fields kept)
 
   bool empty() const {

@@ -107,7 +107,6 @@ class LedgerWriter {
     lot.earned_at = at;
     lot.available_at = available_at;
     lot.expires_at = expires_at;
-    lot.event_id = event.id;
     lot.order_id = order_id;
     s.lots.push_back(lot);
     s.earned += points;

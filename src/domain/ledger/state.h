@@ -30,8 +30,7 @@ struct Lot {
   core::Timestamp earned_at;
   core::Timestamp available_at;               // release time for pending lots
   std::optional<core::Timestamp> expires_at;  // lot expiry; valid while time < expires_at
-  std::string event_id;                       // the event that granted it
-  std::string order_id;                       // for order lots
+  std::string order_id;                       // for order lots (the ledger names the event)
 
   bool operator==(const Lot&) const = default;
 };

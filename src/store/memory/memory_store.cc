@@ -28,9 +28,9 @@ class MemoryStore final : public Store {
         inputs_[{batch.shop, input.seq}] = input;
         if (input.kind == InputKind::event) event_seq_[{batch.shop, input.event_id}] = input.seq;
       }
-      for (const auto& state : batch.members) members_[{batch.shop, state.member}] = state;
+      for (const auto& write : batch.members) members_[{batch.shop, write.state.member}] = write.state;
       for (const auto& [member, line] : batch.lines) ledger_[{batch.shop, member}][line.seq] = line;
-      for (const auto& order : batch.orders) orders_[{batch.shop, order.order_id}] = order;
+      for (const auto& write : batch.orders) orders_[{batch.shop, write.record.order_id}] = write.record;
       for (const auto& change : batch.profiles) {
         Profile& profile = profiles_[{batch.shop, change.member}];
         profile.member = change.member;

@@ -1,0 +1,170 @@
+// Ingest and read benchmark. Generates a shop (default 100k members, the first 1M events), then:
+//   1. group commit: events through the engine into a fresh SQLite file (WAL, synchronous=FULL),
+//      committed in batches; durable at every commit;
+//   2. baseline in the same run: one transaction per event, on the first --baseline-events;
+//   3. member state reads from the SQLite store, random members, in-process.
+// Prints a table; docs/performance.md records the results and how to reproduce them.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "sim/shop_generator.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace {
+
+using namespace fidelis;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::size_t members = 100'000;
+  std::size_t events = 1'000'000;
+  std::size_t batch = 1000;
+  std::size_t baseline_events = 20'000;
+  std::size_t reads = 1'000'000;
+  std::string dir = "/tmp";
+};
+
+Options parse(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string name = argv[i];
+    const std::size_t value = std::strtoull(argv[i + 1], nullptr, 10);
+    if (name == "--members") options.members = value;
+    else if (name == "--events") options.events = value;
+    else if (name == "--batch") options.batch = value;
+    else if (name == "--baseline-events") options.baseline_events = value;
+    else if (name == "--reads") options.reads = value;
+    else if (name == "--dir") options.dir = argv[i + 1];
+    else {
+      std::fprintf(stderr, "unknown option %s\n", name.c_str());
+      std::exit(1);
+    }
+  }
+  return options;
+}
+
+std::string fresh_db(const Options& options, const std::string& name) {
+  const std::string path = options.dir + "/fidelis-bench-" + name + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  return path;
+}
+
+std::string basic_program() {
+  return R"({"name":"bench","earning":{"rates":{"*":{"points":1,"per":"1"}}},"pending":{"days":14},)"
+         R"("refunds":{"shortfall":"debt"},"expiry":{"mode":"lot","after_days":365}})";
+}
+
+struct Run {
+  double seconds = 0;
+  double submit_seconds = 0;  // parse, idempotency and order lookups, domain
+  double commit_seconds = 0;  // writing and syncing the batches
+  std::size_t accepted = 0;
+  std::size_t rejected = 0;
+};
+
+Run ingest(const std::string& path, const std::vector<std::string>& events, std::size_t count,
+           std::size_t batch) {
+  auto store = std::move(store::open_sqlite(path)).value();
+  engine::Engine engine(*store);
+  if (!engine.activate_program("bench", basic_program(), std::nullopt, core::Timestamp{0}).ok()) {
+    std::abort();
+  }
+  Run run;
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!engine.in_batch() && !engine.begin_batch().ok()) std::abort();
+    const auto submit_start = Clock::now();
+    const auto result = engine.submit(events[i], "bench");
+    run.submit_seconds += std::chrono::duration<double>(Clock::now() - submit_start).count();
+    (result.outcome == engine::Outcome::accepted ? run.accepted : run.rejected)++;
+    if (engine.batch_events() >= batch) {
+      const auto commit_start = Clock::now();
+      if (!engine.commit_batch().ok()) std::abort();
+      run.commit_seconds += std::chrono::duration<double>(Clock::now() - commit_start).count();
+    }
+  }
+  const auto commit_start = Clock::now();
+  if (engine.in_batch() && !engine.commit_batch().ok()) std::abort();
+  run.commit_seconds += std::chrono::duration<double>(Clock::now() - commit_start).count();
+  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return run;
+}
+
+long peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse(argc, argv);
+  sim::ShopSpec spec;
+  spec.shop = "bench";
+  spec.members = options.members;
+  spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
+  std::vector<std::string> events;
+  events.reserve(options.events);
+  sim::generate_shop(spec, [&](std::string_view line) {
+    if (events.size() < options.events) events.emplace_back(line);
+  });
+  std::size_t orders = 0;
+  for (const auto& event : events) orders += event.find("\"order.placed\"") != std::string::npos;
+  std::printf("workload: %zu events (%zu order.placed) over %zu members\n", events.size(), orders,
+              options.members);
+
+  const Run group = ingest(fresh_db(options, "group"), events, events.size(), options.batch);
+  std::printf("group commit (batch %zu, synchronous=FULL): %zu events in %.2f s = %.0f events/s"
+              " (%zu rejected; %.2f s in submit, %.2f s in commit)\n",
+              options.batch, group.accepted + group.rejected, group.seconds,
+              static_cast<double>(group.accepted + group.rejected) / group.seconds, group.rejected,
+              group.submit_seconds, group.commit_seconds);
+  const std::size_t baseline_count = std::min(options.baseline_events, events.size());
+  const Run single = ingest(fresh_db(options, "single"), events, baseline_count, 1);
+  std::printf("baseline, one transaction per event (first %zu events): %.2f s = %.0f events/s\n",
+              baseline_count, single.seconds, static_cast<double>(baseline_count) / single.seconds);
+  std::printf("ratio group/baseline: %.1fx\n",
+              (static_cast<double>(group.accepted + group.rejected) / group.seconds) /
+                  (static_cast<double>(baseline_count) / single.seconds));
+
+  // Reads: random members from the store that group commit filled.
+  auto store = std::move(store::open_sqlite(options.dir + "/fidelis-bench-group.db")).value();
+  std::mt19937_64 random(7);
+  std::vector<std::string> ids;
+  for (std::size_t i = 1; i <= options.members; ++i) {
+    char id[24];
+    std::snprintf(id, sizeof id, "m-%06zu", i);
+    ids.emplace_back(id);
+  }
+  std::size_t found = 0;
+  domain::Points checksum = 0;
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < options.reads; ++i) {
+    auto state = store->member("bench", ids[random() % ids.size()]);
+    if (state.ok() && *state) {
+      ++found;
+      checksum += (*state)->available();
+    }
+  }
+  const double read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("member state reads (SQLite, one thread): %zu in %.2f s = %.0f reads/s (%zu found, "
+              "checksum %lld)\n",
+              options.reads, read_seconds, static_cast<double>(options.reads) / read_seconds, found,
+              static_cast<long long>(checksum));
+  std::printf("peak memory: %ld MiB\n", peak_rss_mib());
+  for (const char* name : {"group", "single"}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(options.dir + "/fidelis-bench-" + name + ".db" + suffix);
+    }
+  }
+  return 0;
+}
