@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/engine.h"
@@ -136,30 +137,52 @@ int main(int argc, char** argv) {
               (static_cast<double>(group.accepted + group.rejected) / group.seconds) /
                   (static_cast<double>(baseline_count) / single.seconds));
 
-  // Reads: random members from the store that group commit filled.
-  auto store = std::move(store::open_sqlite(options.dir + "/fidelis-bench-group.db")).value();
-  std::mt19937_64 random(7);
+  // Reads: random members, from the SQLite store (one thread, then two threads with a connection
+  // each) and through the engine's in-memory cache (what a long-running server does).
   std::vector<std::string> ids;
   for (std::size_t i = 1; i <= options.members; ++i) {
     char id[24];
     std::snprintf(id, sizeof id, "m-%06zu", i);
     ids.emplace_back(id);
   }
-  std::size_t found = 0;
-  domain::Points checksum = 0;
-  const auto start = Clock::now();
-  for (std::size_t i = 0; i < options.reads; ++i) {
-    auto state = store->member("bench", ids[random() % ids.size()]);
-    if (state.ok() && *state) {
-      ++found;
-      checksum += (*state)->available();
+  const std::string group_db = options.dir + "/fidelis-bench-group.db";
+  auto read_store = [&](std::size_t reads, std::uint64_t seed) {
+    auto store = std::move(store::open_sqlite(group_db)).value();
+    std::mt19937_64 random(seed);
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < reads; ++i) {
+      auto state = store->member("bench", ids[random() % ids.size()]);
+      found += state.ok() && *state ? 1 : 0;
     }
+    return found;
+  };
+  auto rate = [](std::size_t reads, Clock::time_point start) {
+    return static_cast<double>(reads) / std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  auto start = Clock::now();
+  const std::size_t found = read_store(options.reads, 7);
+  std::printf("member state reads, SQLite store, 1 thread: %.0f reads/s (%zu of %zu found)\n",
+              rate(options.reads, start), found, options.reads);
+  start = Clock::now();
+  std::thread other([&] { read_store(options.reads / 2, 8); });
+  read_store(options.reads / 2, 9);
+  other.join();
+  std::printf("member state reads, SQLite store, 2 threads: %.0f reads/s\n",
+              rate(options.reads, start));
+  {
+    auto store = std::move(store::open_sqlite(group_db)).value();
+    engine::Engine engine(*store);
+    for (const auto& id : ids) (void)engine.member("bench", id);  // warm the cache
+    std::mt19937_64 random(10);
+    domain::Points checksum = 0;
+    start = Clock::now();
+    for (std::size_t i = 0; i < options.reads; ++i) {
+      auto state = engine.member("bench", ids[random() % ids.size()]);
+      if (state.ok() && *state) checksum += (*state)->available();
+    }
+    std::printf("member state reads, engine cache, 1 thread: %.0f reads/s (checksum %lld)\n",
+                rate(options.reads, start), static_cast<long long>(checksum));
   }
-  const double read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("member state reads (SQLite, one thread): %zu in %.2f s = %.0f reads/s (%zu found, "
-              "checksum %lld)\n",
-              options.reads, read_seconds, static_cast<double>(options.reads) / read_seconds, found,
-              static_cast<long long>(checksum));
   std::printf("peak memory: %ld MiB\n", peak_rss_mib());
   for (const char* name : {"group", "single"}) {
     for (const char* suffix : {"", "-wal", "-shm"}) {

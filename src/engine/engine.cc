@@ -174,6 +174,17 @@ core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id
   return domain::new_member(member);
 }
 
+core::Result<std::optional<domain::MemberState>> Engine::member(const std::string& shop_id,
+                                                                const std::string& member_id) {
+  const std::string k = key(shop_id, member_id);
+  if (auto it = members_.find(k); it != members_.end()) {
+    return std::optional<domain::MemberState>(it->second);
+  }
+  FIDELIS_TRY(auto stored, store_.member(shop_id, member_id));
+  if (stored && members_.size() < kMemberCacheMax) members_.emplace(k, *stored);
+  return stored;
+}
+
 core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::string& shop_id,
                                                                     const std::string& order_id) {
   if (auto it = order_overlay_.find(key(shop_id, order_id)); it != order_overlay_.end()) {

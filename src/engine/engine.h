@@ -63,6 +63,11 @@ class Engine {
   // replay verification on a scratch store.
   core::Status apply_stored(const std::string& shop, const store::StoredInput& input);
 
+  // A member's committed state, read through the engine's in-memory cache (filled from the
+  // store on a miss). Nothing when the member does not exist.
+  core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
+                                                          const std::string& member);
+
   // Activates a program version for the shop (validated first). `applies_from` empty means
   // from the beginning of time, allowed only for the first version.
   core::Result<int> activate_program(const std::string& shop, std::string_view definition,
