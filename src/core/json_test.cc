@@ -61,3 +61,23 @@ TEST(JsonReader, ReportsEveryProblemWithItsPointer) {
 
 }  // namespace
 }  // namespace fidelis::core
+
+#include <fstream>
+#include <sstream>
+
+namespace fidelis::core {
+namespace {
+
+TEST(ErrorCodes, AreAllDocumented) {
+  std::ifstream file(std::string(FIDELIS_SOURCE_DIR_DEFAULT) + "/docs/reference/errors.md");
+  ASSERT_TRUE(file) << "docs/reference/errors.md is missing";
+  std::stringstream text;
+  text << file.rdbuf();
+  for (const ErrorCode code : all_error_codes()) {
+    EXPECT_NE(text.str().find("`" + std::string(error_code_name(code)) + "`"), std::string::npos)
+        << error_code_name(code) << " is not in docs/reference/errors.md";
+  }
+}
+
+}  // namespace
+}  // namespace fidelis::core
