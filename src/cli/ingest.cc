@@ -111,13 +111,31 @@ int run_ingest(const Args& args) {
   auto store = open_store(args);
   if (!store) return kExitStorage;
   engine::Engine engine(*store);
+  // A second connection writes batch N while this thread prepares batch N+1.
+  auto writer = open_store(args);
+  if (!writer) return kExitStorage;
+  engine.enable_pipeline(std::move(writer));
   LineReader reader(fd);
   const bool json = args.json();
   const std::string shop = args.shop();
   const std::string label = path == "-" ? "stdin" : path;
+  // What a batch will report once it is durable.
+  struct Report {
+    std::string output;
+    std::string errors;
+    Counts counts;
+  };
   Counts counts;
-  std::string output;
-  std::string errors_text;
+  auto publish = [&counts](const Report& report) {
+    std::fwrite(report.output.data(), 1, report.output.size(), stdout);
+    std::fflush(stdout);
+    std::fputs(report.errors.c_str(), stderr);
+    counts.accepted += report.counts.accepted;
+    counts.duplicate += report.counts.duplicate;
+    counts.conflict += report.counts.conflict;
+    counts.rejected += report.counts.rejected;
+  };
+  std::optional<Report> in_flight;
   std::size_t line_number = 0;
   bool done = false;
   while (!done) {
@@ -125,9 +143,8 @@ int run_ingest(const Args& args) {
       print_errors(status.errors());
       return kExitStorage;
     }
-    output.clear();
-    errors_text.clear();
-    Counts batch_counts;
+    Report report;
+    bool paused = false;
     // Fill the batch until it is full, the input ends, or the input would make us wait.
     while (engine.batch_events() < batch_max) {
       auto line = reader.next();
@@ -145,15 +162,16 @@ int run_ingest(const Args& args) {
         result = engine.submit(*line, shop);
       }
       switch (result.outcome) {
-        case engine::Outcome::accepted: ++batch_counts.accepted; break;
-        case engine::Outcome::duplicate: ++batch_counts.duplicate; break;
-        case engine::Outcome::conflict: ++batch_counts.conflict; break;
-        case engine::Outcome::rejected: ++batch_counts.rejected; break;
+        case engine::Outcome::accepted: ++report.counts.accepted; break;
+        case engine::Outcome::duplicate: ++report.counts.duplicate; break;
+        case engine::Outcome::conflict: ++report.counts.conflict; break;
+        case engine::Outcome::rejected: ++report.counts.rejected; break;
       }
       for (const auto& error : result.errors) {
-        errors_text += "fidelis: " + label + ":" + std::to_string(line_number) + ": ";
-        if (!error.where.empty()) errors_text += error.where + ": ";
-        errors_text += error.message + " (" + std::string(core::error_code_name(error.code)) + ")\n";
+        report.errors += "fidelis: " + label + ":" + std::to_string(line_number) + ": ";
+        if (!error.where.empty()) report.errors += error.where + ": ";
+        report.errors +=
+            error.message + " (" + std::string(core::error_code_name(error.code)) + ")\n";
       }
       if (json) {
         core::JsonWriter out;
@@ -174,23 +192,30 @@ int run_ingest(const Args& args) {
           out.end_array();
         }
         out.end_object();
-        output += out.str();
-        output += '\n';
+        report.output += out.str();
+        report.output += '\n';
       }
-      if (!reader.ready()) break;
+      if (!reader.ready()) {
+        paused = true;
+        break;
+      }
     }
-    if (auto status = engine.commit_batch(); !status.ok()) {
+    // While input flows, batch N is written in the background as N+1 fills. When the input
+    // pauses or ends, commit at once so that nothing waits to be acknowledged.
+    const bool pipelined = !paused && !done;
+    auto status = pipelined ? engine.commit_batch_async() : engine.commit_batch();
+    if (!status.ok()) {
       print_errors(status.errors());
       return kExitStorage;
     }
-    // Only now is the batch durable: report it.
-    std::fwrite(output.data(), 1, output.size(), stdout);
-    std::fflush(stdout);
-    std::fputs(errors_text.c_str(), stderr);
-    counts.accepted += batch_counts.accepted;
-    counts.duplicate += batch_counts.duplicate;
-    counts.conflict += batch_counts.conflict;
-    counts.rejected += batch_counts.rejected;
+    // Only now is the previous batch durable (and, when not pipelined, this one): report.
+    if (in_flight) publish(*in_flight);
+    in_flight.reset();
+    if (pipelined) {
+      in_flight = std::move(report);
+    } else {
+      publish(report);
+    }
   }
   if (reader.failed()) {
     print_errors({core::make_error(core::ErrorCode::io_error, "reading " + label + " failed")});

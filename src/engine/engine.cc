@@ -48,18 +48,86 @@ void Engine::drop_caches() {
   members_.clear();
 }
 
+// The writer connection's transaction for one pipelined batch. The batch was prepared against the
+// engine's view of the database; if another process committed since our last write, that view may
+// be stale, so the batch is refused rather than committed.
+core::Status write_through(store::Store& writer, const std::vector<store::Batch>& batches) {
+  FIDELIS_TRY(const bool changed_elsewhere, writer.begin_write());
+  if (changed_elsewhere) {
+    writer.abort_write();
+    return core::make_error(ErrorCode::storage_error,
+                            "another process wrote to the database while this one was ingesting; "
+                            "nothing of the current batch was stored: run the command again");
+  }
+  return writer.commit_write(batches);
+}
+
+void Engine::enable_pipeline(std::unique_ptr<store::Store> writer) {
+  FIDELIS_ASSERT(!in_batch_);
+  writer_ = std::move(writer);
+}
+
 core::Status Engine::begin_batch() {
   FIDELIS_ASSERT(!in_batch_);
-  FIDELIS_TRY(const bool changed_elsewhere, store_.begin_write());
-  // Another process wrote since our last transaction: what we cached may be stale.
-  if (changed_elsewhere) drop_caches();
+  if (!writer_) {
+    FIDELIS_TRY(const bool changed_elsewhere, store_.begin_write());
+    // Another process wrote since our last transaction: what we cached may be stale.
+    if (changed_elsewhere) drop_caches();
+  }
   in_batch_ = true;
   batch_events_ = 0;
   return core::Ok{};
 }
 
+void Engine::forget_in_flight() {
+  in_flight_members_.clear();
+  in_flight_orders_.clear();
+  in_flight_events_.clear();
+  in_flight_.clear();
+}
+
+core::Status Engine::wait_commit() {
+  if (!in_flight_result_.valid()) return core::Ok{};
+  core::Status status = in_flight_result_.get();
+  if (status.ok()) {
+    remember_committed(in_flight_);
+    forget_in_flight();
+    return status;
+  }
+  // The batch in flight failed: the one prepared on top of it is void as well.
+  forget_in_flight();
+  if (in_batch_) abort_batch();
+  drop_caches();
+  return status;
+}
+
+core::Status Engine::commit_batch_async() {
+  FIDELIS_ASSERT(in_batch_);
+  FIDELIS_ASSERT(writer_ != nullptr);
+  FIDELIS_CHECK(wait_commit());
+  in_flight_ = take_batch();
+  for (const auto& batch : in_flight_) {
+    for (const auto& write : batch.members) {
+      in_flight_members_[key(batch.shop, write.state.member)] = &write;
+    }
+    for (const auto& write : batch.orders) {
+      in_flight_orders_[key(batch.shop, write.record.order_id)] = &write;
+    }
+    for (const auto& input : batch.inputs) {
+      if (input.kind == store::InputKind::event) {
+        in_flight_events_[key(batch.shop, input.event_id)] = &input;
+      }
+    }
+  }
+  store::Store* writer = writer_.get();
+  const std::vector<store::Batch>* batches = &in_flight_;
+  in_flight_result_ =
+      std::async(std::launch::async, [writer, batches] { return write_through(*writer, *batches); });
+  return core::Ok{};
+}
+
 void Engine::abort_batch() {
-  if (in_batch_) store_.abort_write();
+  if (in_batch_ && !writer_) store_.abort_write();
   in_batch_ = false;
   batches_.clear();
   overlay_.clear();
@@ -69,8 +137,7 @@ void Engine::abort_batch() {
   batch_events_ = 0;
 }
 
-core::Status Engine::commit_batch() {
-  FIDELIS_ASSERT(in_batch_);
+std::vector<store::Batch> Engine::take_batch() {
   std::vector<store::Batch> batches;
   batches.reserve(batches_.size());
   // States move into the batches, and from there into the cache once committed: no copies.
@@ -84,19 +151,7 @@ core::Status Engine::commit_batch() {
     batch.shop = shop_id;
     batches.push_back(std::move(batch));
   }
-  auto status = store_.commit_write(batches);
-  if (!status.ok()) {
-    abort_batch();
-    drop_caches();  // what the store holds is now the truth; our view may be ahead of it
-    return status;
-  }
-  in_batch_ = false;
-  if (members_.size() + overlay_.size() > kMemberCacheMax) members_.clear();
-  for (auto& batch : batches) {
-    for (auto& write : batch.members) {
-      members_[key(batch.shop, write.state.member)] = std::move(write.state);
-    }
-  }
+  // The shop contexts move on now: the next batch continues the sequence.
   for (const auto& [shop_id, seq] : seq_overlay_) {
     auto it = shops_.find(shop_id);
     if (it != shops_.end()) {
@@ -104,12 +159,38 @@ core::Status Engine::commit_batch() {
       it->second.is_new = false;
     }
   }
+  in_batch_ = false;
   batches_.clear();
   overlay_.clear();
   order_overlay_.clear();
   event_overlay_.clear();
   seq_overlay_.clear();
   batch_events_ = 0;
+  return batches;
+}
+
+void Engine::remember_committed(std::vector<store::Batch>& batches) {
+  std::size_t incoming = 0;
+  for (const auto& batch : batches) incoming += batch.members.size();
+  if (members_.size() + incoming > kMemberCacheMax) members_.clear();
+  for (auto& batch : batches) {
+    for (auto& write : batch.members) {
+      members_[key(batch.shop, write.state.member)] = std::move(write.state);
+    }
+  }
+}
+
+core::Status Engine::commit_batch() {
+  FIDELIS_ASSERT(in_batch_);
+  if (writer_) FIDELIS_CHECK(wait_commit());
+  std::vector<store::Batch> batches = take_batch();
+  auto status = writer_ ? write_through(*writer_, batches) : store_.commit_write(batches);
+  if (!status.ok()) {
+    if (!writer_) store_.abort_write();
+    drop_caches();  // what the store holds is now the truth; our view may be ahead of it
+    return status;
+  }
+  remember_committed(batches);
   return core::Ok{};
 }
 
@@ -167,6 +248,9 @@ core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id
     return it->second.state;
   }
   is_new = false;
+  if (auto it = in_flight_members_.find(k); it != in_flight_members_.end()) {
+    return it->second->state;
+  }
   if (auto it = members_.find(k); it != members_.end()) return it->second;
   FIDELIS_TRY(auto stored, store_.member(shop_id, member));
   if (stored) return std::move(*stored);
@@ -189,6 +273,9 @@ core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::s
                                                                     const std::string& order_id) {
   if (auto it = order_overlay_.find(key(shop_id, order_id)); it != order_overlay_.end()) {
     return std::optional<domain::OrderRecord>(it->second.record);
+  }
+  if (auto it = in_flight_orders_.find(key(shop_id, order_id)); it != in_flight_orders_.end()) {
+    return std::optional<domain::OrderRecord>(it->second->record);
   }
   return store_.order(shop_id, order_id);
 }
@@ -254,6 +341,9 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
   std::optional<SeenEvent> seen;
   if (auto it = event_overlay_.find(key(event.shop, event.id)); it != event_overlay_.end()) {
     seen = it->second;
+  } else if (auto flying = in_flight_events_.find(key(event.shop, event.id));
+             flying != in_flight_events_.end()) {
+    seen = SeenEvent{flying->second->body, flying->second->personal_digest};
   } else {
     auto stored = store_.event(event.shop, event.id);
     if (!stored.ok()) return fail(stored.take_errors());
@@ -323,6 +413,8 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
 }
 
 core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestamp until) {
+  // Due members are found in the store: nothing may still be on its way there.
+  FIDELIS_CHECK(wait_commit());
   FIDELIS_CHECK(begin_batch());
   auto run = [&]() -> core::Result<TickResult> {
     FIDELIS_TRY(ShopContext * context, shop(shop_id));
@@ -385,7 +477,10 @@ core::Result<int> Engine::activate_program(const std::string& shop_id,
   version.applies_from = versions.empty() ? std::nullopt : applies_from;
   version.activated_at = activated_at;
   version.definition = std::string(definition);
-  FIDELIS_CHECK(store_.add_program(shop_id, version));
+  // When pipelined, every write goes through the writer connection: a write by the reader
+  // connection would look like another process to the writer.
+  FIDELIS_CHECK(wait_commit());
+  FIDELIS_CHECK((writer_ ? *writer_ : store_).add_program(shop_id, version));
   shops_.erase(shop_id);
   return version.version;
 }

@@ -6,6 +6,7 @@
 // Threading: one Engine per thread, over its own Store.
 #pragma once
 
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -53,6 +54,18 @@ class Engine {
   // Makes the batch durable. On failure nothing of the batch is stored.
   core::Status commit_batch();
   void abort_batch();
+
+  // Pipelined group commit (docs/decisions/0006-pipelined-commit.md): batches are written through
+  // `writer` (a second connection to the same database) on a background thread while the next
+  // batch is prepared. Then:
+  //   commit_batch_async() hands the open batch over and returns at once (at most one in flight);
+  //   wait_commit() waits for it: only after it returns Ok is that batch durable and may be
+  //   reported. If it fails, the batch prepared meanwhile is discarded too.
+  // commit_batch() still works: it waits for the batch in flight, then commits synchronously.
+  void enable_pipeline(std::unique_ptr<store::Store> writer);
+  core::Status commit_batch_async();
+  core::Status wait_commit();
+  bool has_batch_in_flight() const { return in_flight_result_.valid(); }
   bool in_batch() const { return in_batch_; }
   std::size_t batch_events() const { return batch_events_; }
 
@@ -101,8 +114,20 @@ class Engine {
               domain::Effects effects, bool member_is_new, int program_version,
               std::string digest, std::int64_t seq);
   void drop_caches();
+  // Moves the open batch (overlays included) into store batches, and closes it.
+  std::vector<store::Batch> take_batch();
+  // After a successful commit: the committed states join the cache.
+  void remember_committed(std::vector<store::Batch>& batches);
+  void forget_in_flight();
 
   store::Store& store_;
+  std::unique_ptr<store::Store> writer_;  // pipelined mode only
+  std::vector<store::Batch> in_flight_;
+  std::future<core::Status> in_flight_result_;
+  // Lookups into in_flight_ while it is being written (read-only on both threads).
+  std::unordered_map<std::string, const store::MemberWrite*> in_flight_members_;
+  std::unordered_map<std::string, const store::OrderWrite*> in_flight_orders_;
+  std::unordered_map<std::string, const store::StoredInput*> in_flight_events_;
   core::JsonParser parser_;
   std::map<std::string, ShopContext> shops_;
   std::unordered_map<std::string, domain::MemberState> members_;  // committed states

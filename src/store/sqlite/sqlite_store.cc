@@ -173,7 +173,14 @@ class SqliteStore final : public Store {
     FIDELIS_CHECK(exec("PRAGMA cache_size=-262144"));  // 256 MiB page cache
     FIDELIS_CHECK(exec("PRAGMA temp_store=MEMORY"));
     sqlite3_busy_timeout(db_, 10'000);
-    return migrate();
+    FIDELIS_CHECK(migrate());
+    // The baseline for begin_write(): only commits by other connections after this count.
+    auto& stmt = prepare("PRAGMA data_version");
+    stmt.reset();
+    if (stmt.step() != SQLITE_ROW) return storage_error("reading data_version");
+    data_version_ = stmt.integer(0);
+    stmt.reset();
+    return core::Ok{};
   }
 
   core::Result<bool> begin_write() override {
