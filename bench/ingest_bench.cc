@@ -38,12 +38,18 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     const std::size_t value = std::strtoull(argv[i + 1], nullptr, 10);
-    if (name == "--members") options.members = value;
-    else if (name == "--events") options.events = value;
-    else if (name == "--batch") options.batch = value;
-    else if (name == "--baseline-events") options.baseline_events = value;
-    else if (name == "--reads") options.reads = value;
-    else if (name == "--dir") options.dir = argv[i + 1];
+    if (name == "--members")
+      options.members = value;
+    else if (name == "--events")
+      options.events = value;
+    else if (name == "--batch")
+      options.batch = value;
+    else if (name == "--baseline-events")
+      options.baseline_events = value;
+    else if (name == "--reads")
+      options.reads = value;
+    else if (name == "--dir")
+      options.dir = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", name.c_str());
       std::exit(1);
@@ -125,17 +131,19 @@ int main(int argc, char** argv) {
               options.members);
 
   const Run group = ingest(fresh_db(options, "group"), events, events.size(), options.batch);
-  std::printf("group commit (batch %zu, synchronous=FULL): %zu events in %.2f s = %.0f events/s"
-              " (%zu rejected; %.2f s in submit, %.2f s in commit)\n",
-              options.batch, group.accepted + group.rejected, group.seconds,
-              static_cast<double>(group.accepted + group.rejected) / group.seconds, group.rejected,
-              group.submit_seconds, group.commit_seconds);
+  std::printf(
+      "group commit (batch %zu, synchronous=FULL): %zu events in %.2f s = %.0f events/s"
+      " (%zu rejected; %.2f s in submit, %.2f s in commit)\n",
+      options.batch, group.accepted + group.rejected, group.seconds,
+      static_cast<double>(group.accepted + group.rejected) / group.seconds, group.rejected,
+      group.submit_seconds, group.commit_seconds);
   const Run piped = ingest(fresh_db(options, "piped"), events, events.size(), options.batch, true);
-  std::printf("pipelined group commit (batch %zu, synchronous=FULL): %.2f s = %.0f events/s "
-              "(%.2f s preparing, %.2f s waiting for the writer)\n",
-              options.batch, piped.seconds,
-              static_cast<double>(piped.accepted + piped.rejected) / piped.seconds,
-              piped.submit_seconds, piped.commit_seconds);
+  std::printf(
+      "pipelined group commit (batch %zu, synchronous=FULL): %.2f s = %.0f events/s "
+      "(%.2f s preparing, %.2f s waiting for the writer)\n",
+      options.batch, piped.seconds,
+      static_cast<double>(piped.accepted + piped.rejected) / piped.seconds, piped.submit_seconds,
+      piped.commit_seconds);
   const std::size_t baseline_count = std::min(options.baseline_events, events.size());
   const Run single = ingest(fresh_db(options, "single"), events, baseline_count, 1);
   std::printf("baseline, one transaction per event (first %zu events): %.2f s = %.0f events/s\n",

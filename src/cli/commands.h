@@ -24,6 +24,8 @@ int exit_code_for(const core::Errors& errors);
 std::unique_ptr<store::Store> open_store(const Args& args);
 // Reads a whole file, or stdin for "-".
 core::Result<std::string> read_file(const std::string& path);
+// The shops a command acts on: --shop when given, else every shop in the database.
+core::Result<std::vector<std::string>> shops_to_visit(const Args& args, store::Store& store);
 // --at TIME, or the wall clock.
 core::Result<core::Timestamp> now_or_at(const Args& args);
 

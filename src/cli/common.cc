@@ -26,12 +26,17 @@ void print_errors(const core::Errors& errors, std::string_view prefix) {
 int exit_code_for(const core::Errors& errors) {
   using core::ErrorCode;
   switch (errors.front().code) {
-    case ErrorCode::usage: return kExitUsage;
-    case ErrorCode::event_id_reused_with_other_body: return kExitConflict;
-    case ErrorCode::member_not_found: return kExitNotFound;
+    case ErrorCode::usage:
+      return kExitUsage;
+    case ErrorCode::event_id_reused_with_other_body:
+      return kExitConflict;
+    case ErrorCode::member_not_found:
+      return kExitNotFound;
     case ErrorCode::storage_error:
-    case ErrorCode::io_error: return kExitStorage;
-    default: return kExitRejected;
+    case ErrorCode::io_error:
+      return kExitStorage;
+    default:
+      return kExitRejected;
   }
 }
 
@@ -56,10 +61,16 @@ core::Result<std::string> read_file(const std::string& path) {
   return text.str();
 }
 
+core::Result<std::vector<std::string>> shops_to_visit(const Args& args, store::Store& store) {
+  if (args.option("shop")) return std::vector<std::string>{args.shop()};
+  return store.shops();
+}
+
 core::Result<core::Timestamp> now_or_at(const Args& args) {
   if (const auto at = args.option("at")) {
     auto parsed = core::parse_rfc3339(*at);
-    if (!parsed.ok()) return core::make_error(core::ErrorCode::usage, "--at: " + parsed.error().message);
+    if (!parsed.ok())
+      return core::make_error(core::ErrorCode::usage, "--at: " + parsed.error().message);
     return *parsed;
   }
   const auto now = std::chrono::system_clock::now().time_since_epoch();

@@ -10,8 +10,8 @@
 
 #include "cli/basic_program.h"
 #include "cli/commands.h"
-#include "domain/types.h"
 #include "core/json_writer.h"
+#include "domain/types.h"
 #include "engine/engine.h"
 #include "sim/shop_generator.h"
 #include "store/sqlite/sqlite_store.h"
@@ -38,9 +38,9 @@ core::Status prepare_fresh(const std::string& path, const std::string& shop) {
     FIDELIS_TRY(const auto shops, (*store)->shops());
     for (const auto& name : shops) {
       if (name != shop) {
-        return core::make_error(core::ErrorCode::usage,
-                                path + " holds shop \"" + name +
-                                    "\", not only the demo: give the demo another --db");
+        return core::make_error(
+            core::ErrorCode::usage,
+            path + " holds shop \"" + name + "\", not only the demo: give the demo another --db");
       }
     }
   }
@@ -74,7 +74,8 @@ int run_demo(const Args& args) {
   }
   store::Store& store = **opened;
   engine::Engine engine(store);
-  if (auto version = engine.activate_program(spec.shop, basic_program_json(), std::nullopt, spec.start);
+  if (auto version =
+          engine.activate_program(spec.shop, basic_program_json(), std::nullopt, spec.start);
       !version.ok()) {
     print_errors(version.errors());
     return kExitStorage;
@@ -83,22 +84,21 @@ int run_demo(const Args& args) {
   std::size_t accepted = 0, rejected = 0;
   core::Errors failure;
   const auto started = std::chrono::steady_clock::now();
-  const sim::GeneratedCounts generated =
-      sim::generate_shop(spec, [&](std::string_view line) {
-        if (!failure.empty()) return;
-        if (!engine.in_batch()) {
-          if (auto status = engine.begin_batch(); !status.ok()) failure = status.take_errors();
-        }
-        const auto result = engine.submit(line, spec.shop);
-        if (result.outcome == engine::Outcome::accepted) {
-          ++accepted;
-        } else {
-          ++rejected;
-        }
-        if (engine.batch_events() >= kDemoBatch) {
-          if (auto status = engine.commit_batch(); !status.ok()) failure = status.take_errors();
-        }
-      });
+  const sim::GeneratedCounts generated = sim::generate_shop(spec, [&](std::string_view line) {
+    if (!failure.empty()) return;
+    if (!engine.in_batch()) {
+      if (auto status = engine.begin_batch(); !status.ok()) failure = status.take_errors();
+    }
+    const auto result = engine.submit(line, spec.shop);
+    if (result.outcome == engine::Outcome::accepted) {
+      ++accepted;
+    } else {
+      ++rejected;
+    }
+    if (engine.batch_events() >= kDemoBatch) {
+      if (auto status = engine.commit_batch(); !status.ok()) failure = status.take_errors();
+    }
+  });
   if (failure.empty() && engine.in_batch()) {
     if (auto status = engine.commit_batch(); !status.ok()) failure = status.take_errors();
   }
@@ -155,22 +155,25 @@ int run_demo(const Args& args) {
     return kExitOk;
   }
   std::printf("Fidelis demo: shop \"%s\" in %s\n", spec.shop.c_str(), db.c_str());
-  std::printf("  generated %zu events over %d days (seed %llu): %zu orders, %zu cancellations, "
-              "%zu refunds, %zu point spends\n",
-              generated.events, spec.days, static_cast<unsigned long long>(spec.seed),
-              generated.orders, generated.cancellations, generated.refunds, generated.spends);
-  std::printf("  ingested under \"Basic points\": %zu accepted, %zu rejected, in %.2f s "
-              "(%.0f events/s, durable)\n",
-              accepted, rejected, seconds, rate);
+  std::printf(
+      "  generated %zu events over %d days (seed %llu): %zu orders, %zu cancellations, "
+      "%zu refunds, %zu point spends\n",
+      generated.events, spec.days, static_cast<unsigned long long>(spec.seed), generated.orders,
+      generated.cancellations, generated.refunds, generated.spends);
+  std::printf(
+      "  ingested under \"Basic points\": %zu accepted, %zu rejected, in %.2f s "
+      "(%.0f events/s, durable)\n",
+      accepted, rejected, seconds, rate);
   std::printf("  timers run to %s: %zu members released or expired\n",
               core::format_rfc3339(until).c_str(), ticked->members);
   std::printf("  members %zu (%zu carrying debt)\n", members, in_debt);
-  std::printf("  points: earned %lld, available %lld, pending %lld, spent %lld, expired %lld, "
-              "reversed %lld, debt %lld\n",
-              static_cast<long long>(totals.earned), static_cast<long long>(available),
-              static_cast<long long>(pending), static_cast<long long>(totals.spent),
-              static_cast<long long>(totals.expired), static_cast<long long>(totals.reversed),
-              static_cast<long long>(totals.debt));
+  std::printf(
+      "  points: earned %lld, available %lld, pending %lld, spent %lld, expired %lld, "
+      "reversed %lld, debt %lld\n",
+      static_cast<long long>(totals.earned), static_cast<long long>(available),
+      static_cast<long long>(pending), static_cast<long long>(totals.spent),
+      static_cast<long long>(totals.expired), static_cast<long long>(totals.reversed),
+      static_cast<long long>(totals.debt));
   std::printf("\nLook at a member (this one spent points and had an order refunded):\n");
   std::printf("  build/bin/fidelis --db %s --shop %s member show %s\n", db.c_str(),
               spec.shop.c_str(), example.c_str());

@@ -1,9 +1,9 @@
 // `fidelis ingest FILE.jsonl|-` and `fidelis tick --until TIME`. Lines are applied in batches
 // (group commit); each line is reported only after its batch is durable, and output is flushed
 // after every commit, so whatever was reported accepted survives a crash.
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <cstdio>
 #include <cstring>
@@ -17,7 +17,7 @@ namespace {
 
 // Larger batches share more B-tree pages per commit (docs/performance.md); a pause in the input
 // commits at once whatever the batch holds.
-constexpr std::size_t kBatchEventsDefault = 10000;
+constexpr std::size_t kBatchEventsDefault = 30000;
 constexpr std::size_t kBatchEventsMax = 100'000;
 constexpr std::size_t kLineBytesMax = 1 << 20;  // one event line, 1 MiB
 
@@ -156,16 +156,24 @@ int run_ingest(const Args& args) {
       if (is_blank(*line)) continue;
       engine::SubmitResult result;
       if (line->size() > kLineBytesMax) {
-        result.errors.push_back(core::make_error(core::ErrorCode::value_out_of_range,
-                                                 "line is longer than 1 MiB"));
+        result.errors.push_back(
+            core::make_error(core::ErrorCode::value_out_of_range, "line is longer than 1 MiB"));
       } else {
         result = engine.submit(*line, shop);
       }
       switch (result.outcome) {
-        case engine::Outcome::accepted: ++report.counts.accepted; break;
-        case engine::Outcome::duplicate: ++report.counts.duplicate; break;
-        case engine::Outcome::conflict: ++report.counts.conflict; break;
-        case engine::Outcome::rejected: ++report.counts.rejected; break;
+        case engine::Outcome::accepted:
+          ++report.counts.accepted;
+          break;
+        case engine::Outcome::duplicate:
+          ++report.counts.duplicate;
+          break;
+        case engine::Outcome::conflict:
+          ++report.counts.conflict;
+          break;
+        case engine::Outcome::rejected:
+          ++report.counts.rejected;
+          break;
       }
       for (const auto& error : result.errors) {
         report.errors += "fidelis: " + label + ":" + std::to_string(line_number) + ": ";
@@ -253,17 +261,12 @@ int run_tick(const Args& args) {
   }
   auto store = open_store(args);
   if (!store) return kExitStorage;
-  std::vector<std::string> shops;
-  if (args.option("shop")) {
-    shops.push_back(args.shop());
-  } else {
-    auto all = store->shops();
-    if (!all.ok()) {
-      print_errors(all.errors());
-      return kExitStorage;
-    }
-    shops = *all;
+  auto visit = shops_to_visit(args, *store);
+  if (!visit.ok()) {
+    print_errors(visit.errors());
+    return kExitStorage;
   }
+  const std::vector<std::string>& shops = *visit;
   engine::Engine engine(*store);
   core::JsonWriter out;
   out.begin_object().key("until").value(core::format_rfc3339(*until)).key("shops").begin_array();

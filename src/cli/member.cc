@@ -36,8 +36,8 @@ void print_member(const domain::MemberState& s) {
 
 int run_member(const Args& args) {
   if (args.words.size() != 3 || (args.words[1] != "show" && args.words[1] != "ledger")) {
-    print_errors({core::make_error(core::ErrorCode::usage,
-                                   "usage: fidelis member show|ledger MEMBER_ID")});
+    print_errors(
+        {core::make_error(core::ErrorCode::usage, "usage: fidelis member show|ledger MEMBER_ID")});
     return kExitUsage;
   }
   auto store = open_store(args);

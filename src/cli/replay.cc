@@ -16,17 +16,12 @@ int run_replay(const Args& args) {
   }
   auto store = open_store(args);
   if (!store) return kExitStorage;
-  std::vector<std::string> shops;
-  if (args.option("shop")) {
-    shops.push_back(args.shop());
-  } else {
-    auto all = store->shops();
-    if (!all.ok()) {
-      print_errors(all.errors());
-      return kExitStorage;
-    }
-    shops = *all;
+  auto visit = shops_to_visit(args, *store);
+  if (!visit.ok()) {
+    print_errors(visit.errors());
+    return kExitStorage;
   }
+  const std::vector<std::string>& shops = *visit;
   bool identical = true;
   core::JsonWriter out;
   out.begin_object().key("shops").begin_array();

@@ -6,8 +6,8 @@ namespace fidelis::core {
 [[noreturn]] void assertion_failed(const char* condition, const char* file, int line);
 }
 
-#define FIDELIS_ASSERT(condition)                                                  \
-  do {                                                                             \
+#define FIDELIS_ASSERT(condition)                                                        \
+  do {                                                                                   \
     if (!(condition)) ::fidelis::core::assertion_failed(#condition, __FILE__, __LINE__); \
   } while (false)
 

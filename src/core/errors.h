@@ -8,46 +8,49 @@
 namespace fidelis::core {
 
 // X(code, "one-line description for docs/reference/errors.md")
-#define FIDELIS_ERROR_CODES(X)                                                                   \
-  X(json_malformed, "The text is not valid JSON.")                                               \
-  X(json_not_object, "A JSON object was expected.")                                              \
-  X(field_missing, "A required field is absent.")                                                \
-  X(field_wrong_type, "A field has the wrong JSON type (e.g. a number where a string is due).")  \
-  X(field_unknown, "A field is not part of the format (program files are strict).")              \
-  X(value_not_allowed, "A field's value is not one of the allowed values.")                      \
-  X(value_out_of_range, "A number is outside its allowed range.")                                \
-  X(string_length_invalid, "A string is empty or longer than allowed.")                          \
-  X(id_invalid, "An id is empty, too long, or has characters outside printable ASCII.")          \
-  X(timestamp_invalid, "A timestamp is not RFC 3339 with an offset, or is out of range.")        \
-  X(money_invalid, "A money amount is not a decimal string in the currency's unit.")             \
-  X(money_too_many_decimals, "A money amount has more decimals than the currency's minor unit.") \
-  X(money_out_of_range, "A money amount is too large.")                                          \
-  X(currency_unknown, "The currency is not an ISO 4217 code Fidelis knows.")                     \
-  X(quantity_must_be_positive, "A quantity must be a positive integer.")                         \
-  X(points_must_be_positive, "A points figure must be a positive integer.")                      \
-  X(points_must_not_be_zero, "An adjustment of zero points changes nothing and is refused.")     \
-  X(event_type_unknown, "The event type is not known and does not start with custom.")           \
-  X(order_lines_empty, "An order needs at least one line.")                                      \
-  X(line_id_duplicate, "Two lines of one order share a line_id.")                                \
-  X(discount_exceeds_merchandise, "The order discount is larger than the sum of its lines.")     \
-  X(order_already_placed, "An order with this order_id was already placed in this shop.")        \
-  X(order_not_found, "No order with this order_id exists for this member.")                      \
+#define FIDELIS_ERROR_CODES(X)                                                                     \
+  X(json_malformed, "The text is not valid JSON.")                                                 \
+  X(json_not_object, "A JSON object was expected.")                                                \
+  X(field_missing, "A required field is absent.")                                                  \
+  X(field_wrong_type, "A field has the wrong JSON type (e.g. a number where a string is due).")    \
+  X(field_unknown, "A field is not part of the format (program files are strict).")                \
+  X(value_not_allowed, "A field's value is not one of the allowed values.")                        \
+  X(value_out_of_range, "A number is outside its allowed range.")                                  \
+  X(string_length_invalid, "A string is empty or longer than allowed.")                            \
+  X(id_invalid, "An id is empty, too long, or has characters outside printable ASCII.")            \
+  X(timestamp_invalid, "A timestamp is not RFC 3339 with an offset, or is out of range.")          \
+  X(money_invalid, "A money amount is not a decimal string in the currency's unit.")               \
+  X(money_too_many_decimals, "A money amount has more decimals than the currency's minor unit.")   \
+  X(money_out_of_range, "A money amount is too large.")                                            \
+  X(currency_unknown, "The currency is not an ISO 4217 code Fidelis knows.")                       \
+  X(quantity_must_be_positive, "A quantity must be a positive integer.")                           \
+  X(points_must_be_positive, "A points figure must be a positive integer.")                        \
+  X(points_must_not_be_zero, "An adjustment of zero points changes nothing and is refused.")       \
+  X(event_type_unknown, "The event type is not known and does not start with custom.")             \
+  X(order_lines_empty, "An order needs at least one line.")                                        \
+  X(line_id_duplicate, "Two lines of one order share a line_id.")                                  \
+  X(discount_exceeds_merchandise, "The order discount is larger than the sum of its lines.")       \
+  X(order_already_placed, "An order with this order_id was already placed in this shop.")          \
+  X(order_not_found, "No order with this order_id exists for this member.")                        \
   X(order_already_cancelled, "The order was cancelled; it cannot be refunded or cancelled again.") \
-  X(order_already_refunded, "The order was refunded in full already.")                           \
-  X(refund_shape_invalid, "A refund names either lines or an amount (or neither, for the whole order), not both.") \
-  X(refund_line_not_found, "A refunded line matches no line of the order.")                      \
-  X(refund_quantity_exceeds_remaining, "More units are refunded than remain unrefunded on the line.") \
-  X(refund_amount_exceeds_remaining, "The refunded amount is larger than what remains refundable.") \
-  X(currency_mismatch, "The currency differs from the order's currency.")                        \
-  X(currency_not_in_program, "The active program has no earning rate for this currency.")        \
-  X(unit_cost_required, "The program earns on margin, so every line needs unit_cost.")           \
-  X(insufficient_points, "The member's available points do not cover the amount.")               \
-  X(event_id_reused_with_other_body, "An event id was reused with a different body.")            \
-  X(event_shop_mismatch, "The event names a shop other than the one it was sent to.")            \
-  X(program_missing, "No program is active for the shop, so events cannot be applied.")         \
-  X(member_not_found, "No member with this id exists in the shop.")                              \
-  X(usage, "The command line is not understood.")                                                \
-  X(io_error, "A file could not be read or written.")                                            \
+  X(order_already_refunded, "The order was refunded in full already.")                             \
+  X(refund_shape_invalid,                                                                          \
+    "A refund names either lines or an amount (or neither, for the whole order), not both.")       \
+  X(refund_line_not_found, "A refunded line matches no line of the order.")                        \
+  X(refund_quantity_exceeds_remaining,                                                             \
+    "More units are refunded than remain unrefunded on the line.")                                 \
+  X(refund_amount_exceeds_remaining,                                                               \
+    "The refunded amount is larger than what remains refundable.")                                 \
+  X(currency_mismatch, "The currency differs from the order's currency.")                          \
+  X(currency_not_in_program, "The active program has no earning rate for this currency.")          \
+  X(unit_cost_required, "The program earns on margin, so every line needs unit_cost.")             \
+  X(insufficient_points, "The member's available points do not cover the amount.")                 \
+  X(event_id_reused_with_other_body, "An event id was reused with a different body.")              \
+  X(event_shop_mismatch, "The event names a shop other than the one it was sent to.")              \
+  X(program_missing, "No program is active for the shop, so events cannot be applied.")            \
+  X(member_not_found, "No member with this id exists in the shop.")                                \
+  X(usage, "The command line is not understood.")                                                  \
+  X(io_error, "A file could not be read or written.")                                              \
   X(storage_error, "The database reported an error.")
 
 enum class ErrorCode {

@@ -64,14 +64,21 @@ std::string json_pointer_index(std::string_view parent, std::size_t index) {
 std::string_view json_type_name(simdjson::dom::element_type type) {
   using simdjson::dom::element_type;
   switch (type) {
-    case element_type::ARRAY: return "an array";
-    case element_type::OBJECT: return "an object";
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
     case element_type::INT64:
-    case element_type::UINT64: return "an integer";
-    case element_type::DOUBLE: return "a decimal number";
-    case element_type::STRING: return "a string";
-    case element_type::BOOL: return "a boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::UINT64:
+      return "an integer";
+    case element_type::DOUBLE:
+      return "a decimal number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "a value";
 }
@@ -85,7 +92,8 @@ std::optional<simdjson::dom::element> ObjectReader::element(std::string_view key
   simdjson::dom::element value;
   // A member that is null counts as absent: optional fields may be sent as null.
   if (object_.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) {
-    if (required) add_error(ErrorCode::field_missing, std::string(key) + " is required", pointer(key));
+    if (required)
+      add_error(ErrorCode::field_missing, std::string(key) + " is required", pointer(key));
     return std::nullopt;
   }
   return value;
@@ -175,8 +183,7 @@ void ObjectReader::reject_unknown(std::initializer_list<std::string_view> known)
   }
 }
 
-Status write_canonical(JsonWriter& out, simdjson::dom::object object,
-                       const std::string& pointer) {
+Status write_canonical(JsonWriter& out, simdjson::dom::object object, const std::string& pointer) {
   std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
   for (const auto field : object) members.emplace_back(field.key, field.value);
   std::sort(members.begin(), members.end(),
@@ -210,12 +217,24 @@ Status write_canonical(JsonWriter& out, simdjson::dom::element element,
       out.end_array();
       break;
     }
-    case element_type::INT64: out.value(std::int64_t(element)); break;
-    case element_type::UINT64: out.value(std::uint64_t(element)); break;
-    case element_type::DOUBLE: out.value(double(element)); break;
-    case element_type::STRING: out.value(std::string_view(element)); break;
-    case element_type::BOOL: out.value(bool(element)); break;
-    case element_type::NULL_VALUE: out.null(); break;
+    case element_type::INT64:
+      out.value(std::int64_t(element));
+      break;
+    case element_type::UINT64:
+      out.value(std::uint64_t(element));
+      break;
+    case element_type::DOUBLE:
+      out.value(double(element));
+      break;
+    case element_type::STRING:
+      out.value(std::string_view(element));
+      break;
+    case element_type::BOOL:
+      out.value(bool(element));
+      break;
+    case element_type::NULL_VALUE:
+      out.null();
+      break;
   }
   return Ok{};
 }

@@ -18,7 +18,8 @@ TEST(Money, ParsesPerCurrencyExponent) {
 }
 
 TEST(Money, RefusesMoreDecimalsThanTheMinorUnit) {
-  EXPECT_EQ(parse_amount("19.905", currency("EUR")).error().code, ErrorCode::money_too_many_decimals);
+  EXPECT_EQ(parse_amount("19.905", currency("EUR")).error().code,
+            ErrorCode::money_too_many_decimals);
   EXPECT_EQ(parse_amount("10.5", currency("JPY")).error().code, ErrorCode::money_too_many_decimals);
   EXPECT_EQ(parse_amount("1.2345", currency("KWD")).error().code,
             ErrorCode::money_too_many_decimals);

@@ -28,9 +28,9 @@ using Errors = std::vector<Error>;
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}              // NOLINT: implicit by design
   Result(Error error) : state_(Errors{std::move(error)}) {}  // NOLINT
-  Result(Errors errors) : state_(std::move(errors)) {  // NOLINT
+  Result(Errors errors) : state_(std::move(errors)) {        // NOLINT
     FIDELIS_ASSERT(!std::get<Errors>(state_).empty());
   }
 
@@ -83,13 +83,12 @@ inline Error make_error(ErrorCode code, std::string message, std::string where =
 // Propagates the errors of a Result-returning expression, or binds its value.
 #define FIDELIS_TRY_CONCAT_(a, b) a##b
 #define FIDELIS_TRY_NAME_(line) FIDELIS_TRY_CONCAT_(fidelis_try_, line)
-#define FIDELIS_TRY(decl, expr)                                         \
-  auto FIDELIS_TRY_NAME_(__LINE__) = (expr);                           \
-  if (!FIDELIS_TRY_NAME_(__LINE__).ok())                               \
-    return FIDELIS_TRY_NAME_(__LINE__).take_errors();                  \
+#define FIDELIS_TRY(decl, expr)                                                            \
+  auto FIDELIS_TRY_NAME_(__LINE__) = (expr);                                               \
+  if (!FIDELIS_TRY_NAME_(__LINE__).ok()) return FIDELIS_TRY_NAME_(__LINE__).take_errors(); \
   decl = std::move(FIDELIS_TRY_NAME_(__LINE__)).value()
-#define FIDELIS_CHECK(expr)                                             \
-  do {                                                                  \
-    auto fidelis_check_result_ = (expr);                                \
+#define FIDELIS_CHECK(expr)                                                      \
+  do {                                                                           \
+    auto fidelis_check_result_ = (expr);                                         \
     if (!fidelis_check_result_.ok()) return fidelis_check_result_.take_errors(); \
   } while (false)

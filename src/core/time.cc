@@ -36,9 +36,8 @@ Result<Timestamp> parse_rfc3339(std::string_view text) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_digits(text, 0, 4, year) || text.size() < 20 || text[4] != '-' ||
       !read_digits(text, 5, 2, month) || text[7] != '-' || !read_digits(text, 8, 2, day) ||
-      (text[10] != 'T' && text[10] != 't') || !read_digits(text, 11, 2, hour) ||
-      text[13] != ':' || !read_digits(text, 14, 2, minute) || text[16] != ':' ||
-      !read_digits(text, 17, 2, second)) {
+      (text[10] != 'T' && text[10] != 't') || !read_digits(text, 11, 2, hour) || text[13] != ':' ||
+      !read_digits(text, 14, 2, minute) || text[16] != ':' || !read_digits(text, 17, 2, second)) {
     return invalid(text, "is not of the form YYYY-MM-DDTHH:MM:SS");
   }
   std::size_t pos = 19;
@@ -89,12 +88,11 @@ std::string format_rfc3339(Timestamp at) {
   const std::int64_t seconds = in_day / kMicrosPerSecond;
   const std::int64_t micros = in_day % kMicrosPerSecond;
   char buffer[48];
-  int written = std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02lld:%02lld:%02lld",
-                              static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                              static_cast<unsigned>(date.day()),
-                              static_cast<long long>(seconds / 3600),
-                              static_cast<long long>(seconds / 60 % 60),
-                              static_cast<long long>(seconds % 60));
+  int written = std::snprintf(
+      buffer, sizeof buffer, "%04d-%02u-%02uT%02lld:%02lld:%02lld", static_cast<int>(date.year()),
+      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+      static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
+      static_cast<long long>(seconds % 60));
   if (micros != 0) {
     written += std::snprintf(buffer + written, sizeof buffer - static_cast<std::size_t>(written),
                              ".%06lld", static_cast<long long>(micros));

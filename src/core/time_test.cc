@@ -43,7 +43,9 @@ TEST(Timestamp, AddsMonthsClampedToTheMonthEnd) {
 TEST(Timestamp, NumbersDaysAndMonths) {
   EXPECT_EQ(utc_day_number(at("1970-01-02T23:59:59Z")), 1);
   EXPECT_EQ(utc_day_number(at("1969-12-31T23:59:59Z")), -1);
-  EXPECT_EQ(utc_month_number(at("2025-03-01T00:00:00Z")) - utc_month_number(at("2024-12-31T23:00:00Z")), 3);
+  EXPECT_EQ(
+      utc_month_number(at("2025-03-01T00:00:00Z")) - utc_month_number(at("2024-12-31T23:00:00Z")),
+      3);
 }
 
 }  // namespace

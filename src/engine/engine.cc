@@ -33,10 +33,14 @@ const std::string* referenced_order(const domain::Event& event) {
 
 std::string_view outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::accepted: return "accepted";
-    case Outcome::duplicate: return "duplicate";
-    case Outcome::conflict: return "conflict";
-    case Outcome::rejected: return "rejected";
+    case Outcome::accepted:
+      return "accepted";
+    case Outcome::duplicate:
+      return "duplicate";
+    case Outcome::conflict:
+      return "conflict";
+    case Outcome::rejected:
+      return "rejected";
   }
   return "rejected";
 }
@@ -121,13 +125,12 @@ core::Status Engine::commit_batch_async() {
   }
   store::Store* writer = writer_.get();
   const std::vector<store::Batch>* batches = &in_flight_;
-  in_flight_result_ =
-      std::async(std::launch::async, [writer, batches] { return write_through(*writer, *batches); });
+  in_flight_result_ = std::async(std::launch::async,
+                                 [writer, batches] { return write_through(*writer, *batches); });
   return core::Ok{};
 }
 
-void Engine::abort_batch() {
-  if (in_batch_ && !writer_) store_.abort_write();
+void Engine::clear_batch() {
   in_batch_ = false;
   batches_.clear();
   overlay_.clear();
@@ -135,6 +138,11 @@ void Engine::abort_batch() {
   event_overlay_.clear();
   seq_overlay_.clear();
   batch_events_ = 0;
+}
+
+void Engine::abort_batch() {
+  if (in_batch_ && !writer_) store_.abort_write();
+  clear_batch();
 }
 
 std::vector<store::Batch> Engine::take_batch() {
@@ -159,13 +167,7 @@ std::vector<store::Batch> Engine::take_batch() {
       it->second.is_new = false;
     }
   }
-  in_batch_ = false;
-  batches_.clear();
-  overlay_.clear();
-  order_overlay_.clear();
-  event_overlay_.clear();
-  seq_overlay_.clear();
-  batch_events_ = 0;
+  clear_batch();
   return batches;
 }
 
@@ -211,8 +213,8 @@ core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
     if (!program.ok()) {
       return core::make_error(ErrorCode::storage_error,
                               "stored program version " + std::to_string(version.version) +
-                                  " of shop " + shop_id + " no longer parses: " +
-                                  program.error().message);
+                                  " of shop " + shop_id +
+                                  " no longer parses: " + program.error().message);
     }
     context.programs.push_back(std::move(program).value());
   }
@@ -396,9 +398,9 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
   const domain::Program* program = program_version(*context, input.program_version);
   if (program == nullptr) {
-    return core::make_error(ErrorCode::program_missing,
-                            "program version " + std::to_string(input.program_version) +
-                                " is not stored");
+    return core::make_error(
+        ErrorCode::program_missing,
+        "program version " + std::to_string(input.program_version) + " is not stored");
   }
   bool member_is_new = false;
   FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, event.member, member_is_new));
@@ -454,17 +456,16 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
   return result;
 }
 
-core::Result<int> Engine::activate_program(const std::string& shop_id,
-                                           std::string_view definition,
+core::Result<int> Engine::activate_program(const std::string& shop_id, std::string_view definition,
                                            std::optional<core::Timestamp> applies_from,
                                            core::Timestamp activated_at) {
   FIDELIS_TRY(const domain::Program program, domain::parse_program(parser_, definition));
   (void)program;
   FIDELIS_TRY(const auto versions, store_.programs(shop_id));
   if (!versions.empty() && !applies_from) {
-    return core::make_error(ErrorCode::usage,
-                            "shop \"" + shop_id +
-                                "\" already has a program: give --from TIME for the new version");
+    return core::make_error(
+        ErrorCode::usage,
+        "shop \"" + shop_id + "\" already has a program: give --from TIME for the new version");
   }
   if (!versions.empty() && versions.back().applies_from && applies_from &&
       *applies_from < *versions.back().applies_from) {

@@ -111,14 +111,16 @@ class Engine {
                                     int& version) const;
   const domain::Program* program_version(const ShopContext& context, int version) const;
   void record(const std::string& shop, ShopContext& context, const domain::Event& event,
-              domain::Effects effects, bool member_is_new, int program_version,
-              std::string digest, std::int64_t seq);
+              domain::Effects effects, bool member_is_new, int program_version, std::string digest,
+              std::int64_t seq);
   void drop_caches();
   // Moves the open batch (overlays included) into store batches, and closes it.
   std::vector<store::Batch> take_batch();
   // After a successful commit: the committed states join the cache.
   void remember_committed(std::vector<store::Batch>& batches);
   void forget_in_flight();
+  // Empties the open batch and its overlays.
+  void clear_batch();
 
   store::Store& store_;
   std::unique_ptr<store::Store> writer_;  // pipelined mode only
@@ -133,11 +135,11 @@ class Engine {
   std::unordered_map<std::string, domain::MemberState> members_;  // committed states
   bool in_batch_ = false;
   std::size_t batch_events_ = 0;
-  std::map<std::string, store::Batch> batches_;                     // by shop
-  std::unordered_map<std::string, store::MemberWrite> overlay_;      // this batch's states
+  std::map<std::string, store::Batch> batches_;                  // by shop
+  std::unordered_map<std::string, store::MemberWrite> overlay_;  // this batch's states
   std::unordered_map<std::string, store::OrderWrite> order_overlay_;
   std::unordered_map<std::string, SeenEvent> event_overlay_;
-  std::map<std::string, std::int64_t> seq_overlay_;                 // by shop
+  std::map<std::string, std::int64_t> seq_overlay_;  // by shop
 };
 
 // Rebuilds `shop`'s derived state from its input log on a scratch in-memory store and compares

@@ -12,8 +12,8 @@ constexpr std::size_t kReplayBatchMax = 10'000;
 constexpr std::size_t kInputPage = 10'000;
 constexpr std::size_t kLedgerPage = 100'000;
 
-
-core::Result<std::vector<domain::LedgerLine>> all_lines(store::Store& store, const std::string& shop,
+core::Result<std::vector<domain::LedgerLine>> all_lines(store::Store& store,
+                                                        const std::string& shop,
                                                         const std::string& member) {
   std::vector<domain::LedgerLine> lines;
   std::uint64_t after = 0;
@@ -53,8 +53,8 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
       auto applied = engine.apply_stored(shop, input);
       if (!applied.ok()) {
         report.differences.push_back("input " + std::to_string(input.seq) + " (event " +
-                                     input.event_id + ") no longer applies: " +
-                                     applied.error().message);
+                                     input.event_id +
+                                     ") no longer applies: " + applied.error().message);
         return report;
       }
       if (engine.batch_events() >= kReplayBatchMax) FIDELIS_CHECK(engine.commit_batch());
@@ -63,15 +63,18 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
   if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
 
   auto note = [&](std::string difference) {
-    if (report.differences.size() < differences_max) report.differences.push_back(std::move(difference));
+    if (report.differences.size() < differences_max)
+      report.differences.push_back(std::move(difference));
   };
-  auto members_of = [&](store::Store& store) -> core::Result<std::map<std::string, domain::MemberState>> {
+  auto members_of =
+      [&](store::Store& store) -> core::Result<std::map<std::string, domain::MemberState>> {
     std::map<std::string, domain::MemberState> members;
     FIDELIS_CHECK(store.for_each_member(
         shop, [&](const domain::MemberState& state) { members.emplace(state.member, state); }));
     return members;
   };
-  auto orders_of = [&](store::Store& store) -> core::Result<std::map<std::string, domain::OrderRecord>> {
+  auto orders_of =
+      [&](store::Store& store) -> core::Result<std::map<std::string, domain::OrderRecord>> {
     std::map<std::string, domain::OrderRecord> orders;
     FIDELIS_CHECK(store.for_each_order(
         shop, [&](const domain::OrderRecord& order) { orders.emplace(order.order_id, order); }));

@@ -52,14 +52,22 @@ struct Product {
 };
 
 constexpr std::array<Product, 16> kCatalogue = {{
-    {"TSHIRT-RED-M", "apparel", 1990, 750},   {"TSHIRT-BLUE-L", "apparel", 1990, 750},
-    {"JEANS-32", "apparel", 5900, 2200},      {"SNEAKER-42", "shoes", 8900, 3800},
-    {"SANDAL-39", "shoes", 3500, 1400},       {"CAP-BLACK", "accessories", 1500, 400},
-    {"BELT-BROWN", "accessories", 2900, 900}, {"SOCKS-3PK", "apparel", 990, 300},
-    {"COFFEE-1KG", "grocery", 1890, 1100},    {"TEA-GREEN", "grocery", 790, 350},
-    {"DOGFOOD-5KG", "pets", 3490, 2100},      {"CATLITTER-10L", "pets", 1290, 600},
-    {"MUG-LOGO", "home", 1200, 300},          {"CANDLE-VANILLA", "home", 1650, 450},
-    {"GIFTCARD-25", "gift", 2500, 2500},      {"BACKPACK-20L", "accessories", 4900, 1800},
+    {"TSHIRT-RED-M", "apparel", 1990, 750},
+    {"TSHIRT-BLUE-L", "apparel", 1990, 750},
+    {"JEANS-32", "apparel", 5900, 2200},
+    {"SNEAKER-42", "shoes", 8900, 3800},
+    {"SANDAL-39", "shoes", 3500, 1400},
+    {"CAP-BLACK", "accessories", 1500, 400},
+    {"BELT-BROWN", "accessories", 2900, 900},
+    {"SOCKS-3PK", "apparel", 990, 300},
+    {"COFFEE-1KG", "grocery", 1890, 1100},
+    {"TEA-GREEN", "grocery", 790, 350},
+    {"DOGFOOD-5KG", "pets", 3490, 2100},
+    {"CATLITTER-10L", "pets", 1290, 600},
+    {"MUG-LOGO", "home", 1200, 300},
+    {"CANDLE-VANILLA", "home", 1650, 450},
+    {"GIFTCARD-25", "gift", 2500, 2500},
+    {"BACKPACK-20L", "accessories", 4900, 1800},
 }};
 
 struct Placed {
@@ -73,7 +81,9 @@ std::string stamp(core::Timestamp at) { return core::format_rfc3339(at); }
 
 }  // namespace
 
-core::Timestamp generated_until(const ShopSpec& spec) { return core::add_days(spec.start, spec.days); }
+core::Timestamp generated_until(const ShopSpec& spec) {
+  return core::add_days(spec.start, spec.days);
+}
 
 GeneratedCounts generate_shop(const ShopSpec& spec,
                               const std::function<void(std::string_view)>& emit) {
@@ -116,9 +126,11 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
     Member& member = members[i];
     member.id = id;
     member.join_day = static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days / 2 + 1)));
-    member.pace = 1 + static_cast<int>(random.below(static_cast<std::uint64_t>(spec.mean_days_between_orders * 2)));
+    member.pace = 1 + static_cast<int>(random.below(
+                          static_cast<std::uint64_t>(spec.mean_days_between_orders * 2)));
     member.next_order_day = member.join_day;
-    member.last_day = member.join_day + static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days * 2)));
+    member.last_day =
+        member.join_day + static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days * 2)));
   }
   // Follow-up events by time: (at, sequence) -> writer.
   std::multimap<std::pair<std::int64_t, std::uint64_t>, std::function<void()>> follow_ups;
@@ -151,10 +163,12 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
         });
       }
       if (day < member.join_day || day != member.next_order_day || day > member.last_day) continue;
-      member.next_order_day = day + 1 + static_cast<int>(random.below(static_cast<std::uint64_t>(member.pace * 2)));
+      member.next_order_day =
+          day + 1 + static_cast<int>(random.below(static_cast<std::uint64_t>(member.pace * 2)));
       Placed order;
       char order_id[24];
-      std::snprintf(order_id, sizeof order_id, "o-%07llu", static_cast<unsigned long long>(++order_number));
+      std::snprintf(order_id, sizeof order_id, "o-%07llu",
+                    static_cast<unsigned long long>(++order_number));
       order.order_id = order_id;
       order.member = member.id;
       const std::size_t line_count = 1 + random.below(3);
@@ -195,7 +209,8 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
       });
       // Follow-ups: a cancellation within hours, or a refund within 30 days, or a spend.
       if (random.per_mille(spec.cancel_per_mille)) {
-        const core::Timestamp when{at.micros + static_cast<std::int64_t>(1 + random.below(20)) * 3600 * core::kMicrosPerSecond};
+        const core::Timestamp when{at.micros + static_cast<std::int64_t>(1 + random.below(20)) *
+                                                   3600 * core::kMicrosPerSecond};
         follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq), [&, when, index]() {
           begin_event("order.cancelled", orders[index].member, when);
           out.key("order_id").value(orders[index].order_id);
@@ -203,7 +218,8 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
           ++counts.cancellations;
         });
       } else if (random.per_mille(spec.refund_per_mille)) {
-        const core::Timestamp when = core::add_days(at, static_cast<std::int64_t>(1 + random.below(30)));
+        const core::Timestamp when =
+            core::add_days(at, static_cast<std::int64_t>(1 + random.below(30)));
         const int shape = static_cast<int>(random.below(3));
         follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq), [&, when, index, shape]() {
           const Placed& placed = orders[index];
@@ -221,16 +237,20 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
         });
       } else if (random.per_mille(spec.spend_per_mille) && member.estimated_points >= 200) {
         // Spend part of what should be available by then (orders release after 14 days).
-        const std::int64_t points = 50 + static_cast<std::int64_t>(random.below(static_cast<std::uint64_t>(member.estimated_points / 4)));
+        const std::int64_t points =
+            50 + static_cast<std::int64_t>(
+                     random.below(static_cast<std::uint64_t>(member.estimated_points / 4)));
         member.estimated_points -= points * 2;  // stay well inside the real balance
-        const core::Timestamp when = core::add_days(at, 20 + static_cast<std::int64_t>(random.below(20)));
-        follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq), [&, when, points, member_id = member.id]() {
-          begin_event("points.spent", member_id, when);
-          out.key("points").value(points);
-          out.key("reason").value("points paid at checkout");
-          end_event();
-          ++counts.spends;
-        });
+        const core::Timestamp when =
+            core::add_days(at, 20 + static_cast<std::int64_t>(random.below(20)));
+        follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                           [&, when, points, member_id = member.id]() {
+                             begin_event("points.spent", member_id, when);
+                             out.key("points").value(points);
+                             out.key("reason").value("points paid at checkout");
+                             end_event();
+                             ++counts.spends;
+                           });
       }
     }
     std::stable_sort(today.begin(), today.end(),

@@ -267,7 +267,8 @@ core::Result<std::vector<domain::LotTouch>> decode_lots(std::string_view text) {
     if (colon == std::string_view::npos) return corrupt("ledger lots");
     domain::LotTouch touch;
     const auto lot_end = item.data() + colon;
-    if (std::from_chars(item.data(), lot_end, touch.lot).ptr != lot_end) return corrupt("ledger lots");
+    if (std::from_chars(item.data(), lot_end, touch.lot).ptr != lot_end)
+      return corrupt("ledger lots");
     const auto points_end = item.data() + item.size();
     if (std::from_chars(lot_end + 1, points_end, touch.points).ptr != points_end) {
       return corrupt("ledger lots");

@@ -73,7 +73,7 @@ struct Batch {
   std::vector<MemberWrite> members;
   std::vector<MemberLine> lines;
   std::vector<OrderWrite> orders;
-  std::vector<Profile> profiles;            // field-wise upserts (absent fields kept)
+  std::vector<Profile> profiles;  // field-wise upserts (absent fields kept)
 
   bool empty() const {
     return inputs.empty() && members.empty() && lines.empty() && orders.empty() &&

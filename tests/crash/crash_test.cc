@@ -2,9 +2,9 @@
 // at random moments, and checks after each kill that every event the CLI reported accepted is
 // stored, that nothing is half-applied (replay of the stored inputs rebuilds exactly the stored
 // state), and that re-ingesting the same file completes the job.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,9 +85,12 @@ void read_accepted(int fd, std::set<std::string>& accepted, Statuses& statuses) 
     const std::string line = buffer.substr(start_at, end - start_at);
     ++statuses.lines;
     if (line.find("\"summary\"") != std::string::npos) continue;
-    if (line.find("\"status\":\"duplicate\"") != std::string::npos) ++statuses.duplicate;
-    else if (line.find("\"status\":\"rejected\"") != std::string::npos) ++statuses.rejected;
-    else if (line.find("\"status\":\"accepted\"") == std::string::npos) ++statuses.other;
+    if (line.find("\"status\":\"duplicate\"") != std::string::npos)
+      ++statuses.duplicate;
+    else if (line.find("\"status\":\"rejected\"") != std::string::npos)
+      ++statuses.rejected;
+    else if (line.find("\"status\":\"accepted\"") == std::string::npos)
+      ++statuses.other;
     if (line.find("\"status\":\"accepted\"") == std::string::npos) continue;
     ++statuses.accepted;
     const std::size_t id = line.find("\"id\":\"") + 6;

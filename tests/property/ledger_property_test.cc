@@ -147,9 +147,8 @@ class Reference {
   void take_back(RefMember& m, RefOrder& order, int amount) {
     int taken = 0;
     while (taken < amount) {
-      auto it = std::find_if(m.units.begin(), m.units.end(), [&](const Unit& u) {
-        return u.lot == order.lot && u.pending;
-      });
+      auto it = std::find_if(m.units.begin(), m.units.end(),
+                             [&](const Unit& u) { return u.lot == order.lot && u.pending; });
       if (it == m.units.end()) break;
       m.units.erase(it);
       ++taken;
@@ -184,7 +183,7 @@ class Reference {
 class Sequence {
  public:
   Sequence(std::uint64_t seed, store::Store& store) : random_(seed), store_(store), engine_(store) {
-    variant_.pending_days = static_cast<int>(pick(3)) * 7;             // 0, 7 or 14
+    variant_.pending_days = static_cast<int>(pick(3)) * 7;  // 0, 7 or 14
     if (pick(4) != 0) variant_.expiry_days = 20 + static_cast<int>(pick(60));
     variant_.debt = pick(2) == 0;
     reference_ = std::make_unique<Reference>(variant_);
@@ -318,7 +317,8 @@ class Sequence {
     order.total_cents += shipping_cents;
     out_.end_object().end_object();
     submit(out_, true);
-    if (order.points > 0) order.lot = reference_->credit(m, order.points, variant_.pending_days > 0, now_);
+    if (order.points > 0)
+      order.lot = reference_->credit(m, order.points, variant_.pending_days > 0, now_);
     reference_->orders[order_id] = order;
   }
 
@@ -340,13 +340,15 @@ class Sequence {
     } else if (shape == 1) {
       const auto line = pick(order->lines.size());
       const int quantity = 1 + static_cast<int>(pick(2));
-      out_.key("lines").begin_array().begin_object().key("line_id").value("L" + std::to_string(line));
+      out_.key("lines").begin_array().begin_object().key("line_id").value("L" +
+                                                                          std::to_string(line));
       out_.key("quantity").value(quantity).end_object().end_array();
       RefLine& refunded = changed.lines[line];
       ok = ok && refunded.refunded + quantity <= refunded.quantity;
       refunded.refunded += quantity;
     } else {
-      const std::int64_t cents = static_cast<std::int64_t>(pick(static_cast<std::uint64_t>(order->total_cents / 2 + 2)));
+      const std::int64_t cents =
+          static_cast<std::int64_t>(pick(static_cast<std::uint64_t>(order->total_cents / 2 + 2)));
       out_.key("amount").value(core::format_amount(cents, *core::find_currency("EUR")));
       ok = ok && order->refunded_cents + cents <= order->total_cents;
       changed.refunded_cents += cents;
@@ -425,8 +427,8 @@ TEST(LedgerProperty, MatchesTheReferenceModelOnRandomSequences) {
   const int sequences = single ? 1 : 2000;
   for (int i = 0; i < sequences && !::testing::Test::HasFailure(); ++i) {
     const std::uint64_t seed = base_seed() + static_cast<std::uint64_t>(i);
-    SCOPED_TRACE("seed " + std::to_string(seed) + " (rerun: FIDELIS_PROPERTY_SEED=" +
-                 std::to_string(seed) + ")");
+    SCOPED_TRACE("seed " + std::to_string(seed) +
+                 " (rerun: FIDELIS_PROPERTY_SEED=" + std::to_string(seed) + ")");
     auto store = store::make_memory_store();
     Sequence(seed, *store).run(80);
   }

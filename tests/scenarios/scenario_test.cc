@@ -54,8 +54,9 @@ std::string strip_comment(const std::string& line) {
 }
 
 std::string describe(const domain::LedgerLine& line) {
-  std::string text = std::to_string(line.seq) + " " + std::string(domain::line_kind_name(line.kind)) +
-                     " " + (line.points >= 0 ? "+" : "") + std::to_string(line.points);
+  std::string text = std::to_string(line.seq) + " " +
+                     std::string(domain::line_kind_name(line.kind)) + " " +
+                     (line.points >= 0 ? "+" : "") + std::to_string(line.points);
   return text;
 }
 
@@ -99,8 +100,7 @@ class ScenarioRunner {
         } else {
           definition = read_all(source_dir() / words[next]);
         }
-        auto version = engine_->activate_program("default", definition, from,
-                                                 core::Timestamp{0});
+        auto version = engine_->activate_program("default", definition, from, core::Timestamp{0});
         ASSERT_TRUE(version.ok()) << version.error().where << ": " << version.error().message;
       } else if (verb == "event") {
         submit(line.substr(6), in);
@@ -155,7 +155,8 @@ class ScenarioRunner {
     // Expected errors come in pairs: code and pointer ("-" for none), in the reported order;
     // when any are listed, they must be all the errors reported.
     if (expected.size() > 2) {
-      EXPECT_EQ(result.errors.size(), (expected.size() - 2) / 2) << "line " << line_ << ":" << errors;
+      EXPECT_EQ(result.errors.size(), (expected.size() - 2) / 2)
+          << "line " << line_ << ":" << errors;
     }
     for (std::size_t i = 2, k = 0; i + 1 < expected.size(); i += 2, ++k) {
       ASSERT_LT(k, result.errors.size()) << "line " << line_ << ": fewer errors than expected";
@@ -184,14 +185,22 @@ class ScenarioRunner {
       const std::string name = words[i].substr(0, equals);
       const long long want = std::stoll(words[i].substr(equals + 1));
       long long have = 0;
-      if (name == "available") have = state.available();
-      else if (name == "pending") have = state.pending();
-      else if (name == "debt") have = state.debt;
-      else if (name == "earned") have = state.earned;
-      else if (name == "spent") have = state.spent;
-      else if (name == "expired") have = state.expired;
-      else if (name == "reversed") have = state.reversed;
-      else ADD_FAILURE() << "line " << line_ << ": unknown balance " << name;
+      if (name == "available")
+        have = state.available();
+      else if (name == "pending")
+        have = state.pending();
+      else if (name == "debt")
+        have = state.debt;
+      else if (name == "earned")
+        have = state.earned;
+      else if (name == "spent")
+        have = state.spent;
+      else if (name == "expired")
+        have = state.expired;
+      else if (name == "reversed")
+        have = state.reversed;
+      else
+        ADD_FAILURE() << "line " << line_ << ": unknown balance " << name;
       EXPECT_EQ(have, want) << "line " << line_ << ": " << name;
     }
   }

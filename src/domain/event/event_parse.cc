@@ -54,13 +54,33 @@ std::optional<std::int64_t> read_quantity(ObjectReader& reader, std::string_view
   const auto quantity = reader.integer(key, true);
   if (!quantity) return std::nullopt;
   if (*quantity <= 0 || *quantity > kQuantityMax) {
-    reader.add_error(ErrorCode::quantity_must_be_positive,
-                     std::string(key) + " must be a whole number from 1 to " +
-                         std::to_string(kQuantityMax),
-                     reader.pointer(key));
+    reader.add_error(
+        ErrorCode::quantity_must_be_positive,
+        std::string(key) + " must be a whole number from 1 to " + std::to_string(kQuantityMax),
+        reader.pointer(key));
     return std::nullopt;
   }
   return quantity;
+}
+
+// Calls `read(line_reader)` for each element of the array `lines`, recording an error for each
+// element that is not an object (`what` names it in the message).
+template <typename ReadLine>
+void for_each_line(ObjectReader& data, simdjson::dom::array lines, std::string_view what,
+                   ReadLine read) {
+  const std::string lines_pointer = data.pointer("lines");
+  std::size_t index = 0;
+  for (const auto element : lines) {
+    const std::string pointer = core::json_pointer_index(lines_pointer, index++);
+    simdjson::dom::object object;
+    if (element.get_object().get(object) != simdjson::SUCCESS) {
+      data.add_error(ErrorCode::field_wrong_type, std::string(what) + " must be an object",
+                     pointer);
+      continue;
+    }
+    ObjectReader line_reader(object, pointer, data.errors());
+    read(line_reader);
+  }
 }
 
 OrderPlaced parse_order_placed(ObjectReader& data) {
@@ -95,18 +115,12 @@ OrderPlaced parse_order_placed(ObjectReader& data) {
                      "an order has at most " + std::to_string(kOrderLinesMax) + " lines",
                      lines_pointer);
     }
-    std::size_t index = 0;
-    for (const auto element : *lines) {
-      const std::string pointer = core::json_pointer_index(lines_pointer, index++);
-      simdjson::dom::object object;
-      if (element.get_object().get(object) != simdjson::SUCCESS) {
-        data.add_error(ErrorCode::field_wrong_type, "an order line must be an object", pointer);
-        continue;
-      }
-      ObjectReader line_reader(object, pointer, data.errors());
+    for_each_line(data, *lines, "an order line", [&](ObjectReader& line_reader) {
+      const std::string& pointer = line_reader.self_pointer();
       OrderLine line;
       line.sku = std::string(line_reader.string("sku", true, kIdLengthMax).value_or(""));
-      if (line_reader.has("line_id")) line.line_id = read_id(line_reader, "line_id", true).value_or("");
+      if (line_reader.has("line_id"))
+        line.line_id = read_id(line_reader, "line_id", true).value_or("");
       line.category = std::string(line_reader.string("category", false, kIdLengthMax).value_or(""));
       line.quantity = read_quantity(line_reader, "quantity").value_or(0);
       line.unit_price = read_money(line_reader, "unit_price", true, currency).value_or(0);
@@ -127,13 +141,14 @@ OrderPlaced parse_order_placed(ObjectReader& data) {
         }
       }
       order.lines.push_back(std::move(line));
-    }
+    });
   }
   order.discount = read_money(data, "discount", false, currency).value_or(0);
   order.shipping = read_money(data, "shipping", false, currency).value_or(0);
   order.tax = read_money(data, "tax", false, currency).value_or(0);
   if (merchandise > core::kMoneyMinorMax) {
-    data.add_error(ErrorCode::money_out_of_range, "order total is too large", data.pointer("lines"));
+    data.add_error(ErrorCode::money_out_of_range, "order total is too large",
+                   data.pointer("lines"));
   }
   if (currency && order.discount > merchandise) {
     data.add_error(ErrorCode::discount_exceeds_merchandise,
@@ -155,25 +170,19 @@ OrderRefunded parse_order_refunded(ObjectReader& data) {
   if (const auto lines = data.array("lines", false)) {
     const std::string lines_pointer = data.pointer("lines");
     if (refund.amount) {
-      data.add_error(ErrorCode::refund_shape_invalid,
-                     "a refund names lines or an amount, not both", lines_pointer);
+      data.add_error(ErrorCode::refund_shape_invalid, "a refund names lines or an amount, not both",
+                     lines_pointer);
     }
     if (lines->size() == 0 || lines->size() > kOrderLinesMax) {
       data.add_error(ErrorCode::value_out_of_range,
                      "refunded lines must list 1 to " + std::to_string(kOrderLinesMax) + " lines",
                      lines_pointer);
     }
-    std::size_t index = 0;
-    for (const auto element : *lines) {
-      const std::string pointer = core::json_pointer_index(lines_pointer, index++);
-      simdjson::dom::object object;
-      if (element.get_object().get(object) != simdjson::SUCCESS) {
-        data.add_error(ErrorCode::field_wrong_type, "a refunded line must be an object", pointer);
-        continue;
-      }
-      ObjectReader line_reader(object, pointer, data.errors());
+    for_each_line(data, *lines, "a refunded line", [&](ObjectReader& line_reader) {
+      const std::string& pointer = line_reader.self_pointer();
       RefundLine line;
-      if (line_reader.has("line_id")) line.line_id = read_id(line_reader, "line_id", true).value_or("");
+      if (line_reader.has("line_id"))
+        line.line_id = read_id(line_reader, "line_id", true).value_or("");
       if (line_reader.has("sku")) {
         line.sku = std::string(line_reader.string("sku", true, kIdLengthMax).value_or(""));
       }
@@ -182,7 +191,7 @@ OrderRefunded parse_order_refunded(ObjectReader& data) {
       }
       line.quantity = read_quantity(line_reader, "quantity").value_or(0);
       refund.lines.push_back(std::move(line));
-    }
+    });
   }
   return refund;
 }
@@ -196,11 +205,11 @@ std::optional<Points> read_points(ObjectReader& data, bool allow_negative) {
     return std::nullopt;
   }
   if ((!allow_negative && *points <= 0) || *points > kPointsMax || *points < -kPointsMax) {
-    data.add_error(allow_negative ? ErrorCode::value_out_of_range
-                                  : ErrorCode::points_must_be_positive,
-                   allow_negative ? "points must be between -10^12 and 10^12"
-                                  : "points must be a whole number from 1 to 10^12",
-                   data.pointer("points"));
+    data.add_error(
+        allow_negative ? ErrorCode::value_out_of_range : ErrorCode::points_must_be_positive,
+        allow_negative ? "points must be between -10^12 and 10^12"
+                       : "points must be a whole number from 1 to 10^12",
+        data.pointer("points"));
     return std::nullopt;
   }
   return points;
@@ -266,8 +275,8 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
                                   "duplicate key \"" + std::string(fields[j].first) + "\"",
                                   pointer);
         }
-        const bool is_member_event = event.type == EventType::member_enrolled ||
-                                     event.type == EventType::member_updated;
+        const bool is_member_event =
+            event.type == EventType::member_enrolled || event.type == EventType::member_updated;
         core::JsonWriter& target =
             is_member_event && is_personal_field(fields[j].first) ? personal : body;
         if (&target == &personal && personal.str().empty()) personal.begin_object();
@@ -325,10 +334,10 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
     if (const auto known = find_event_type(*type)) {
       event.type = *known;
     } else {
-      reader.add_error(ErrorCode::event_type_unknown,
-                       "unknown event type \"" + event.type_name +
-                           "\" (custom types start with \"custom.\")",
-                       "/type");
+      reader.add_error(
+          ErrorCode::event_type_unknown,
+          "unknown event type \"" + event.type_name + "\" (custom types start with \"custom.\")",
+          "/type");
     }
   }
   if (reader.has("shop")) {

@@ -21,7 +21,8 @@ TEST(Event, ParsesAnOrderAndCanonicalisesItsBody) {
 TEST(Event, KeepsPersonalFieldsOutOfTheBody) {
   core::JsonParser parser;
   auto event = parse_event(parser, R"({"type": "member.enrolled", "id": "e1", "member": "m1",
-    "occurred_at": "2025-03-01T10:15:00Z", "data": {"email": "a@b.c", "locale": "fr"}})", "acme");
+    "occurred_at": "2025-03-01T10:15:00Z", "data": {"email": "a@b.c", "locale": "fr"}})",
+                           "acme");
   ASSERT_TRUE(event.ok());
   EXPECT_EQ(event->body.find("a@b.c"), std::string::npos);
   EXPECT_EQ(event->personal, R"({"email":"a@b.c"})");

@@ -96,8 +96,8 @@ class LedgerWriter {
   // Credits a new lot. Pending lots wait for `available_at`; available ones repay debt first.
   std::uint32_t credit(Points points, LotState state, LineKind kind, Timestamp at,
                        Timestamp available_at, std::optional<Timestamp> expires_at,
-                       const Event& event, std::string rule, std::string order_id,
-                       std::string note, Points waived) {
+                       const Event& event, std::string rule, std::string order_id, std::string note,
+                       Points waived) {
     MemberState& s = effects_.state;
     Lot lot;
     lot.id = s.next_lot_id++;
@@ -190,7 +190,8 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
   std::optional<DueTimer> best;
   auto consider = [&](DueTimer timer) {
     if (timer.at > until) return;
-    if (!best || std::tie(timer.at, timer.rank, timer.lot) < std::tie(best->at, best->rank, best->lot)) {
+    if (!best ||
+        std::tie(timer.at, timer.rank, timer.lot) < std::tie(best->at, best->rank, best->lot)) {
       best = timer;
     }
   };
@@ -272,10 +273,10 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
                          const OrderPlaced& placed, const std::optional<OrderRecord>& existing,
                          Effects& effects) {
   if (existing) {
-    return located(ErrorCode::order_already_placed,
-                   "order \"" + placed.order_id + "\" was already placed (event " +
-                       existing->event_id + ")",
-                   "/data/order_id");
+    return located(
+        ErrorCode::order_already_placed,
+        "order \"" + placed.order_id + "\" was already placed (event " + existing->event_id + ")",
+        "/data/order_id");
   }
   FIDELIS_TRY(OrderEarning earning, compute_order_earning(program, placed));
   MemberState& s = writer.state();
@@ -321,9 +322,9 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
     const bool is_pending = program.pending_days > 0;
     const Timestamp available_at = core::add_days(event.occurred_at, program.pending_days);
     order.lot_id = writer.credit(points, is_pending ? LotState::pending : LotState::available,
-                                 is_pending ? LineKind::pending : LineKind::earn,
-                                 event.occurred_at, available_at, program.lot_expiry(available_at),
-                                 event, "earning.order", placed.order_id, "", waived);
+                                 is_pending ? LineKind::pending : LineKind::earn, event.occurred_at,
+                                 available_at, program.lot_expiry(available_at), event,
+                                 "earning.order", placed.order_id, "", waived);
   }
   effects.order = std::move(order);
   return core::Ok{};
@@ -338,8 +339,8 @@ core::Result<const OrderRecord*> find_order(const std::optional<OrderRecord>& or
                    "/data/order_id");
   }
   if (order->cancelled) {
-    return located(ErrorCode::order_already_cancelled,
-                   "order \"" + order_id + "\" was cancelled", "/data/order_id");
+    return located(ErrorCode::order_already_cancelled, "order \"" + order_id + "\" was cancelled",
+                   "/data/order_id");
   }
   return &*order;
 }
@@ -512,24 +513,24 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       break;
     }
     case EventType::order_placed:
-      FIDELIS_CHECK(place_order(writer, program, event, std::get<OrderPlaced>(event.data), order,
-                                effects));
+      FIDELIS_CHECK(
+          place_order(writer, program, event, std::get<OrderPlaced>(event.data), order, effects));
       break;
     case EventType::order_cancelled:
       FIDELIS_CHECK(cancel_order(writer, program, event, std::get<OrderCancelled>(event.data),
                                  order, effects));
       break;
     case EventType::order_refunded:
-      FIDELIS_CHECK(refund_order(writer, program, event, std::get<OrderRefunded>(event.data),
-                                 order, effects));
+      FIDELIS_CHECK(refund_order(writer, program, event, std::get<OrderRefunded>(event.data), order,
+                                 effects));
       break;
     case EventType::points_adjusted: {
       const auto& adjusted = std::get<PointsAdjusted>(event.data);
       if (adjusted.points > 0) {
         // A positive adjustment is available at once, never pending (CONTRACT.md).
         writer.credit(adjusted.points, LotState::available, LineKind::adjust, event.occurred_at,
-                      event.occurred_at, program.lot_expiry(event.occurred_at), event,
-                      "adjustment", "", adjusted.reason, 0);
+                      event.occurred_at, program.lot_expiry(event.occurred_at), event, "adjustment",
+                      "", adjusted.reason, 0);
       } else {
         FIDELIS_CHECK(debit(writer, event, -adjusted.points, LineKind::adjust, "adjustment",
                             adjusted.reason, ""));

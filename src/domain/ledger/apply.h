@@ -13,8 +13,8 @@
 namespace fidelis::domain {
 
 struct Effects {
-  MemberState state;               // the member's new state
-  std::vector<LedgerLine> lines;   // new ledger lines, in seq order
+  MemberState state;                 // the member's new state
+  std::vector<LedgerLine> lines;     // new ledger lines, in seq order
   std::optional<OrderRecord> order;  // the order record created or changed, if any
 };
 

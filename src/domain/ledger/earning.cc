@@ -41,7 +41,8 @@ std::vector<std::int64_t> allocate_discount(std::int64_t discount,
 }
 
 std::int64_t multiplier_for(const Earning& earning, const OrderLine& line) {
-  if (const auto sku = earning.sku_multipliers.find(line.sku); sku != earning.sku_multipliers.end()) {
+  if (const auto sku = earning.sku_multipliers.find(line.sku);
+      sku != earning.sku_multipliers.end()) {
     return sku->second;
   }
   if (const auto category = earning.category_multipliers.find(line.category);
@@ -57,10 +58,10 @@ core::Result<OrderEarning> compute_order_earning(const Program& program, const O
   const Earning& earning = program.earning;
   const EarnRate* rate = program.rate_for(order.currency.code_view());
   if (rate == nullptr) {
-    return core::make_error(core::ErrorCode::currency_not_in_program,
-                            "the program has no earning rate for " +
-                                std::string(order.currency.code_view()),
-                            "/data/currency");
+    return core::make_error(
+        core::ErrorCode::currency_not_in_program,
+        "the program has no earning rate for " + std::string(order.currency.code_view()),
+        "/data/currency");
   }
   // "*" rates are written in whole major units; exact currencies in their own unit.
   std::int64_t per_minor = 0;

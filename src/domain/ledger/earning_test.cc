@@ -12,7 +12,8 @@ Program basic_program() {
   return program;
 }
 
-OrderPlaced order(std::string_view currency, std::vector<std::pair<std::int64_t, std::int64_t>> lines,
+OrderPlaced order(std::string_view currency,
+                  std::vector<std::pair<std::int64_t, std::int64_t>> lines,
                   std::int64_t discount = 0) {
   OrderPlaced placed;
   placed.order_id = "o1";

@@ -77,15 +77,24 @@ void MemberState::check_invariants() const {
 
 std::string_view line_kind_name(LineKind kind) {
   switch (kind) {
-    case LineKind::pending: return "pending";
-    case LineKind::earn: return "earn";
-    case LineKind::release: return "release";
-    case LineKind::spend: return "spend";
-    case LineKind::expire: return "expire";
-    case LineKind::reverse: return "reverse";
-    case LineKind::adjust: return "adjust";
-    case LineKind::debt: return "debt";
-    case LineKind::repay: return "repay";
+    case LineKind::pending:
+      return "pending";
+    case LineKind::earn:
+      return "earn";
+    case LineKind::release:
+      return "release";
+    case LineKind::spend:
+      return "spend";
+    case LineKind::expire:
+      return "expire";
+    case LineKind::reverse:
+      return "reverse";
+    case LineKind::adjust:
+      return "adjust";
+    case LineKind::debt:
+      return "debt";
+    case LineKind::repay:
+      return "repay";
   }
   return "unknown";
 }
@@ -95,8 +104,8 @@ namespace {
 std::string points_text(Points points, bool french) {
   const Points magnitude = points < 0 ? -points : points;
   const bool plural = magnitude > 1 || (french ? false : magnitude == 0);
-  return std::to_string(magnitude) + (french ? (magnitude > 1 ? " points" : " point")
-                                             : (plural ? " points" : " point"));
+  return std::to_string(magnitude) +
+         (french ? (magnitude > 1 ? " points" : " point") : (plural ? " points" : " point"));
 }
 
 std::string order_text(const LedgerLine& line, bool french) {

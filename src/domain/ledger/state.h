@@ -91,7 +91,7 @@ struct OrderRecord {
   Points points = 0;            // credited (after caps)
   std::uint32_t lot_id = 0;     // 0 when it earned nothing
   std::int64_t refunded_amount = 0;
-  Points reversed = 0;          // taken back so far (including any waived shortfall)
+  Points reversed = 0;  // taken back so far (including any waived shortfall)
   bool cancelled = false;
   bool fully_refunded = false;
   std::vector<OrderLineRecord> lines;

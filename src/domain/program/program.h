@@ -39,9 +39,9 @@ struct Earning {
   std::vector<EarnRate> rates;
   Rounding rounding = Rounding::down;
   std::map<std::string, std::int64_t, std::less<>> category_multipliers;  // scaled
-  std::map<std::string, std::int64_t, std::less<>> sku_multipliers;       // scaled, win over category
-  std::optional<Points> cap_per_day;                                      // UTC days
-  std::optional<Points> cap_per_month;                                    // UTC calendar months
+  std::map<std::string, std::int64_t, std::less<>> sku_multipliers;  // scaled, win over category
+  std::optional<Points> cap_per_day;                                 // UTC days
+  std::optional<Points> cap_per_month;                               // UTC calendar months
 };
 
 struct Expiry {

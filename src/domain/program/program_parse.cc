@@ -21,8 +21,8 @@ std::optional<Enum> read_choice(ObjectReader& reader, std::string_view key,
     if (name == *text) return value;
     allowed += (allowed.empty() ? "" : ", ") + std::string(name);
   }
-  reader.add_error(ErrorCode::value_not_allowed,
-                   std::string(key) + " must be one of: " + allowed, reader.pointer(key));
+  reader.add_error(ErrorCode::value_not_allowed, std::string(key) + " must be one of: " + allowed,
+                   reader.pointer(key));
   return std::nullopt;
 }
 
@@ -31,10 +31,10 @@ std::optional<std::int64_t> read_bounded(ObjectReader& reader, std::string_view 
   const auto number = reader.integer(key, false);
   if (!number) return std::nullopt;
   if (*number < low || *number > high) {
-    reader.add_error(ErrorCode::value_out_of_range,
-                     std::string(key) + " must be from " + std::to_string(low) + " to " +
-                         std::to_string(high),
-                     reader.pointer(key));
+    reader.add_error(
+        ErrorCode::value_out_of_range,
+        std::string(key) + " must be from " + std::to_string(low) + " to " + std::to_string(high),
+        reader.pointer(key));
     return std::nullopt;
   }
   return number;
@@ -132,20 +132,20 @@ void read_earning(ObjectReader& root, Program& program) {
   const auto object = root.object("earning", true);
   if (!object) return;
   ObjectReader earning(*object, root.pointer("earning"), root.errors());
-  earning.reject_unknown({"base", "include_shipping", "include_tax", "rates", "rounding",
-                          "multipliers", "caps"});
+  earning.reject_unknown(
+      {"base", "include_shipping", "include_tax", "rates", "rounding", "multipliers", "caps"});
   Earning& out = program.earning;
-  out.base = read_choice<EarnBase>(earning, "base",
-                                   {{"net_merchandise", EarnBase::net_merchandise},
-                                    {"margin", EarnBase::margin}})
+  out.base = read_choice<EarnBase>(
+                 earning, "base",
+                 {{"net_merchandise", EarnBase::net_merchandise}, {"margin", EarnBase::margin}})
                  .value_or(EarnBase::net_merchandise);
   out.include_shipping = earning.boolean("include_shipping", false).value_or(false);
   out.include_tax = earning.boolean("include_tax", false).value_or(false);
-  out.rounding = read_choice<Rounding>(earning, "rounding",
-                                       {{"down", Rounding::down},
-                                        {"nearest", Rounding::nearest},
-                                        {"up", Rounding::up}})
-                     .value_or(Rounding::down);
+  out.rounding =
+      read_choice<Rounding>(
+          earning, "rounding",
+          {{"down", Rounding::down}, {"nearest", Rounding::nearest}, {"up", Rounding::up}})
+          .value_or(Rounding::down);
   read_rates(earning, out);
   if (const auto multipliers = earning.object("multipliers", false)) {
     ObjectReader reader(*multipliers, earning.pointer("multipliers"), root.errors());
@@ -167,11 +167,13 @@ void read_expiry(ObjectReader& root, Program& program) {
   ObjectReader expiry(*object, root.pointer("expiry"), root.errors());
   expiry.reject_unknown({"mode", "after_days", "after_months", "round_to_month_end", "activity"});
   Expiry& out = program.expiry;
-  const auto mode = read_choice<ExpiryMode>(
-      expiry, "mode",
-      {{"none", ExpiryMode::none}, {"lot", ExpiryMode::lot}, {"inactivity", ExpiryMode::inactivity}});
+  const auto mode = read_choice<ExpiryMode>(expiry, "mode",
+                                            {{"none", ExpiryMode::none},
+                                             {"lot", ExpiryMode::lot},
+                                             {"inactivity", ExpiryMode::inactivity}});
   if (!mode) {
-    if (!expiry.has("mode")) expiry.add_error(ErrorCode::field_missing, "mode is required", expiry.pointer("mode"));
+    if (!expiry.has("mode"))
+      expiry.add_error(ErrorCode::field_missing, "mode is required", expiry.pointer("mode"));
     return;
   }
   out.mode = *mode;
@@ -183,8 +185,8 @@ void read_expiry(ObjectReader& root, Program& program) {
       expiry.add_error(ErrorCode::field_missing, "lot expiry needs after_days or after_months",
                        expiry.self_pointer());
     } else if (expiry.has("after_days") && expiry.has("after_months")) {
-      expiry.add_error(ErrorCode::value_not_allowed,
-                       "give after_days or after_months, not both", expiry.pointer("after_days"));
+      expiry.add_error(ErrorCode::value_not_allowed, "give after_days or after_months, not both",
+                       expiry.pointer("after_days"));
     }
   }
   if (out.mode == ExpiryMode::inactivity) {
@@ -194,7 +196,8 @@ void read_expiry(ObjectReader& root, Program& program) {
     }
     if (expiry.has("after_days")) {
       expiry.add_error(ErrorCode::value_not_allowed,
-                       "inactivity is counted in months (after_months)", expiry.pointer("after_days"));
+                       "inactivity is counted in months (after_months)",
+                       expiry.pointer("after_days"));
     }
   }
   if (out.mode == ExpiryMode::none && (expiry.has("after_days") || expiry.has("after_months"))) {
@@ -252,15 +255,16 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   if (const auto pending = reader.object("pending", false)) {
     ObjectReader pending_reader(*pending, "/pending", errors);
     pending_reader.reject_unknown({"days"});
-    program.pending_days = static_cast<int>(read_bounded(pending_reader, "days", 0, 365).value_or(0));
+    program.pending_days =
+        static_cast<int>(read_bounded(pending_reader, "days", 0, 365).value_or(0));
   }
   if (const auto refunds = reader.object("refunds", false)) {
     ObjectReader refunds_reader(*refunds, "/refunds", errors);
     refunds_reader.reject_unknown({"shortfall"});
-    program.shortfall = read_choice<Shortfall>(refunds_reader, "shortfall",
-                                               {{"debt", Shortfall::debt},
-                                                {"clamp", Shortfall::clamp}})
-                            .value_or(Shortfall::debt);
+    program.shortfall =
+        read_choice<Shortfall>(refunds_reader, "shortfall",
+                               {{"debt", Shortfall::debt}, {"clamp", Shortfall::clamp}})
+            .value_or(Shortfall::debt);
   }
   read_expiry(reader, program);
   if (!errors.empty()) return errors;

@@ -17,7 +17,8 @@ class MemoryStore final : public Store {
     for (const auto& batch : batches) {
       for (const auto& input : batch.inputs) {
         if (inputs_.count({batch.shop, input.seq}) != 0 ||
-            (input.kind == InputKind::event && event_seq_.count({batch.shop, input.event_id}) != 0)) {
+            (input.kind == InputKind::event &&
+             event_seq_.count({batch.shop, input.event_id}) != 0)) {
           return core::make_error(core::ErrorCode::storage_error, "input already stored");
         }
       }
@@ -28,9 +29,11 @@ class MemoryStore final : public Store {
         inputs_[{batch.shop, input.seq}] = input;
         if (input.kind == InputKind::event) event_seq_[{batch.shop, input.event_id}] = input.seq;
       }
-      for (const auto& write : batch.members) members_[{batch.shop, write.state.member}] = write.state;
+      for (const auto& write : batch.members)
+        members_[{batch.shop, write.state.member}] = write.state;
       for (const auto& [member, line] : batch.lines) ledger_[{batch.shop, member}][line.seq] = line;
-      for (const auto& write : batch.orders) orders_[{batch.shop, write.record.order_id}] = write.record;
+      for (const auto& write : batch.orders)
+        orders_[{batch.shop, write.record.order_id}] = write.record;
       for (const auto& change : batch.profiles) {
         Profile& profile = profiles_[{batch.shop, change.member}];
         profile.member = change.member;
@@ -104,13 +107,13 @@ class MemoryStore final : public Store {
     return lines;
   }
 
-  core::Result<std::vector<std::string>> members_due(const std::string& shop,
-                                                     core::Timestamp until,
+  core::Result<std::vector<std::string>> members_due(const std::string& shop, core::Timestamp until,
                                                      std::size_t limit) override {
     std::vector<std::pair<core::Timestamp, std::string>> due;
-    for (auto it = members_.lower_bound({shop, ""}); it != members_.end() && it->first.first == shop;
-         ++it) {
-      if (const auto at = it->second.next_due(); at && *at <= until) due.emplace_back(*at, it->first.second);
+    for (auto it = members_.lower_bound({shop, ""});
+         it != members_.end() && it->first.first == shop; ++it) {
+      if (const auto at = it->second.next_due(); at && *at <= until)
+        due.emplace_back(*at, it->first.second);
     }
     std::sort(due.begin(), due.end());
     std::vector<std::string> names;
@@ -136,8 +139,8 @@ class MemoryStore final : public Store {
   core::Status for_each_member(
       const std::string& shop,
       const std::function<void(const domain::MemberState&)>& visit) override {
-    for (auto it = members_.lower_bound({shop, ""}); it != members_.end() && it->first.first == shop;
-         ++it) {
+    for (auto it = members_.lower_bound({shop, ""});
+         it != members_.end() && it->first.first == shop; ++it) {
       visit(it->second);
     }
     return core::Ok{};

@@ -125,7 +125,9 @@ class Statement {
     sqlite3_bind_null(stmt_, index);
     return *this;
   }
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind_optional(int index, const std::optional<std::string>& text) {
     return text ? bind(index, std::string_view(*text)) : bind_null(index);
@@ -134,15 +136,17 @@ class Statement {
   int step() { return sqlite3_step(stmt_); }
   std::string_view text(int column) {
     const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    return data == nullptr ? std::string_view{}
-                           : std::string_view(data, static_cast<std::size_t>(
-                                                        sqlite3_column_bytes(stmt_, column)));
+    return data == nullptr
+               ? std::string_view{}
+               : std::string_view(data,
+                                  static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   std::string_view blob(int column) {
     const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-    return data == nullptr ? std::string_view{}
-                           : std::string_view(data, static_cast<std::size_t>(
-                                                        sqlite3_column_bytes(stmt_, column)));
+    return data == nullptr
+               ? std::string_view{}
+               : std::string_view(data,
+                                  static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   std::int64_t integer(int column) { return sqlite3_column_int64(stmt_, column); }
   bool is_null(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
@@ -165,8 +169,8 @@ class SqliteStore final : public Store {
 
   core::Status init(SqliteOptions options) {
     FIDELIS_CHECK(exec("PRAGMA journal_mode=WAL"));
-    FIDELIS_CHECK(exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
-                                                : "PRAGMA synchronous=NORMAL"));
+    FIDELIS_CHECK(
+        exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
     // Checkpoint every 64 MiB of WAL rather than every 4 MiB: pages rewritten by several
     // batches are then copied into the database once.
     FIDELIS_CHECK(exec("PRAGMA wal_autocheckpoint=16384"));
@@ -221,9 +225,8 @@ class SqliteStore final : public Store {
   core::Result<std::vector<std::string>> shops() override {
     auto& stmt = prepare("SELECT shop FROM shops ORDER BY shop");
     stmt.reset();
-    return all<std::string>(stmt, [&]() -> core::Result<std::string> {
-      return std::string(stmt.text(0));
-    });
+    return all<std::string>(
+        stmt, [&]() -> core::Result<std::string> { return std::string(stmt.text(0)); });
   }
 
   core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) override {
@@ -340,16 +343,14 @@ class SqliteStore final : public Store {
     });
   }
 
-  core::Result<std::vector<std::string>> members_due(const std::string& shop,
-                                                     core::Timestamp until,
+  core::Result<std::vector<std::string>> members_due(const std::string& shop, core::Timestamp until,
                                                      std::size_t limit) override {
     auto& stmt = prepare(
         "SELECT member FROM members WHERE shop = ? AND next_due IS NOT NULL AND next_due <= ? "
         "ORDER BY next_due, member LIMIT ?");
     stmt.reset().bind(1, shop).bind(2, until.micros).bind(3, static_cast<std::int64_t>(limit));
-    return all<std::string>(stmt, [&]() -> core::Result<std::string> {
-      return std::string(stmt.text(0));
-    });
+    return all<std::string>(
+        stmt, [&]() -> core::Result<std::string> { return std::string(stmt.text(0)); });
   }
 
   core::Result<std::vector<StoredInput>> inputs(const std::string& shop, std::int64_t after_seq,
@@ -364,7 +365,8 @@ class SqliteStore final : public Store {
   core::Result<std::optional<Profile>> profile(const std::string& shop,
                                                const std::string& member) override {
     auto& stmt = prepare(
-        "SELECT email, phone, name, birthday, updated_at FROM profiles WHERE shop = ? AND member = ?");
+        "SELECT email, phone, name, birthday, updated_at FROM profiles WHERE shop = ? AND member = "
+        "?");
     stmt.reset().bind(1, shop).bind(2, member);
     return single<Profile>(stmt, [&] {
       Profile profile;
@@ -417,7 +419,8 @@ class SqliteStore final : public Store {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
       std::string text = message != nullptr ? message : "unknown error";
       sqlite3_free(message);
-      return core::make_error(ErrorCode::storage_error, std::string(sql).substr(0, 40) + ": " + text);
+      return core::make_error(ErrorCode::storage_error,
+                              std::string(sql).substr(0, 40) + ": " + text);
     }
     return core::Ok{};
   }
@@ -517,7 +520,10 @@ class SqliteStore final : public Store {
       auto& stmt = prepare(
           "INSERT INTO inputs (shop, seq, kind, event_id, type, member, at, body, "
           "personal_digest, program_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      stmt.reset().bind(1, batch.shop).bind(2, input.seq).bind(3, std::int64_t{static_cast<int>(input.kind)});
+      stmt.reset()
+          .bind(1, batch.shop)
+          .bind(2, input.seq)
+          .bind(3, std::int64_t{static_cast<int>(input.kind)});
       if (input.kind == InputKind::event) {
         stmt.bind(4, input.event_id);
       } else {
@@ -529,11 +535,12 @@ class SqliteStore final : public Store {
     }
     for (const auto& write : batch.members) {
       const domain::MemberState& state = write.state;
-      auto& stmt = write.is_new
-                       ? prepare("INSERT INTO members (state, next_due, shop, member) "
-                                 "VALUES (?, ?, ?, ?)")
-                       : prepare("UPDATE members SET state = ?, next_due = ? "
-                                 "WHERE shop = ? AND member = ?");
+      auto& stmt = write.is_new ? prepare(
+                                      "INSERT INTO members (state, next_due, shop, member) "
+                                      "VALUES (?, ?, ?, ?)")
+                                : prepare(
+                                      "UPDATE members SET state = ?, next_due = ? "
+                                      "WHERE shop = ? AND member = ?");
       encode_member(state, buffer_);
       stmt.reset().bind_blob(1, buffer_);
       if (const auto due = state.next_due()) {
@@ -622,9 +629,8 @@ int sqlite_schema_version() { return static_cast<int>(kMigrations.size()); }
 
 core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, SqliteOptions options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);

@@ -1,0 +1,114 @@
+#include "domain/ledger/state.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/ledger/apply.h"
+
+namespace fidelis::domain {
+namespace {
+
+core::Timestamp at(std::string_view text) { return *core::parse_rfc3339(text); }
+
+Program lot_program(int pending_days, int expiry_days) {
+  Program program;
+  program.name = "test";
+  program.earning.rates = {{"*", 1, "1"}};
+  program.pending_days = pending_days;
+  program.expiry.mode = ExpiryMode::lot;
+  program.expiry.after_days = expiry_days;
+  return program;
+}
+
+Event adjustment(std::string id, std::string_view when, Points points) {
+  Event event;
+  event.id = std::move(id);
+  event.type = EventType::points_adjusted;
+  event.type_name = "points.adjusted";
+  event.member = "m1";
+  event.occurred_at = at(when);
+  event.data = PointsAdjusted{points, "test", ""};
+  return event;
+}
+
+Event spend(std::string id, std::string_view when, Points points) {
+  Event event = adjustment(std::move(id), when, 0);
+  event.type = EventType::points_spent;
+  event.type_name = "points.spent";
+  event.data = PointsSpent{points, "", ""};
+  return event;
+}
+
+TEST(Lots, SpendingTakesTheSoonestExpiringLotFirstAndLeavesSpentLotsAlone) {
+  const Program program = lot_program(0, 30);
+  MemberState state = new_member("m1");
+  state = apply_event(program, state, adjustment("a", "2025-01-10T00:00:00Z", 10), {})->state;
+  state = apply_event(program, state, adjustment("b", "2025-01-01T00:00:00Z", 10), {})->state;
+  // Lot 2 arrived later but is dated earlier (a late event): it keeps its own date, so it
+  // expires on 2025-01-31, before lot 1 (2025-02-09).
+  ASSERT_EQ(state.lots.size(), 2u);
+  auto spent = apply_event(program, state, spend("c", "2025-01-11T00:00:00Z", 12), {});
+  ASSERT_TRUE(spent.ok());
+  ASSERT_EQ(spent->lines.size(), 1u);
+  ASSERT_EQ(spent->lines[0].lots.size(), 2u);
+  EXPECT_EQ(spent->lines[0].lots[0].lot, 2u);  // expires first (credited at 2025-01-01)
+  EXPECT_EQ(spent->lines[0].lots[0].points, -10);
+  EXPECT_EQ(spent->lines[0].lots[1].points, -2);
+  // Lot 2 is closed: when its date passes nothing expires for it.
+  const Effects later = advance_to(spent->state, at("2025-03-01T00:00:00Z"));
+  ASSERT_EQ(later.lines.size(), 1u);
+  EXPECT_EQ(later.lines[0].kind, LineKind::expire);
+  EXPECT_EQ(later.lines[0].points, -8);
+  EXPECT_EQ(later.state.available(), 0);
+  later.state.check_invariants();
+}
+
+TEST(Lots, NextDueIsTheEarliestReleaseOrExpiry) {
+  const Program program = lot_program(14, 365);
+  MemberState state = new_member("m1");
+  EXPECT_FALSE(state.next_due());
+  Event order = adjustment("o", "2025-03-01T00:00:00Z", 0);
+  order.type = EventType::order_placed;
+  order.type_name = "order.placed";
+  OrderPlaced placed;
+  placed.order_id = "o1";
+  placed.currency = *core::find_currency("EUR");
+  placed.lines.push_back({"", "A", "", 1, 2500, std::nullopt});
+  order.data = placed;
+  auto effects = apply_event(program, state, order, {});
+  ASSERT_TRUE(effects.ok());
+  EXPECT_EQ(effects->state.pending(), 25);
+  EXPECT_EQ(*effects->state.next_due(), at("2025-03-15T00:00:00Z"));
+  EXPECT_FALSE(effects->state.next_expiry());
+  const Effects released = advance_to(effects->state, at("2025-03-15T00:00:00Z"));
+  EXPECT_EQ(released.state.available(), 25);
+  EXPECT_EQ(*released.state.next_due(), at("2026-03-15T00:00:00Z"));
+  EXPECT_EQ(released.state.next_expiry()->points, 25);
+}
+
+TEST(Lots, ReleasedPointsRepayDebtFirst) {
+  MemberState state = new_member("m1");
+  Lot lot;
+  lot.id = 1;
+  lot.state = LotState::pending;
+  lot.granted = lot.remaining = 40;
+  lot.available_at = at("2025-02-01T00:00:00Z");
+  state.lots.push_back(lot);
+  state.next_lot_id = 2;
+  // Earned 100, spent 60, then a take-back of 40 found only 10: 30 became debt.
+  state.earned = 100;
+  state.spent = 60;
+  state.reversed = 40;
+  state.debt = 30;
+  state.check_invariants();
+  const Effects effects = advance_to(state, at("2025-02-01T00:00:00Z"));
+  ASSERT_EQ(effects.lines.size(), 2u);
+  EXPECT_EQ(effects.lines[0].kind, LineKind::release);
+  EXPECT_EQ(effects.lines[1].kind, LineKind::repay);
+  EXPECT_EQ(effects.lines[1].points, -30);
+  EXPECT_EQ(effects.state.debt, 0);
+  EXPECT_EQ(effects.state.available(), 10);
+  EXPECT_EQ(effects.lines[1].available_after, 10);
+}
+
+}  // namespace
+}  // namespace fidelis::domain
