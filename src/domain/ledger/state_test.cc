@@ -94,10 +94,11 @@ TEST(Lots, ReleasedPointsRepayDebtFirst) {
   lot.available_at = at("2025-02-01T00:00:00Z");
   state.lots.push_back(lot);
   state.next_lot_id = 2;
-  // Earned 100, spent 60, then a take-back of 40 found only 10: 30 became debt.
-  state.earned = 100;
+  // Earned 100 and spent 60; a take-back of 70 found 40 and left 30 as debt; then a new order
+  // brought this pending lot of 40.
+  state.earned = 140;
   state.spent = 60;
-  state.reversed = 40;
+  state.reversed = 70;
   state.debt = 30;
   state.check_invariants();
   const Effects effects = advance_to(state, at("2025-02-01T00:00:00Z"));
