@@ -178,5 +178,83 @@ TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
   fs::remove_all(dir);
 }
 
+// Two processes ingest the same events into one database at the same time. A batch prepared on a
+// view another process has since changed must be refused, never applied: afterwards each event is
+// stored once, every acknowledged event is there, and replay rebuilds exactly the stored state.
+TEST(ConcurrentWriters, TwoIngestsOnOneFileNeverApplyABatchTwice) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("fidelis-concurrent-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string db = (dir / "shared.db").string();
+  const std::string events = (dir / "events.jsonl").string();
+  sim::ShopSpec spec;
+  spec.members = 800;
+  spec.shop = "default";
+  spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
+  std::size_t total = 0;
+  {
+    std::ofstream out(events);
+    total = sim::generate_shop(spec, [&](std::string_view line) { out << line << '\n'; }).events;
+  }
+  const char* source_dir = std::getenv("FIDELIS_SOURCE_DIR");
+  const std::string program =
+      (fs::path(source_dir != nullptr ? source_dir : FIDELIS_SOURCE_DIR_DEFAULT) /
+       "examples/programs/basic.json")
+          .string();
+  {
+    auto [pid, fd] = start({"--db", db, "program", "activate", program});
+    std::set<std::string> ignored;
+    Statuses statuses;
+    read_accepted(fd, ignored, statuses);
+    ASSERT_EQ(wait_for(pid), 0);
+  }
+  std::set<std::string> acknowledged;
+  for (int round = 0; round < 3; ++round) {
+    auto [pid_a, fd_a] = start({"--db", db, "--json", "ingest", events, "--batch", "500"});
+    auto [pid_b, fd_b] = start({"--db", db, "--json", "ingest", events, "--batch", "700"});
+    Statuses a, b;
+    std::thread reader_b([&, fd = fd_b] { read_accepted(fd, acknowledged, b); });
+    std::set<std::string> acknowledged_a;
+    read_accepted(fd_a, acknowledged_a, a);
+    reader_b.join();
+    acknowledged.insert(acknowledged_a.begin(), acknowledged_a.end());
+    const int status_a = wait_for(pid_a);
+    const int status_b = wait_for(pid_b);
+    std::printf(
+        "round %d: A exit %d (%zu accepted, %zu duplicate), B exit %d (%zu accepted, %zu "
+        "duplicate)\n",
+        round, WEXITSTATUS(status_a), a.accepted, a.duplicate, WEXITSTATUS(status_b), b.accepted,
+        b.duplicate);
+    for (const int status : {status_a, status_b}) {
+      ASSERT_TRUE(WIFEXITED(status));
+      // 0: finished; 10: refused a batch because the other process wrote (nothing of it stored).
+      EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2 || WEXITSTATUS(status) == 10)
+          << "exit " << WEXITSTATUS(status);
+    }
+    auto store = std::move(store::open_sqlite(db)).value();
+    for (const auto& id : acknowledged) {
+      auto stored = store->event("default", id);
+      ASSERT_TRUE(stored.ok() && stored->has_value()) << "acknowledged event " << id << " is lost";
+    }
+    auto report = engine::verify_replay(*store, "default");
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->differences.empty()) << report->differences.front();
+  }
+  // Alone, one more run completes everything.
+  auto [pid, fd] = start({"--db", db, "--json", "ingest", events});
+  Statuses final_run;
+  read_accepted(fd, acknowledged, final_run);
+  const int status = wait_for(pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(final_run.accepted + final_run.duplicate + final_run.rejected, total);
+  auto store = std::move(store::open_sqlite(db)).value();
+  EXPECT_EQ(*store->last_seq("default"),
+            static_cast<std::int64_t>(final_run.accepted + final_run.duplicate));
+  auto report = engine::verify_replay(*store, "default");
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->differences.empty());
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace fidelis
