@@ -42,8 +42,7 @@ Result<simdjson::dom::object> JsonParser::parse_object(std::string_view text) {
   return object;
 }
 
-std::string json_pointer_child(std::string_view parent, std::string_view key) {
-  std::string pointer(parent);
+void append_pointer_segment(std::string& pointer, std::string_view key) {
   pointer += '/';
   for (const char c : key) {
     if (c == '~') {
@@ -54,6 +53,11 @@ std::string json_pointer_child(std::string_view parent, std::string_view key) {
       pointer += c;
     }
   }
+}
+
+std::string json_pointer_child(std::string_view parent, std::string_view key) {
+  std::string pointer(parent);
+  append_pointer_segment(pointer, key);
   return pointer;
 }
 
@@ -183,36 +187,49 @@ void ObjectReader::reject_unknown(std::initializer_list<std::string_view> known)
   }
 }
 
-Status write_canonical(JsonWriter& out, simdjson::dom::object object, const std::string& pointer) {
+Status write_canonical(JsonWriter& out, simdjson::dom::object object, std::string& pointer) {
+  // Small objects are the rule: sort their members on the stack-friendly vector once.
   std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
+  members.reserve(object.size());
   for (const auto field : object) members.emplace_back(field.key, field.value);
   std::sort(members.begin(), members.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   out.begin_object();
+  const std::size_t parent_length = pointer.size();
   for (std::size_t i = 0; i < members.size(); ++i) {
-    const std::string child = json_pointer_child(pointer, members[i].first);
     if (i > 0 && members[i].first == members[i - 1].first) {
+      append_pointer_segment(pointer, members[i].first);
       return make_error(ErrorCode::json_malformed,
-                        "duplicate key \"" + std::string(members[i].first) + "\"", child);
+                        "duplicate key \"" + std::string(members[i].first) + "\"", pointer);
     }
     out.key(members[i].first);
-    FIDELIS_CHECK(write_canonical(out, members[i].second, child));
+    const auto type = members[i].second.type();
+    if (type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY) {
+      append_pointer_segment(pointer, members[i].first);
+      FIDELIS_CHECK(write_canonical(out, members[i].second, pointer));
+      pointer.resize(parent_length);
+    } else {
+      FIDELIS_CHECK(write_canonical(out, members[i].second, pointer));
+    }
   }
   out.end_object();
   return Ok{};
 }
 
-Status write_canonical(JsonWriter& out, simdjson::dom::element element,
-                       const std::string& pointer) {
+Status write_canonical(JsonWriter& out, simdjson::dom::element element, std::string& pointer) {
   using simdjson::dom::element_type;
   switch (element.type()) {
     case element_type::OBJECT:
       return write_canonical(out, simdjson::dom::object(element), pointer);
     case element_type::ARRAY: {
       out.begin_array();
+      const std::size_t parent_length = pointer.size();
       std::size_t index = 0;
       for (const auto item : simdjson::dom::array(element)) {
-        FIDELIS_CHECK(write_canonical(out, item, json_pointer_index(pointer, index++)));
+        pointer += '/';
+        pointer += std::to_string(index++);
+        FIDELIS_CHECK(write_canonical(out, item, pointer));
+        pointer.resize(parent_length);
       }
       out.end_array();
       break;

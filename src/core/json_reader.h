@@ -71,9 +71,15 @@ std::string_view json_type_name(simdjson::dom::element_type type);
 // Writes `element` in canonical form: objects with keys sorted bytewise, no insignificant
 // white space, strings escaped as JsonWriter does. Two documents that differ only in key order
 // or spacing have the same canonical form. Error: json_malformed on a duplicate key.
-Status write_canonical(JsonWriter& out, simdjson::dom::element element,
-                       const std::string& pointer = "");
-Status write_canonical(JsonWriter& out, simdjson::dom::object object,
-                       const std::string& pointer = "");
+// `pointer` is where `element` sits; it is used as a scratch buffer (extended and restored), so
+// that no string is built per key unless there is an error to report.
+Status write_canonical(JsonWriter& out, simdjson::dom::element element, std::string& pointer);
+Status write_canonical(JsonWriter& out, simdjson::dom::object object, std::string& pointer);
+inline Status write_canonical(JsonWriter& out, simdjson::dom::object object) {
+  std::string pointer;
+  return write_canonical(out, object, pointer);
+}
+// Appends "/key" (escaped per RFC 6901) to `pointer`.
+void append_pointer_segment(std::string& pointer, std::string_view key);
 
 }  // namespace fidelis::core

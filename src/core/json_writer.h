@@ -28,6 +28,7 @@ class JsonWriter {
   JsonWriter& raw(std::string_view json);
 
   const std::string& str() const { return out_; }
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
   std::string take() { return std::move(out_); }
   void clear();
 

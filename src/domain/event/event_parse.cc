@@ -242,6 +242,7 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
             [](const auto& a, const auto& b) { return a.first < b.first; });
   core::JsonWriter body;
   core::JsonWriter personal;
+  body.reserve(512);
   body.begin_object();
   bool wrote_shop = false;
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -269,7 +270,8 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
                 [](const auto& a, const auto& b) { return a.first < b.first; });
       body.begin_object();
       for (std::size_t j = 0; j < fields.size(); ++j) {
-        const std::string pointer = core::json_pointer_child("/data", fields[j].first);
+        std::string pointer = "/data";
+        core::append_pointer_segment(pointer, fields[j].first);
         if (j > 0 && fields[j].first == fields[j - 1].first) {
           return core::make_error(ErrorCode::json_malformed,
                                   "duplicate key \"" + std::string(fields[j].first) + "\"",
@@ -285,7 +287,9 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
       }
       body.end_object();
     } else {
-      FIDELIS_CHECK(core::write_canonical(body, value, core::json_pointer_child("", key)));
+      std::string pointer;
+      core::append_pointer_segment(pointer, key);
+      FIDELIS_CHECK(core::write_canonical(body, value, pointer));
     }
   }
   if (!wrote_shop) body.key("shop").value(shop);
