@@ -65,7 +65,6 @@ class Engine {
   void enable_pipeline(std::unique_ptr<store::Store> writer);
   core::Status commit_batch_async();
   core::Status wait_commit();
-  bool has_batch_in_flight() const { return in_flight_result_.valid(); }
   bool in_batch() const { return in_batch_; }
   std::size_t batch_events() const { return batch_events_; }
 

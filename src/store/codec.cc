@@ -104,12 +104,6 @@ core::Error corrupt(std::string_view what) {
 
 }  // namespace
 
-std::string encode_member(const domain::MemberState& state) {
-  std::string out;
-  encode_member(state, out);
-  return out;
-}
-
 void encode_member(const domain::MemberState& state, std::string& out) {
   Writer w(std::move(out));
   w.u(kFormatVersion);
@@ -181,12 +175,6 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   }
   if (!r.ok() || !r.at_end()) return corrupt("member state");
   return state;
-}
-
-std::string encode_order(const domain::OrderRecord& order) {
-  std::string out;
-  encode_order(order, out);
-  return out;
 }
 
 void encode_order(const domain::OrderRecord& order, std::string& out) {

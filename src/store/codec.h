@@ -10,12 +10,10 @@
 
 namespace fidelis::store {
 
-std::string encode_member(const domain::MemberState& state);
-// The same into `out` (cleared first), reusing its capacity.
+// Encoders write into `out` (cleared first), reusing its capacity.
 void encode_member(const domain::MemberState& state, std::string& out);
-void encode_order(const domain::OrderRecord& order, std::string& out);
 core::Result<domain::MemberState> decode_member(std::string_view bytes);
-std::string encode_order(const domain::OrderRecord& order);
+void encode_order(const domain::OrderRecord& order, std::string& out);
 core::Result<domain::OrderRecord> decode_order(std::string_view bytes);
 // Ledger lots as text: "3:-20,5:-10".
 std::string encode_lots(const std::vector<domain::LotTouch>& lots);

@@ -74,11 +74,6 @@ struct Batch {
   std::vector<MemberLine> lines;
   std::vector<OrderWrite> orders;
   std::vector<Profile> profiles;  // field-wise upserts (absent fields kept)
-
-  bool empty() const {
-    return inputs.empty() && members.empty() && lines.empty() && orders.empty() &&
-           profiles.empty() && new_shop_secret.empty();
-  }
 };
 
 class Store {

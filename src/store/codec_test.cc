@@ -1,0 +1,98 @@
+#include "store/codec.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "domain/ledger/apply.h"
+
+namespace fidelis::store {
+namespace {
+
+domain::MemberState sample() {
+  domain::MemberState state = domain::new_member("cust-42");
+  state.clock = core::Timestamp{1'740'000'000'123'456};
+  state.first_seen_at = core::Timestamp{1'700'000'000'000'000};
+  state.earned = 300;
+  state.spent = 100;
+  state.expired = 35;
+  state.reversed = 0;
+  state.next_lot_id = 4;
+  state.next_seq = 12;
+  state.inactivity_deadline = core::Timestamp{1'760'000'000'000'000};
+  state.cap_day = 20'000;
+  state.cap_day_points = 7;
+  state.locale = "fr-FR";
+  domain::Lot pending;
+  pending.id = 2;
+  pending.granted = pending.remaining = 45;
+  pending.earned_at = core::Timestamp{1'739'000'000'000'000};
+  pending.available_at = core::Timestamp{1'740'209'600'000'000};
+  pending.order_id = "o-1";
+  domain::Lot available;
+  available.id = 3;
+  available.state = domain::LotState::available;
+  available.granted = 150;
+  available.remaining = 120;
+  available.earned_at = core::Timestamp{-5};  // before the epoch, to test signed deltas
+  available.available_at = core::Timestamp{-5};
+  available.expires_at = core::Timestamp{31'536'000'000'000};
+  state.lots = {pending, available};
+  return state;
+}
+
+TEST(Codec, MemberStatesRoundTrip) {
+  const domain::MemberState state = sample();
+  std::string bytes;
+  encode_member(state, bytes);
+  auto decoded = decode_member(bytes);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, state);
+}
+
+TEST(Codec, OrderRecordsRoundTrip) {
+  domain::OrderRecord order;
+  order.order_id = "o-1";
+  order.member = "cust-42";
+  order.event_id = "evt-1";
+  order.currency = *core::find_currency("KWD");
+  order.placed_at = core::Timestamp{1'740'000'000'000'000};
+  order.total_paid = 12'500;
+  order.points = 12;
+  order.lot_id = 2;
+  order.refunded_amount = 1'000;
+  order.reversed = 1;
+  order.lines = {{"L1", "A", 2, 1, 10}, {"#shipping", "#shipping", 1, 0, 2}};
+  std::string bytes;
+  encode_order(order, bytes);
+  auto decoded = decode_order(bytes);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, order);
+}
+
+TEST(Codec, CorruptBlobsAreErrorsNotCrashes) {
+  std::string bytes;
+  encode_member(sample(), bytes);
+  for (std::size_t length = 0; length < bytes.size(); ++length) {
+    EXPECT_FALSE(decode_member(bytes.substr(0, length)).ok()) << "truncated at " << length;
+  }
+  EXPECT_FALSE(decode_member(bytes + "x").ok());
+  std::mt19937_64 random(1);
+  for (int i = 0; i < 2000; ++i) {
+    std::string noise(random() % 64, '\0');
+    for (auto& c : noise) c = static_cast<char>(random());
+    const auto member = decode_member(noise);
+    const auto order = decode_order(noise);
+    if (!member.ok()) {
+      EXPECT_EQ(member.error().code, core::ErrorCode::storage_error);
+    }
+    if (!order.ok()) {
+      EXPECT_EQ(order.error().code, core::ErrorCode::storage_error);
+    }
+  }
+  EXPECT_FALSE(decode_lots("3:-20,x").ok());
+  EXPECT_EQ(decode_lots("3:-20,5:10")->size(), 2u);
+}
+
+}  // namespace
+}  // namespace fidelis::store
