@@ -98,32 +98,47 @@ void read_accepted(int fd, std::set<std::string>& accepted, Statuses& statuses) 
   }
 }
 
-TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
-  const fs::path dir = fs::temp_directory_path() / ("fidelis-crash-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string db = (dir / "crash.db").string();
-  const std::string events = (dir / "events.jsonl").string();
+// A fresh folder with a generated event file (`members` members, a year) and a database whose
+// program (examples/programs/basic.json) is active.
+struct Workspace {
+  fs::path dir;
+  std::string db;
+  std::string events;
+  std::size_t total = 0;  // events in the file
+};
+
+Workspace prepare_workspace(const std::string& name, std::size_t members) {
+  Workspace workspace;
+  workspace.dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  fs::create_directories(workspace.dir);
+  workspace.db = (workspace.dir / "test.db").string();
+  workspace.events = (workspace.dir / "events.jsonl").string();
   sim::ShopSpec spec;
-  spec.members = 1500;
+  spec.members = members;
   spec.shop = "default";
   spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
-  std::size_t total = 0;
-  {
-    std::ofstream out(events);
-    total = sim::generate_shop(spec, [&](std::string_view line) { out << line << '\n'; }).events;
-  }
+  std::ofstream out(workspace.events);
+  workspace.total =
+      sim::generate_shop(spec, [&](std::string_view line) { out << line << '\n'; }).events;
+  out.close();
   const char* source_dir = std::getenv("FIDELIS_SOURCE_DIR");
   const std::string program =
       (fs::path(source_dir != nullptr ? source_dir : FIDELIS_SOURCE_DIR_DEFAULT) /
        "examples/programs/basic.json")
           .string();
-  {
-    auto [pid, fd] = start({"--db", db, "program", "activate", program});
-    std::set<std::string> ignored;
-    Statuses statuses;
-    read_accepted(fd, ignored, statuses);
-    ASSERT_EQ(wait_for(pid), 0);
-  }
+  auto [pid, fd] = start({"--db", workspace.db, "program", "activate", program});
+  std::set<std::string> ignored;
+  Statuses statuses;
+  read_accepted(fd, ignored, statuses);
+  EXPECT_EQ(wait_for(pid), 0) << "cannot activate the program";
+  return workspace;
+}
+
+TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
+  const Workspace workspace = prepare_workspace("fidelis-crash", 1500);
+  const std::string& db = workspace.db;
+  const std::string& events = workspace.events;
+  const std::size_t total = workspace.total;
 
   std::mt19937_64 random(20261123);
   std::set<std::string> acknowledged;
@@ -177,39 +192,17 @@ TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
   auto report = engine::verify_replay(*store, "default");
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->differences.empty());
-  fs::remove_all(dir);
+  fs::remove_all(workspace.dir);
 }
 
 // Two processes ingest the same events into one database at the same time. A batch prepared on a
 // view another process has since changed must be refused, never applied: afterwards each event is
 // stored once, every acknowledged event is there, and replay rebuilds exactly the stored state.
 TEST(ConcurrentWriters, TwoIngestsOnOneFileNeverApplyABatchTwice) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("fidelis-concurrent-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string db = (dir / "shared.db").string();
-  const std::string events = (dir / "events.jsonl").string();
-  sim::ShopSpec spec;
-  spec.members = 800;
-  spec.shop = "default";
-  spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
-  std::size_t total = 0;
-  {
-    std::ofstream out(events);
-    total = sim::generate_shop(spec, [&](std::string_view line) { out << line << '\n'; }).events;
-  }
-  const char* source_dir = std::getenv("FIDELIS_SOURCE_DIR");
-  const std::string program =
-      (fs::path(source_dir != nullptr ? source_dir : FIDELIS_SOURCE_DIR_DEFAULT) /
-       "examples/programs/basic.json")
-          .string();
-  {
-    auto [pid, fd] = start({"--db", db, "program", "activate", program});
-    std::set<std::string> ignored;
-    Statuses statuses;
-    read_accepted(fd, ignored, statuses);
-    ASSERT_EQ(wait_for(pid), 0);
-  }
+  const Workspace workspace = prepare_workspace("fidelis-concurrent", 800);
+  const std::string& db = workspace.db;
+  const std::string& events = workspace.events;
+  const std::size_t total = workspace.total;
   std::set<std::string> acknowledged;
   for (int round = 0; round < 3; ++round) {
     auto [pid_a, fd_a] = start({"--db", db, "--json", "ingest", events, "--batch", "500"});
@@ -256,7 +249,7 @@ TEST(ConcurrentWriters, TwoIngestsOnOneFileNeverApplyABatchTwice) {
   auto report = engine::verify_replay(*store, "default");
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->differences.empty());
-  fs::remove_all(dir);
+  fs::remove_all(workspace.dir);
 }
 
 }  // namespace
