@@ -55,7 +55,8 @@ int run_demo(const Args& args) {
   spec.shop = args.option("shop").value_or("demo");
   spec.members = std::strtoull(args.option("members").value_or("3000").c_str(), nullptr, 10);
   spec.seed = std::strtoull(args.option("seed").value_or("42").c_str(), nullptr, 10);
-  spec.days = std::atoi(args.option("days").value_or("365").c_str());
+  // 15 months: long enough for the first lots to reach their 365-day expiry.
+  spec.days = std::atoi(args.option("days").value_or("456").c_str());
   spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
   if (spec.members == 0 || spec.members > kDemoMembersMax || spec.days < 1 || spec.days > 3660) {
     print_errors({core::make_error(core::ErrorCode::usage,
