@@ -1,0 +1,77 @@
+#include "domain/program/program.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace fidelis::domain {
+namespace {
+
+std::vector<std::pair<std::string, std::string>> errors_of(std::string_view json) {
+  core::JsonParser parser;
+  auto program = parse_program(parser, json);
+  std::vector<std::pair<std::string, std::string>> found;
+  if (program.ok()) return found;
+  for (const auto& error : program.errors()) {
+    found.emplace_back(std::string(core::error_code_name(error.code)), error.where);
+  }
+  return found;
+}
+
+using Found = std::vector<std::pair<std::string, std::string>>;
+
+TEST(Program, TheShippedBasicProgramIsValid) {
+  std::ifstream file(std::string(FIDELIS_SOURCE_DIR_DEFAULT) + "/examples/programs/basic.json");
+  std::stringstream text;
+  text << file.rdbuf();
+  core::JsonParser parser;
+  auto program = parse_program(parser, text.str());
+  ASSERT_TRUE(program.ok()) << program.error().where << ": " << program.error().message;
+  EXPECT_EQ(program->pending_days, 14);
+  EXPECT_EQ(program->expiry.mode, ExpiryMode::lot);
+  EXPECT_EQ(program->expiry.after_days, 365);
+  EXPECT_EQ(program->shortfall, Shortfall::debt);
+}
+
+TEST(Program, RefusesUnknownFieldsWhereverTheyAre) {
+  EXPECT_EQ(errors_of(R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}},"rate":1},
+                         "pendng":{"days":3}})"),
+            (Found{{"field_unknown", "/pendng"}, {"field_unknown", "/earning/rate"}}));
+}
+
+TEST(Program, LocatesBadRatesAndMultipliers) {
+  EXPECT_EQ(errors_of(R"({"name":"x","earning":{"rates":{"EURO":{"points":1,"per":"1.00"},
+      "EUR":{"points":0,"per":"1.001"},"*":{"points":1,"per":"1.50"}},
+      "multipliers":{"categories":{"shoes":2,"bags":"2000"}}}})"),
+            (Found{{"currency_unknown", "/earning/rates/EURO"},
+                   {"value_out_of_range", "/earning/rates/EUR/points"},
+                   {"money_too_many_decimals", "/earning/rates/EUR/per"},
+                   {"money_too_many_decimals", "/earning/rates/*/per"},
+                   {"field_wrong_type", "/earning/multipliers/categories/shoes"},
+                   {"value_out_of_range", "/earning/multipliers/categories/bags"}}));
+}
+
+TEST(Program, RequiresCoherentExpiry) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  EXPECT_EQ(errors_of(head + R"("expiry":{"mode":"lot"}})"), (Found{{"field_missing", "/expiry"}}));
+  EXPECT_EQ(errors_of(head + R"("expiry":{"mode":"lot","after_days":10,"after_months":1}})"),
+            (Found{{"value_not_allowed", "/expiry/after_days"}}));
+  EXPECT_EQ(errors_of(head + R"("expiry":{"mode":"inactivity","after_days":10}})"),
+            (Found{{"field_missing", "/expiry/after_months"},
+                   {"value_not_allowed", "/expiry/after_days"}}));
+  EXPECT_EQ(errors_of(head + R"("expiry":{"mode":"forever"}})"),
+            (Found{{"value_not_allowed", "/expiry/mode"}}));
+  EXPECT_EQ(errors_of(head + R"("pending":{"days":400},"refunds":{"shortfall":"negative"}})"),
+            (Found{{"value_out_of_range", "/pending/days"},
+                   {"value_not_allowed", "/refunds/shortfall"}}));
+}
+
+TEST(Program, NeedsANameAndRates) {
+  EXPECT_EQ(errors_of(R"({"earning":{"rates":{}}})"),
+            (Found{{"field_missing", "/name"}, {"field_missing", "/earning/rates"}}));
+  EXPECT_EQ(errors_of("[]"), (Found{{"json_not_object", ""}}));
+}
+
+}  // namespace
+}  // namespace fidelis::domain
