@@ -1,0 +1,131 @@
+// The CLI contract (CONTRACT.md "Build and commands", "ingest output"): exit codes, global options
+// before or after the command, the pinned `ingest --json` lines, `member show --json`. Runs the
+// real binary.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fidelis {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("fidelis-cli-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "cli.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string read(const fs::path& path) {
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  // Runs `fidelis ARGS` (words without spaces or quotes) with `input` on stdin.
+  Outcome run(const std::string& args, const std::string& input = "") {
+    const char* env = std::getenv("FIDELIS_BIN");
+    const std::string binary = env != nullptr ? env : FIDELIS_BIN_DEFAULT;
+    std::ofstream(dir_ / "in") << input;
+    const std::string command = binary + " " + args + " < " + (dir_ / "in").string() + " > " +
+                                (dir_ / "out").string() + " 2> " + (dir_ / "err").string();
+    const int status = std::system(command.c_str());
+    Outcome result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read(dir_ / "out");
+    result.err = read(dir_ / "err");
+    return result;
+  }
+
+  std::string program() const {
+    const char* env = std::getenv("FIDELIS_SOURCE_DIR");
+    return (fs::path(env != nullptr ? env : FIDELIS_SOURCE_DIR_DEFAULT) /
+            "examples/programs/basic.json")
+        .string();
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+const char* kOrder =
+    R"({"id":"e1","type":"order.placed","member":"m1","occurred_at":"2025-03-01T10:00:00Z","data":{"order_id":"o1","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"25.00"}]}})";
+
+TEST_F(Cli, UsageErrorsExitOne) {
+  EXPECT_EQ(run("--db " + db_ + " frobnicate").exit_code, 1);
+  EXPECT_EQ(run("--db " + db_ + " member show").exit_code, 1);
+  EXPECT_EQ(run("--db " + db_ + " --colour member show m1").exit_code, 1);
+  EXPECT_EQ(run("").exit_code, 1);
+  const Outcome help = run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("usage: fidelis"), std::string::npos);
+}
+
+TEST_F(Cli, IngestReportsEveryLineThenASummaryAndExitsByTheWorstOutcome) {
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program()).exit_code, 0);
+  const std::string conflicting =
+      std::string(kOrder).replace(std::string(kOrder).find("25.00"), 5, "26.00");
+  // Global options after the command, as CONTRACT.md allows.
+  const Outcome first = run("ingest - --db " + db_ + " --json",
+                            std::string(kOrder) + "\n\n" + kOrder + "\n" + conflicting + "\n");
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  EXPECT_EQ(first.out,
+            "{\"line\":1,\"id\":\"e1\",\"status\":\"accepted\"}\n"
+            "{\"line\":3,\"id\":\"e1\",\"status\":\"duplicate\"}\n"
+            "{\"line\":4,\"id\":\"e1\",\"status\":\"conflict\",\"errors\":[{\"pointer\":\"/id\","
+            "\"code\":\"event_id_reused_with_other_body\",\"message\":\"event id \\\"e1\\\" was "
+            "already used with a different body\"}]}\n"
+            "{\"summary\":{\"accepted\":1,\"duplicate\":1,\"conflict\":1,\"rejected\":0}}\n");
+  // A rejected line wins over a conflict; errors go to stderr with file:line and pointer.
+  const Outcome second = run("--db " + db_ + " ingest -", conflicting + "\n{\"id\":\"e2\"}\n");
+  EXPECT_EQ(second.exit_code, 2);
+  EXPECT_NE(second.err.find("stdin:2: /type: type is required (field_missing)"), std::string::npos)
+      << second.err;
+  EXPECT_NE(second.out.find("0 accepted, 0 duplicate, 1 conflict, 1 rejected"), std::string::npos);
+}
+
+TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program()).exit_code, 0);
+  ASSERT_EQ(run("--db " + db_ + " ingest -", std::string(kOrder) + "\n").exit_code, 0);
+  const Outcome shown = run("--db " + db_ + " member show m1 --json");
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_EQ(shown.out,
+            "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
+            "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"next_expiry\":"
+            "null,\"first_seen_at\":\"2025-03-01T10:00:00Z\",\"as_of\":\"2025-03-01T10:00:00Z\"}"
+            "\n");
+  EXPECT_EQ(run("--db " + db_ + " member show nobody").exit_code, 4);
+  EXPECT_EQ(run("--db " + db_ + " --shop other member show m1").exit_code, 4);
+  EXPECT_EQ(run("--db " + db_ + " tick --until 2025-03-15T10:00:00Z").exit_code, 0);
+  EXPECT_NE(run("--db " + db_ + " --json member show m1").out.find("\"available\":25"),
+            std::string::npos);
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+}
+
+TEST_F(Cli, ProgramCheckLocatesErrorsAndExitsTwo) {
+  std::ofstream(dir_ / "bad.json")
+      << R"({"name":"x","earning":{"rates":{"EUR":{"points":1,"per":"1.001"}}}})";
+  const Outcome checked = run("program check " + (dir_ / "bad.json").string());
+  EXPECT_EQ(checked.exit_code, 2);
+  EXPECT_NE(checked.err.find("/earning/rates/EUR/per"), std::string::npos) << checked.err;
+  EXPECT_EQ(run("program check " + program()).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace fidelis
