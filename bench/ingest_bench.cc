@@ -31,6 +31,7 @@ struct Options {
   std::size_t baseline_events = 20'000;
   std::size_t reads = 1'000'000;
   std::string dir = "/tmp";
+  std::string modes = "group,piped,single,reads";  // which parts to run, comma-separated
 };
 
 Options parse(int argc, char** argv) {
@@ -50,6 +51,8 @@ Options parse(int argc, char** argv) {
       options.reads = value;
     else if (name == "--dir")
       options.dir = argv[i + 1];
+    else if (name == "--modes")
+      options.modes = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown option %s\n", name.c_str());
       std::exit(1);
@@ -112,6 +115,14 @@ long peak_rss_mib() {
   return usage.ru_maxrss / 1024;
 }
 
+void remove_databases(const Options& options) {
+  for (const char* name : {"group", "single", "piped"}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(options.dir + "/fidelis-bench-" + name + ".db" + suffix);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,27 +141,44 @@ int main(int argc, char** argv) {
   std::printf("workload: %zu events (%zu order.placed) over %zu members\n", events.size(), orders,
               options.members);
 
-  const Run group = ingest(fresh_db(options, "group"), events, events.size(), options.batch);
-  std::printf(
-      "group commit (batch %zu, synchronous=FULL): %zu events in %.2f s = %.0f events/s"
-      " (%zu rejected; %.2f s in submit, %.2f s in commit)\n",
-      options.batch, group.accepted + group.rejected, group.seconds,
-      static_cast<double>(group.accepted + group.rejected) / group.seconds, group.rejected,
-      group.submit_seconds, group.commit_seconds);
-  const Run piped = ingest(fresh_db(options, "piped"), events, events.size(), options.batch, true);
-  std::printf(
-      "pipelined group commit (batch %zu, synchronous=FULL): %.2f s = %.0f events/s "
-      "(%.2f s preparing, %.2f s waiting for the writer)\n",
-      options.batch, piped.seconds,
-      static_cast<double>(piped.accepted + piped.rejected) / piped.seconds, piped.submit_seconds,
-      piped.commit_seconds);
-  const std::size_t baseline_count = std::min(options.baseline_events, events.size());
-  const Run single = ingest(fresh_db(options, "single"), events, baseline_count, 1);
-  std::printf("baseline, one transaction per event (first %zu events): %.2f s = %.0f events/s\n",
-              baseline_count, single.seconds, static_cast<double>(baseline_count) / single.seconds);
-  std::printf("ratio group/baseline: %.1fx\n",
-              (static_cast<double>(group.accepted + group.rejected) / group.seconds) /
-                  (static_cast<double>(baseline_count) / single.seconds));
+  auto wanted = [&](std::string_view mode) {
+    return ("," + options.modes + ",").find("," + std::string(mode) + ",") != std::string::npos;
+  };
+  auto rate_of = [](const Run& run) {
+    return static_cast<double>(run.accepted + run.rejected) / run.seconds;
+  };
+  Run group, piped, single;
+  if (wanted("group")) {
+    group = ingest(fresh_db(options, "group"), events, events.size(), options.batch);
+    std::printf(
+        "group commit (batch %zu, synchronous=FULL): %zu events in %.2f s = %.0f events/s"
+        " (%zu rejected; %.2f s in submit, %.2f s in commit)\n",
+        options.batch, group.accepted + group.rejected, group.seconds, rate_of(group),
+        group.rejected, group.submit_seconds, group.commit_seconds);
+  }
+  if (wanted("piped")) {
+    piped = ingest(fresh_db(options, "piped"), events, events.size(), options.batch, true);
+    std::printf(
+        "pipelined group commit (batch %zu, synchronous=FULL): %.2f s = %.0f events/s "
+        "(%.2f s preparing, %.2f s waiting for the writer)\n",
+        options.batch, piped.seconds, rate_of(piped), piped.submit_seconds, piped.commit_seconds);
+  }
+  if (wanted("single")) {
+    const std::size_t baseline_count = std::min(options.baseline_events, events.size());
+    single = ingest(fresh_db(options, "single"), events, baseline_count, 1);
+    std::printf("baseline, one transaction per event (first %zu events): %.2f s = %.0f events/s\n",
+                baseline_count, single.seconds, rate_of(single));
+    if (wanted("group"))
+      std::printf("ratio group/baseline: %.1fx\n", rate_of(group) / rate_of(single));
+    if (wanted("piped")) {
+      std::printf("ratio pipelined/baseline: %.1fx\n", rate_of(piped) / rate_of(single));
+    }
+  }
+  if (!wanted("reads") || !wanted("group")) {
+    std::printf("peak memory: %ld MiB\n", peak_rss_mib());
+    remove_databases(options);
+    return 0;
+  }
 
   // Reads: random members, from the SQLite store (one thread, then two threads with a connection
   // each) and through the engine's in-memory cache (what a long-running server does).
@@ -199,10 +227,6 @@ int main(int argc, char** argv) {
                 rate(options.reads, start), static_cast<long long>(checksum));
   }
   std::printf("peak memory: %ld MiB\n", peak_rss_mib());
-  for (const char* name : {"group", "single", "piped"}) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(options.dir + "/fidelis-bench-" + name + ".db" + suffix);
-    }
-  }
+  remove_databases(options);
   return 0;
 }

@@ -242,6 +242,42 @@ const domain::Program* Engine::program_version(const ShopContext& context, int v
   return nullptr;
 }
 
+bool Engine::may_be_stored(ShopContext& context, const std::string& shop_id, IdKind kind,
+                           const std::string& id) {
+  if (!context.known && ++context.store_lookups >= kFilterAfterLookups) {
+    // On failure the filters stay absent and every id is looked up, as before.
+    if (!build_known_ids(context, shop_id).ok()) context.known.reset();
+  }
+  if (!context.known) return true;
+  const auto& filter = kind == IdKind::event ? context.known->events : context.known->orders;
+  return filter.maybe_contains(id);
+}
+
+core::Status Engine::build_known_ids(ShopContext& context, const std::string& shop_id) {
+  context.store_lookups = 0;
+  // Room for twice what the shop could hold now; a full filter is dropped and built again.
+  const auto capacity = 2 * static_cast<std::size_t>(context.last_seq) + 2 * batch_events_ +
+                        2 * in_flight_events_.size() + (1u << 20);
+  ShopContext::KnownIds known{core::BloomFilter(capacity), core::BloomFilter(capacity)};
+  FIDELIS_CHECK(
+      store_.for_each_event_id(shop_id, [&](std::string_view id) { known.events.add(id); }));
+  FIDELIS_CHECK(
+      store_.for_each_order_id(shop_id, [&](std::string_view id) { known.orders.add(id); }));
+  // Ids not in the store yet: this batch's and the one being written.
+  const std::string prefix = key(shop_id, "");
+  auto add_keys = [&prefix](const auto& map, core::BloomFilter& filter) {
+    for (const auto& [k, value] : map) {
+      if (k.starts_with(prefix)) filter.add(std::string_view(k).substr(prefix.size()));
+    }
+  };
+  add_keys(event_overlay_, known.events);
+  add_keys(in_flight_events_, known.events);
+  add_keys(order_overlay_, known.orders);
+  add_keys(in_flight_orders_, known.orders);
+  context.known = std::move(known);
+  return core::Ok{};
+}
+
 core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id,
                                                       const std::string& member, bool& is_new) {
   const std::string k = key(shop_id, member);
@@ -279,6 +315,11 @@ core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::s
   if (auto it = in_flight_orders_.find(key(shop_id, order_id)); it != in_flight_orders_.end()) {
     return std::optional<domain::OrderRecord>(it->second->record);
   }
+  if (auto context = shops_.find(shop_id);
+      context != shops_.end() &&
+      !may_be_stored(context->second, shop_id, IdKind::order, order_id)) {
+    return std::optional<domain::OrderRecord>{};
+  }
   return store_.order(shop_id, order_id);
 }
 
@@ -288,6 +329,12 @@ void Engine::record(const std::string& shop_id, ShopContext& context, const doma
   store::Batch& batch = batches_[shop_id];
   batch.shop = shop_id;
   if (context.is_new) batch.new_shop_secret = context.secret;
+  if (context.known) {
+    context.known->events.add(event.id);
+    if (effects.order) context.known->orders.add(effects.order->order_id);
+    // Past capacity the filters would answer "maybe" too often: build larger ones later.
+    if (context.known->events.full() || context.known->orders.full()) context.known.reset();
+  }
   store::StoredInput input;
   input.seq = seq;
   input.kind = store::InputKind::event;
@@ -346,7 +393,7 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
   } else if (auto flying = in_flight_events_.find(key(event.shop, event.id));
              flying != in_flight_events_.end()) {
     seen = SeenEvent{flying->second->body, flying->second->personal_digest};
-  } else {
+  } else if (may_be_stored(context, event.shop, IdKind::event, event.id)) {
     auto stored = store_.event(event.shop, event.id);
     if (!stored.ok()) return fail(stored.take_errors());
     if (*stored) seen = SeenEvent{(*stored)->body, (*stored)->personal_digest};

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/bloom_filter.h"
 #include "core/json_reader.h"
 #include "core/result.h"
 #include "domain/event/event.h"
@@ -39,6 +40,9 @@ struct TickResult {
 
 // Bounds on memory: the committed-state cache is dropped whole when it grows past this.
 inline constexpr std::size_t kMemberCacheMax = 1'000'000;
+// A shop's filters of known event and order ids are built once it has needed this many store
+// lookups: a small ingest never pays for the scan, a large one stops looking up new ids.
+inline constexpr std::size_t kFilterAfterLookups = 4096;
 // A tick is one transaction; it advances at most this many members.
 inline constexpr std::size_t kTickMembersMax = 10'000'000;
 
@@ -93,7 +97,15 @@ class Engine {
     std::vector<store::ProgramVersion> versions;
     std::vector<domain::Program> programs;
     std::int64_t last_seq = 0;
+    // Every event and order id the shop has stored or has in a batch (see kFilterAfterLookups).
+    struct KnownIds {
+      core::BloomFilter events;
+      core::BloomFilter orders;
+    };
+    std::optional<KnownIds> known;
+    std::size_t store_lookups = 0;
   };
+  enum class IdKind { event, order };
   struct SeenEvent {
     std::string body;
     std::string digest;
@@ -109,6 +121,11 @@ class Engine {
   const domain::Program* program_at(const ShopContext& context, core::Timestamp at,
                                     int& version) const;
   const domain::Program* program_version(const ShopContext& context, int version) const;
+  // False when the id is certainly not in the store (nor in a batch), so the lookup can be
+  // skipped; true when the store must be asked.
+  bool may_be_stored(ShopContext& context, const std::string& shop, IdKind kind,
+                     const std::string& id);
+  core::Status build_known_ids(ShopContext& context, const std::string& shop);
   void record(const std::string& shop, ShopContext& context, const domain::Event& event,
               domain::Effects effects, bool member_is_new, int program_version, std::string digest,
               std::int64_t seq);

@@ -120,6 +120,12 @@ class Store {
       const std::string& shop, const std::function<void(const domain::MemberState&)>& visit) = 0;
   virtual core::Status for_each_order(
       const std::string& shop, const std::function<void(const domain::OrderRecord&)>& visit) = 0;
+  // Visits the id of every stored event / order of a shop, in no particular order (the engine
+  // builds its filters of known ids from them).
+  virtual core::Status for_each_event_id(const std::string& shop,
+                                         const std::function<void(std::string_view)>& visit) = 0;
+  virtual core::Status for_each_order_id(const std::string& shop,
+                                         const std::function<void(std::string_view)>& visit) = 0;
 };
 
 }  // namespace fidelis::store

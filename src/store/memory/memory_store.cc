@@ -156,6 +156,24 @@ class MemoryStore final : public Store {
     return core::Ok{};
   }
 
+  core::Status for_each_event_id(const std::string& shop,
+                                 const std::function<void(std::string_view)>& visit) override {
+    for (auto it = event_seq_.lower_bound({shop, ""});
+         it != event_seq_.end() && it->first.first == shop; ++it) {
+      visit(it->first.second);
+    }
+    return core::Ok{};
+  }
+
+  core::Status for_each_order_id(const std::string& shop,
+                                 const std::function<void(std::string_view)>& visit) override {
+    for (auto it = orders_.lower_bound({shop, ""}); it != orders_.end() && it->first.first == shop;
+         ++it) {
+      visit(it->first.second);
+    }
+    return core::Ok{};
+  }
+
  private:
   using Key = std::pair<std::string, std::string>;
 

@@ -14,6 +14,9 @@ struct SqliteOptions {
   // FULL (default) syncs the WAL at every commit; NORMAL may lose the latest commits on power
   // loss and exists only for benchmarks that compare the two.
   bool synchronous_full = true;
+  // Migrate no further than this version (0: the latest). Only tests of the migrations use it;
+  // the store's own writes assume the latest schema.
+  int schema_version = 0;
 };
 
 // Opens (creating and migrating if needed) the database at `path`.
