@@ -323,7 +323,7 @@ core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::s
   return store_.order(shop_id, order_id);
 }
 
-void Engine::record(const std::string& shop_id, ShopContext& context, const domain::Event& event,
+void Engine::record(const std::string& shop_id, ShopContext& context, domain::Event& event,
                     domain::Effects effects, bool member_is_new, int program_version,
                     std::string digest, std::int64_t seq) {
   store::Batch& batch = batches_[shop_id];
@@ -342,8 +342,8 @@ void Engine::record(const std::string& shop_id, ShopContext& context, const doma
   input.type = event.type_name;
   input.member = event.member;
   input.at = event.occurred_at;
-  input.body = event.body;
-  input.personal_digest = digest;
+  input.body = std::move(event.body);  // the event is done with it
+  input.personal_digest = std::move(digest);
   input.program_version = program_version;
   batch.inputs.push_back(std::move(input));
   for (auto& line : effects.lines) batch.lines.push_back({event.member, std::move(line)});
@@ -360,7 +360,7 @@ void Engine::record(const std::string& shop_id, ShopContext& context, const doma
     it->second.record = std::move(*effects.order);
   }
   overlay_[key(shop_id, event.member)] = {std::move(effects.state), member_is_new};
-  event_overlay_[key(shop_id, event.id)] = {event.body, std::move(digest)};
+  event_overlay_[key(shop_id, event.id)] = batch.inputs.size() - 1;
   seq_overlay_[shop_id] = seq;
   ++batch_events_;
 }
@@ -387,19 +387,21 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
       event.personal.empty() ? "" : core::hmac_sha256_hex(context.secret, event.personal);
 
   // Idempotency: the same id with the same body is a duplicate; with another body a conflict.
-  std::optional<SeenEvent> seen;
-  if (auto it = event_overlay_.find(key(event.shop, event.id)); it != event_overlay_.end()) {
-    seen = it->second;
-  } else if (auto flying = in_flight_events_.find(key(event.shop, event.id));
-             flying != in_flight_events_.end()) {
-    seen = SeenEvent{flying->second->body, flying->second->personal_digest};
+  const std::string event_key = key(event.shop, event.id);
+  const store::StoredInput* seen = nullptr;
+  std::optional<store::StoredInput> stored;
+  if (auto it = event_overlay_.find(event_key); it != event_overlay_.end()) {
+    seen = &batches_[event.shop].inputs[it->second];
+  } else if (auto flying = in_flight_events_.find(event_key); flying != in_flight_events_.end()) {
+    seen = flying->second;
   } else if (may_be_stored(context, event.shop, IdKind::event, event.id)) {
-    auto stored = store_.event(event.shop, event.id);
-    if (!stored.ok()) return fail(stored.take_errors());
-    if (*stored) seen = SeenEvent{(*stored)->body, (*stored)->personal_digest};
+    auto found = store_.event(event.shop, event.id);
+    if (!found.ok()) return fail(found.take_errors());
+    stored = std::move(*found);
+    if (stored) seen = &*stored;
   }
-  if (seen) {
-    if (seen->body == event.body && seen->digest == digest) {
+  if (seen != nullptr) {
+    if (seen->body == event.body && seen->personal_digest == digest) {
       result.outcome = Outcome::duplicate;
       return result;
     }

@@ -106,10 +106,6 @@ class Engine {
     std::size_t store_lookups = 0;
   };
   enum class IdKind { event, order };
-  struct SeenEvent {
-    std::string body;
-    std::string digest;
-  };
 
   core::Result<ShopContext*> shop(const std::string& shop);
   // The member's current state; `is_new` tells whether the store has no row for it yet.
@@ -126,7 +122,8 @@ class Engine {
   bool may_be_stored(ShopContext& context, const std::string& shop, IdKind kind,
                      const std::string& id);
   core::Status build_known_ids(ShopContext& context, const std::string& shop);
-  void record(const std::string& shop, ShopContext& context, const domain::Event& event,
+  // Adds the event and its effects to the open batch. Takes the event's body.
+  void record(const std::string& shop, ShopContext& context, domain::Event& event,
               domain::Effects effects, bool member_is_new, int program_version, std::string digest,
               std::int64_t seq);
   void drop_caches();
@@ -154,7 +151,8 @@ class Engine {
   std::map<std::string, store::Batch> batches_;                  // by shop
   std::unordered_map<std::string, store::MemberWrite> overlay_;  // this batch's states
   std::unordered_map<std::string, store::OrderWrite> order_overlay_;
-  std::unordered_map<std::string, SeenEvent> event_overlay_;
+  // This batch's events: key → index in batches_[shop].inputs.
+  std::unordered_map<std::string, std::size_t> event_overlay_;
   std::map<std::string, std::int64_t> seq_overlay_;  // by shop
 };
 
