@@ -7,7 +7,10 @@
 namespace fidelis::store {
 namespace {
 
+// Order records: version 1. Member states: version 2 adds action counts; version 1 member
+// blobs are still read.
 constexpr std::uint8_t kFormatVersion = 1;
+constexpr std::uint8_t kMemberFormatVersion = 2;
 
 class Writer {
  public:
@@ -97,6 +100,14 @@ class Reader {
   bool ok_ = true;
 };
 
+// A count, then that many items read by `read_one`; stops early once the reader has failed.
+template <typename T, typename ReadOne>
+void read_list(Reader& r, std::vector<T>& out, ReadOne read_one) {
+  const std::size_t count = r.count();
+  out.reserve(count);
+  for (std::size_t k = 0; k < count && r.ok(); ++k) out.push_back(read_one());
+}
+
 core::Error corrupt(std::string_view what) {
   return core::make_error(core::ErrorCode::storage_error,
                           "stored " + std::string(what) + " is corrupt or of an unknown format");
@@ -106,7 +117,7 @@ core::Error corrupt(std::string_view what) {
 
 void encode_member(const domain::MemberState& state, std::string& out) {
   Writer w(std::move(out));
-  w.u(kFormatVersion);
+  w.u(kMemberFormatVersion);
   w.s(state.member);
   w.t(state.clock);
   w.t(state.first_seen_at);
@@ -136,12 +147,21 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     if (lot.expires_at) w.i(lot.expires_at->micros - lot.available_at.micros);
     w.s(lot.order_id);
   }
+  w.u(state.actions.size());
+  for (const auto& action : state.actions) {
+    w.s(action.rule);
+    w.i(action.count);
+    w.t(action.last_at);
+    w.i(action.month);
+    w.i(action.month_count);
+  }
   out = w.take();
 }
 
 core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   Reader r(bytes);
-  if (r.u() != kFormatVersion) return corrupt("member state");
+  const std::uint64_t version = r.u();
+  if (version != 1 && version != kMemberFormatVersion) return corrupt("member state");
   domain::MemberState state;
   state.member = r.s();
   state.clock = r.t();
@@ -159,9 +179,7 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   state.cap_month = r.i();
   state.cap_month_points = r.i();
   state.locale = r.s();
-  const std::size_t lots = r.count();
-  state.lots.reserve(lots);
-  for (std::size_t k = 0; k < lots && r.ok(); ++k) {
+  read_list(r, state.lots, [&r] {
     domain::Lot lot;
     lot.id = static_cast<std::uint32_t>(r.u());
     lot.state = r.u() == 0 ? domain::LotState::pending : domain::LotState::available;
@@ -171,7 +189,18 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
     lot.available_at = core::Timestamp{lot.earned_at.micros + r.i()};
     if (r.b()) lot.expires_at = core::Timestamp{lot.available_at.micros + r.i()};
     lot.order_id = r.s();
-    state.lots.push_back(std::move(lot));
+    return lot;
+  });
+  if (version >= 2) {
+    read_list(r, state.actions, [&r] {
+      domain::ActionCount action;
+      action.rule = r.s();
+      action.count = r.i();
+      action.last_at = r.t();
+      action.month = r.i();
+      action.month_count = r.i();
+      return action;
+    });
   }
   if (!r.ok() || !r.at_end()) return corrupt("member state");
   return state;
@@ -221,16 +250,15 @@ core::Result<domain::OrderRecord> decode_order(std::string_view bytes) {
   order.reversed = r.i();
   order.cancelled = r.b();
   order.fully_refunded = r.b();
-  const std::size_t lines = r.count();
-  for (std::size_t k = 0; k < lines && r.ok(); ++k) {
+  read_list(r, order.lines, [&r] {
     domain::OrderLineRecord line;
     line.line_id = r.s();
     line.sku = r.s();
     line.quantity = r.i();
     line.refunded_quantity = r.i();
     line.points = r.i();
-    order.lines.push_back(std::move(line));
-  }
+    return line;
+  });
   if (!r.ok() || !r.at_end()) return corrupt("order record");
   return order;
 }

@@ -38,6 +38,8 @@ domain::MemberState sample() {
   available.available_at = core::Timestamp{-5};
   available.expires_at = core::Timestamp{31'536'000'000'000};
   state.lots = {pending, available};
+  state.actions = {{"review", 3, core::Timestamp{1'739'500'000'000'000}, 24'302, 1},
+                   {"signup", 1, core::Timestamp{1'700'000'000'000'000}, 24'287, 1}};
   return state;
 }
 
@@ -48,6 +50,21 @@ TEST(Codec, MemberStatesRoundTrip) {
   auto decoded = decode_member(bytes);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, state);
+}
+
+TEST(Codec, ReadsVersionOneMemberStates) {
+  // Version 1 is version 2 without the action counts (and with 1 as its first byte).
+  domain::MemberState state = sample();
+  state.actions.clear();
+  std::string bytes;
+  encode_member(state, bytes);
+  ASSERT_EQ(bytes.front(), '\x02');
+  ASSERT_EQ(bytes.back(), '\x00');  // no action counts
+  const std::string version_one = '\x01' + bytes.substr(1, bytes.size() - 2);
+  auto decoded = decode_member(version_one);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, state);
+  EXPECT_FALSE(decode_member('\x03' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

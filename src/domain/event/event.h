@@ -25,6 +25,10 @@ enum class EventType {
   order_refunded,
   points_adjusted,
   points_spent,
+  review_posted,
+  social_followed,
+  profile_completed,
+  survey_answered,
   custom,
 };
 
@@ -80,6 +84,26 @@ struct PointsSpent {
   std::string order_id;
 };
 
+// Actions that can earn points or badges (program "actions").
+struct ReviewPosted {
+  std::string review_id;
+  std::string sku;                     // optional
+  std::optional<std::int64_t> rating;  // 1-5
+  bool photo = false;
+};
+
+struct SocialFollowed {
+  std::string network;  // e.g. "instagram"
+};
+
+struct ProfileCompleted {};
+
+// At least one score. NPS 0-10, CSAT 1-5, CES 1-7.
+struct SurveyAnswered {
+  std::string survey_id;  // optional
+  std::optional<std::int64_t> nps, csat, ces;
+};
+
 struct MemberChange {
   std::string locale;
   std::string referred_by;
@@ -88,7 +112,8 @@ struct MemberChange {
 };
 
 using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,
-                               OrderRefunded, PointsAdjusted, PointsSpent>;
+                               OrderRefunded, PointsAdjusted, PointsSpent, ReviewPosted,
+                               SocialFollowed, ProfileCompleted, SurveyAnswered>;
 
 struct Event {
   std::string id;

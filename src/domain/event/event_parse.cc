@@ -12,7 +12,7 @@ using core::ErrorCode;
 using core::Errors;
 using core::ObjectReader;
 
-constexpr std::array<std::pair<std::string_view, EventType>, 7> kEventTypes = {{
+constexpr std::array<std::pair<std::string_view, EventType>, 11> kEventTypes = {{
     {"member.enrolled", EventType::member_enrolled},
     {"member.updated", EventType::member_updated},
     {"order.placed", EventType::order_placed},
@@ -20,6 +20,10 @@ constexpr std::array<std::pair<std::string_view, EventType>, 7> kEventTypes = {{
     {"order.refunded", EventType::order_refunded},
     {"points.adjusted", EventType::points_adjusted},
     {"points.spent", EventType::points_spent},
+    {"review.posted", EventType::review_posted},
+    {"social.followed", EventType::social_followed},
+    {"profile.completed", EventType::profile_completed},
+    {"survey.answered", EventType::survey_answered},
 }};
 
 constexpr std::array<std::string_view, 4> kPersonalFields = {"birthday", "email", "name", "phone"};
@@ -233,6 +237,52 @@ MemberChange parse_member_change(ObjectReader& data) {
   return change;
 }
 
+// An optional whole number in [low, high].
+std::optional<std::int64_t> read_score(ObjectReader& data, std::string_view key, std::int64_t low,
+                                       std::int64_t high) {
+  if (!data.has(key)) return std::nullopt;
+  const auto value = data.integer(key, true);
+  if (!value) return std::nullopt;
+  if (*value < low || *value > high) {
+    data.add_error(ErrorCode::value_out_of_range,
+                   std::string(key) + " must be a whole number from " + std::to_string(low) +
+                       " to " + std::to_string(high),
+                   data.pointer(key));
+    return std::nullopt;
+  }
+  return value;
+}
+
+ReviewPosted parse_review_posted(ObjectReader& data) {
+  ReviewPosted review;
+  review.review_id = read_id(data, "review_id", true).value_or("");
+  if (data.has("sku")) review.sku = std::string(data.string("sku", true, 128).value_or(""));
+  review.rating = read_score(data, "rating", 1, 5);
+  review.photo = data.boolean("photo", false).value_or(false);
+  return review;
+}
+
+SocialFollowed parse_social_followed(ObjectReader& data) {
+  SocialFollowed follow;
+  follow.network = std::string(data.string("network", true, 40).value_or(""));
+  return follow;
+}
+
+SurveyAnswered parse_survey_answered(ObjectReader& data) {
+  SurveyAnswered survey;
+  if (data.has("survey_id")) survey.survey_id = read_id(data, "survey_id", true).value_or("");
+  const bool any = data.has("nps") || data.has("csat") || data.has("ces");
+  survey.nps = read_score(data, "nps", 0, 10);
+  survey.csat = read_score(data, "csat", 1, 5);
+  survey.ces = read_score(data, "ces", 1, 7);
+  if (!any) {
+    data.add_error(ErrorCode::field_missing,
+                   "a survey answer needs at least one score: nps (0-10), csat (1-5) or ces (1-7)",
+                   data.self_pointer());
+  }
+  return survey;
+}
+
 // The canonical body: the event with keys sorted, `shop` filled in, and personal fields of `data`
 // moved out to `personal`.
 core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Event& event) {
@@ -367,9 +417,10 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
   }
   const bool has_data = reader.has("data");
   const auto data_object = reader.object("data", false);
-  const bool needs_data = event.type != EventType::member_enrolled &&
-                          event.type != EventType::member_updated &&
-                          event.type != EventType::custom;
+  const bool needs_data =
+      event.type != EventType::member_enrolled && event.type != EventType::member_updated &&
+      event.type != EventType::profile_completed && event.type != EventType::custom;
+  if (event.type == EventType::profile_completed) event.data = ProfileCompleted{};
   if (!has_data && needs_data && !event.type_name.empty()) {
     reader.add_error(ErrorCode::field_missing, "data is required for " + event.type_name, "/data");
   }
@@ -407,6 +458,17 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
         event.data = spent;
         break;
       }
+      case EventType::review_posted:
+        event.data = parse_review_posted(data_reader);
+        break;
+      case EventType::social_followed:
+        event.data = parse_social_followed(data_reader);
+        break;
+      case EventType::profile_completed:
+        break;
+      case EventType::survey_answered:
+        event.data = parse_survey_answered(data_reader);
+        break;
       case EventType::custom:
         break;
     }

@@ -481,6 +481,62 @@ core::Status debit(LedgerWriter& writer, const Event& event, Points points, Line
 
 }  // namespace
 
+// What an action rule's ledger note says about the action: the event type, with the detail the
+// reason sentence needs ("review.posted+photo", "social.followed:instagram").
+std::string action_note(const Event& event, bool photo) {
+  std::string note = event.type_name;
+  if (photo) note += "+photo";
+  if (const auto* follow = std::get_if<SocialFollowed>(&event.data)) note += ":" + follow->network;
+  return note;
+}
+
+// Credits every action rule the event satisfies, within its limits. A rule that does not apply
+// (once already, cooling down, over a cap) credits nothing and moves no balance.
+void earn_by_actions(LedgerWriter& writer, const Program& program, const Event& event) {
+  MemberState& s = writer.state();
+  for (const ActionRule& rule : program.actions) {
+    if (rule.on != event.type_name) continue;
+    if ((rule.from && event.occurred_at < *rule.from) ||
+        (rule.until && event.occurred_at >= *rule.until)) {
+      continue;
+    }
+    const auto* follow = std::get_if<SocialFollowed>(&event.data);
+    if (!rule.network.empty() && (follow == nullptr || follow->network != rule.network)) continue;
+    auto it = std::lower_bound(
+        s.actions.begin(), s.actions.end(), rule.id,
+        [](const ActionCount& count, const std::string& id) { return count.rule < id; });
+    if (it == s.actions.end() || it->rule != rule.id) {
+      it = s.actions.insert(it, ActionCount{rule.id, 0, Timestamp::min(), INT64_MIN, 0});
+    }
+    ActionCount& count = *it;
+    const std::int64_t month = core::utc_month_number(event.occurred_at);
+    if (count.month != month) {
+      count.month = month;
+      count.month_count = 0;
+    }
+    if (count.count > 0) {
+      if (!rule.repeat) continue;
+      if (rule.cooldown_days > 0 &&
+          event.occurred_at < core::add_days(count.last_at, rule.cooldown_days)) {
+        continue;
+      }
+    }
+    if (rule.max_per_member && count.count >= *rule.max_per_member) continue;
+    if (rule.per_month && count.month_count >= *rule.per_month) continue;
+    const auto* review = std::get_if<ReviewPosted>(&event.data);
+    const bool photo = review != nullptr && review->photo && rule.photo_bonus > 0;
+    const Points points = rule.points + (photo ? rule.photo_bonus : 0);
+    ++count.count;
+    ++count.month_count;
+    count.last_at = event.occurred_at;
+    writer.credit(points, LotState::available, LineKind::earn, event.occurred_at, event.occurred_at,
+                  program.lot_expiry(event.occurred_at), event, "action." + rule.id, "",
+                  action_note(event, photo), 0);
+  }
+  // Counters of rules that no longer exist are kept: a later version may bring the rule back,
+  // and "once" must stay once.
+}
+
 MemberState new_member(std::string_view member) {
   MemberState state;
   state.member = std::string(member);
@@ -543,9 +599,14 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
                           spent.order_id));
       break;
     }
+    case EventType::review_posted:
+    case EventType::social_followed:
+    case EventType::profile_completed:
+    case EventType::survey_answered:
     case EventType::custom:
       break;
   }
+  earn_by_actions(writer, program, event);
   if (program.expiry.mode == ExpiryMode::inactivity &&
       program.counts_as_activity(event.type_name)) {
     const Timestamp deadline = core::add_months(event.occurred_at, program.expiry.after_months);

@@ -115,6 +115,39 @@ std::string order_text(const LedgerLine& line, bool french) {
 
 }  // namespace
 
+// Points from an action rule; `note` is the event type with its detail (apply.cc action_note).
+std::string action_sentence(const std::string& points, std::string_view rule, std::string_view note,
+                            bool fr) {
+  if (note.starts_with("review.posted")) {
+    const bool photo = note.ends_with("+photo");
+    return fr ? points + " gagnés pour votre avis" + (photo ? " avec photo." : ".")
+              : points + " earned for your review" + (photo ? " with a photo." : ".");
+  }
+  if (note.starts_with("social.followed")) {
+    const auto colon = note.find(':');
+    const std::string network(colon == std::string_view::npos ? "" : note.substr(colon + 1));
+    return fr ? points + " gagnés pour nous avoir suivis" +
+                    (network.empty() ? "" : " sur " + network) + "."
+              : points + " earned for following us" + (network.empty() ? "" : " on " + network) +
+                    ".";
+  }
+  if (note == "profile.completed") {
+    return fr ? points + " gagnés pour avoir complété votre profil."
+              : points + " earned for completing your profile.";
+  }
+  if (note == "survey.answered") {
+    return fr ? points + " gagnés pour avoir répondu à notre enquête."
+              : points + " earned for answering our survey.";
+  }
+  // Several rules may reward joining (sign-up, launch bonus): the rule id tells them apart.
+  if (note == "member.enrolled") {
+    return fr ? points + " offerts pour votre inscription (" + std::string(rule) + ")."
+              : points + " given for joining (" + std::string(rule) + ").";
+  }
+  return fr ? points + " gagnés (" + std::string(rule) + ")."
+            : points + " earned (" + std::string(rule) + ").";
+}
+
 std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
   const bool fr = locale.size() >= 2 && locale.substr(0, 2) == "fr";
   const std::string points = points_text(line.points, fr);
@@ -128,8 +161,10 @@ std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
                           ", pending until the return window ends.";
       break;
     case LineKind::earn:
-      sentence = fr ? points + " gagnés sur votre achat" + order + "."
-                    : points + " earned on your purchase" + order + ".";
+      sentence = line.rule.starts_with("action.")
+                     ? action_sentence(points, std::string_view(line.rule).substr(7), line.note, fr)
+                     : (fr ? points + " gagnés sur votre achat" + order + "."
+                           : points + " earned on your purchase" + order + ".");
       break;
     case LineKind::release:
       sentence = fr ? points + " disponibles : le délai de retour est passé" + order + "."

@@ -35,6 +35,17 @@ struct Lot {
   bool operator==(const Lot&) const = default;
 };
 
+// How often an action rule (program "actions") has earned for a member.
+struct ActionCount {
+  std::string rule;
+  std::int64_t count = 0;
+  core::Timestamp last_at;         // when it last earned
+  std::int64_t month = INT64_MIN;  // UTC month number month_count belongs to
+  std::int64_t month_count = 0;
+
+  bool operator==(const ActionCount&) const = default;
+};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -53,6 +64,7 @@ struct MemberState {
   std::int64_t cap_month = INT64_MIN;
   Points cap_month_points = 0;
   std::string locale;
+  std::vector<ActionCount> actions;  // by rule id
 
   Points available() const;
   Points pending() const;

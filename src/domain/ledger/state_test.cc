@@ -111,5 +111,28 @@ TEST(Lots, ReleasedPointsRepayDebtFirst) {
   EXPECT_EQ(effects.lines[1].available_after, 10);
 }
 
+TEST(ReasonSentence, SaysWhichActionEarnedInEnglishAndFrench) {
+  auto sentence = [](std::string rule, std::string note, std::string_view locale) {
+    LedgerLine line;
+    line.kind = LineKind::earn;
+    line.points = 50;
+    line.rule = std::move(rule);
+    line.note = std::move(note);
+    return reason_sentence(line, locale);
+  };
+  EXPECT_EQ(sentence("action.review", "review.posted+photo", "en"),
+            "50 points earned for your review with a photo.");
+  EXPECT_EQ(sentence("action.review", "review.posted", "fr-FR"),
+            "50 points gagnés pour votre avis.");
+  EXPECT_EQ(sentence("action.follow", "social.followed:instagram", "en"),
+            "50 points earned for following us on instagram.");
+  EXPECT_EQ(sentence("action.launch", "member.enrolled", "en"),
+            "50 points given for joining (launch).");
+  EXPECT_EQ(sentence("action.launch", "member.enrolled", "fr"),
+            "50 points offerts pour votre inscription (launch).");
+  EXPECT_EQ(sentence("action.quiz", "custom.quiz.passed", "en"), "50 points earned (quiz).");
+  EXPECT_EQ(sentence("earning.order", "", "en"), "50 points earned on your purchase.");
+}
+
 }  // namespace
 }  // namespace fidelis::domain

@@ -52,12 +52,30 @@ struct Expiry {
   std::vector<std::string> activity = {"order.placed", "points.spent"};  // inactivity mode
 };
 
+// Points for an action other than an order (docs/reference/program.md "Actions"): a review, a
+// social follow, a completed profile, a survey answer, joining (sign-up or launch bonus), or a
+// custom event. Each rule counts for itself: "once" is once per member and rule.
+struct ActionRule {
+  std::string id;
+  std::string on;                              // the event type
+  Points points = 0;                           // > 0
+  Points photo_bonus = 0;                      // review.posted with "photo": true
+  std::string network;                         // social.followed: only this network (empty: any)
+  bool repeat = false;                         // false: once per member
+  int cooldown_days = 0;                       // repeat: days before the rule can earn again
+  std::optional<std::int64_t> max_per_member;  // repeat: most times in all
+  std::optional<std::int64_t> per_month;       // repeat: most times per UTC calendar month
+  std::optional<core::Timestamp> from, until;  // only events in [from, until)
+  std::string terms;                           // what members read (rules page)
+};
+
 struct Program {
   std::string name;
   Earning earning;
   int pending_days = 0;  // return window; 0 = points are available at once
   Shortfall shortfall = Shortfall::debt;
   Expiry expiry;
+  std::vector<ActionRule> actions;  // by id
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

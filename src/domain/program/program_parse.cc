@@ -1,6 +1,7 @@
 // parse_program(): strict parsing of the program definition (unknown fields are errors, so that
 // a typo never silently changes the rules).
 #include <algorithm>
+#include <array>
 
 #include "domain/event/event.h"
 #include "domain/program/program.h"
@@ -219,6 +220,105 @@ void read_expiry(ObjectReader& root, Program& program) {
   }
 }
 
+// Event types an action rule may name (custom.* as well).
+bool action_event_allowed(std::string_view type) {
+  static constexpr std::array<std::string_view, 5> kTypes = {"member.enrolled", "review.posted",
+                                                             "social.followed", "profile.completed",
+                                                             "survey.answered"};
+  return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end() ||
+         (type.size() > 7 && type.substr(0, 7) == "custom.");
+}
+
+std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view key) {
+  const auto text = reader.string(key, false, 64);
+  if (!text) return std::nullopt;
+  auto at = core::parse_rfc3339(*text);
+  if (!at.ok()) {
+    reader.add_error(ErrorCode::timestamp_invalid, std::string(key) + ": " + at.error().message,
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return *at;
+}
+
+ActionRule read_action(ObjectReader& reader, std::string id) {
+  reader.reject_unknown({"on", "points", "photo_bonus", "network", "repeat", "cooldown_days",
+                         "max_per_member", "per_month", "from", "until", "terms"});
+  ActionRule rule;
+  rule.id = std::move(id);
+  if (const auto on = reader.string("on", true, 128)) {
+    rule.on = std::string(*on);
+    if (!action_event_allowed(rule.on)) {
+      reader.add_error(ErrorCode::value_not_allowed,
+                       "on must be member.enrolled, review.posted, social.followed, "
+                       "profile.completed, survey.answered or a custom.* type",
+                       reader.pointer("on"));
+    }
+  }
+  if (!reader.has("points")) {
+    reader.add_error(ErrorCode::field_missing, "points is required", reader.pointer("points"));
+  }
+  rule.points = read_bounded(reader, "points", 1, 1'000'000).value_or(0);
+  rule.photo_bonus = read_bounded(reader, "photo_bonus", 1, 1'000'000).value_or(0);
+  if (reader.has("photo_bonus") && rule.on != "review.posted") {
+    reader.add_error(ErrorCode::value_not_allowed, "photo_bonus applies to review.posted only",
+                     reader.pointer("photo_bonus"));
+  }
+  if (reader.has("network")) {
+    rule.network = std::string(reader.string("network", true, 40).value_or(""));
+    if (rule.on != "social.followed") {
+      reader.add_error(ErrorCode::value_not_allowed, "network applies to social.followed only",
+                       reader.pointer("network"));
+    }
+  }
+  rule.repeat = reader.boolean("repeat", false).value_or(false);
+  rule.cooldown_days = static_cast<int>(read_bounded(reader, "cooldown_days", 0, 3660).value_or(0));
+  rule.max_per_member = read_bounded(reader, "max_per_member", 1, 1'000'000);
+  rule.per_month = read_bounded(reader, "per_month", 1, 1'000'000);
+  if (!rule.repeat) {
+    for (const std::string_view key : {"cooldown_days", "max_per_member", "per_month"}) {
+      if (reader.has(key)) {
+        reader.add_error(
+            ErrorCode::value_not_allowed,
+            std::string(key) + " needs \"repeat\": true (a rule without it earns once)",
+            reader.pointer(key));
+      }
+    }
+  }
+  rule.from = read_time(reader, "from");
+  rule.until = read_time(reader, "until");
+  if (rule.from && rule.until && *rule.until <= *rule.from) {
+    reader.add_error(ErrorCode::value_out_of_range, "until must be after from",
+                     reader.pointer("until"));
+  }
+  // Members must be able to read what earns what (fair play, seed 003).
+  rule.terms = std::string(reader.string("terms", true, 1000).value_or(""));
+  return rule;
+}
+
+void read_actions(ObjectReader& root, Program& program) {
+  const auto object = root.object("actions", false);
+  if (!object) return;
+  const std::string pointer = root.pointer("actions");
+  for (const auto field : *object) {
+    const std::string field_pointer = core::json_pointer_child(pointer, field.key);
+    if (!is_valid_id(field.key)) {
+      root.add_error(ErrorCode::id_invalid, "an action id is 1-128 printable ASCII characters",
+                     field_pointer);
+      continue;
+    }
+    simdjson::dom::object rule_object;
+    if (field.value.get_object().get(rule_object) != simdjson::SUCCESS) {
+      root.add_error(ErrorCode::field_wrong_type, "an action is an object", field_pointer);
+      continue;
+    }
+    ObjectReader reader(rule_object, field_pointer, root.errors());
+    program.actions.push_back(read_action(reader, std::string(field.key)));
+  }
+  std::sort(program.actions.begin(), program.actions.end(),
+            [](const ActionRule& a, const ActionRule& b) { return a.id < b.id; });
+}
+
 }  // namespace
 
 const EarnRate* Program::rate_for(std::string_view currency) const {
@@ -247,7 +347,8 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
   core::Errors errors;
   ObjectReader reader(root, "", errors);
-  reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry"});
+  reader.reject_unknown(
+      {"name", "description", "earning", "pending", "refunds", "expiry", "actions"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -267,6 +368,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
             .value_or(Shortfall::debt);
   }
   read_expiry(reader, program);
+  read_actions(reader, program);
   if (!errors.empty()) return errors;
   return program;
 }

@@ -67,6 +67,46 @@ TEST(Program, RequiresCoherentExpiry) {
                    {"value_not_allowed", "/refunds/shortfall"}}));
 }
 
+TEST(Program, ReadsActionRulesInIdOrder) {
+  core::JsonParser parser;
+  auto program =
+      parse_program(parser, R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},
+      "actions":{"survey":{"on":"survey.answered","points":10,"repeat":true,"cooldown_days":30,
+                           "per_month":1,"max_per_member":5,"terms":"t"},
+                 "launch":{"on":"member.enrolled","points":200,"from":"2025-01-01T00:00:00Z",
+                           "until":"2025-01-02T00:00:00+00:00","terms":"t"},
+                 "quiz":{"on":"custom.quiz.passed","points":5,"terms":"t"}}})");
+  ASSERT_TRUE(program.ok()) << program.error().where << ": " << program.error().message;
+  ASSERT_EQ(program->actions.size(), 3u);
+  EXPECT_EQ(program->actions[0].id, "launch");
+  EXPECT_FALSE(program->actions[0].repeat);
+  EXPECT_EQ(program->actions[0].until->micros - program->actions[0].from->micros, 86'400'000'000);
+  EXPECT_EQ(program->actions[1].on, "custom.quiz.passed");
+  EXPECT_EQ(program->actions[2].cooldown_days, 30);
+  EXPECT_EQ(program->actions[2].per_month, 1);
+  EXPECT_EQ(program->actions[2].max_per_member, 5);
+}
+
+TEST(Program, LocatesBadActionRules) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  EXPECT_EQ(
+      errors_of(head + R"("actions":{"a":{"on":"order.placed","points":0,"terms":"t"}}})"),
+      (Found{{"value_not_allowed", "/actions/a/on"}, {"value_out_of_range", "/actions/a/points"}}));
+  EXPECT_EQ(errors_of(head + R"("actions":{"a":{"on":"survey.answered","photo_bonus":5,
+            "network":"x","cooldown_days":3,"points":1}}})"),
+            (Found{{"value_not_allowed", "/actions/a/photo_bonus"},
+                   {"value_not_allowed", "/actions/a/network"},
+                   {"value_not_allowed", "/actions/a/cooldown_days"},
+                   {"field_missing", "/actions/a/terms"}}));
+  EXPECT_EQ(errors_of(head + R"("actions":{"a":{"on":"member.enrolled","points":1,"terms":"",
+            "from":"2025-02-01T00:00:00Z","until":"2025-01-01T00:00:00Z","bonus":1},
+            "b":3}})"),
+            (Found{{"field_unknown", "/actions/a/bonus"},
+                   {"value_out_of_range", "/actions/a/until"},
+                   {"string_length_invalid", "/actions/a/terms"},
+                   {"field_wrong_type", "/actions/b"}}));
+}
+
 TEST(Program, NeedsANameAndRates) {
   EXPECT_EQ(errors_of(R"({"earning":{"rates":{}}})"),
             (Found{{"field_missing", "/name"}, {"field_missing", "/earning/rates"}}));
