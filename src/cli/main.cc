@@ -16,6 +16,9 @@ Commands:
   member ledger ID [--after SEQ] [--limit N] a member's ledger lines, each with its reason
   program check FILE                         validate a program definition
   program activate FILE [--from TIME]        activate a program version for the shop
+  program rules-page [FILE] [--lang en|fr] [--format md|html]
+                                             the member-facing rules of FILE or of the
+                                             version in force (--at TIME, default now)
   replay --verify                            rebuild state from the event log and compare
 
 Global options (before or after the command):

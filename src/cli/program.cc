@@ -1,18 +1,69 @@
-// `fidelis program check FILE` and `fidelis program activate FILE [--from TIME]`.
+// `fidelis program check FILE`, `fidelis program activate FILE [--from TIME]` and
+// `fidelis program rules-page [FILE] [--lang en|fr] [--format md|html]`.
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
 #include "domain/program/program.h"
+#include "domain/program/rules_page.h"
 #include "engine/engine.h"
 
 namespace fidelis::cli {
 
+namespace {
+
+// The definition text: FILE when given, else the shop's version in force at --at (or now).
+core::Result<std::string> definition_for_page(const Args& args) {
+  if (args.words.size() == 3) return read_file(args.words[2]);
+  FIDELIS_TRY(const core::Timestamp now, now_or_at(args));
+  auto store = open_store(args);
+  if (!store) return core::make_error(core::ErrorCode::storage_error, "cannot open the database");
+  FIDELIS_TRY(const auto versions, store->programs(args.shop()));
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    if (!it->applies_from || *it->applies_from <= now) return it->definition;
+  }
+  return core::make_error(
+      core::ErrorCode::program_missing,
+      "shop \"" + args.shop() + "\" has no program in force at " + core::format_rfc3339(now));
+}
+
+int run_rules_page(const Args& args) {
+  const std::string lang = args.option("lang").value_or("en");
+  const std::string format = args.option("format").value_or("md");
+  if (args.words.size() > 3 || (lang != "en" && lang != "fr") ||
+      (format != "md" && format != "html")) {
+    print_errors({core::make_error(
+        core::ErrorCode::usage,
+        "usage: fidelis program rules-page [FILE] [--lang en|fr] [--format md|html]")});
+    return kExitUsage;
+  }
+  auto text = definition_for_page(args);
+  if (!text.ok()) {
+    print_errors(text.errors());
+    return exit_code_for(text.errors());
+  }
+  core::JsonParser parser;
+  auto program = domain::parse_program(parser, *text);
+  if (!program.ok()) {
+    print_errors(program.errors(), args.words.size() == 3 ? args.words[2] : "stored program");
+    return kExitRejected;
+  }
+  const std::string page = domain::render_rules_page(
+      *program, lang == "fr" ? domain::PageLanguage::fr : domain::PageLanguage::en,
+      format == "html" ? domain::PageFormat::html : domain::PageFormat::markdown);
+  std::fwrite(page.data(), 1, page.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
 int run_program(const Args& args) {
+  if (args.words.size() >= 2 && args.words[1] == "rules-page") return run_rules_page(args);
   if (args.words.size() != 3 || (args.words[1] != "check" && args.words[1] != "activate")) {
     print_errors({core::make_error(core::ErrorCode::usage,
-                                   "usage: fidelis program check|activate FILE [--from TIME]")});
+                                   "usage: fidelis program check|activate FILE [--from TIME] | "
+                                   "rules-page [FILE] [--lang en|fr] [--format md|html]")});
     return kExitUsage;
   }
   const std::string& path = args.words[2];

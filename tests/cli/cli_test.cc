@@ -127,5 +127,23 @@ TEST_F(Cli, ProgramCheckLocatesErrorsAndExitsTwo) {
   EXPECT_EQ(run("program check " + program()).exit_code, 0);
 }
 
+TEST_F(Cli, RulesPageRendersAFileOrTheVersionInForce) {
+  const Outcome html = run("program rules-page " + program() + " --lang fr --format html");
+  EXPECT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(html.out.find("<html lang=\"fr\">"), std::string::npos) << html.out;
+  EXPECT_NE(html.out.find("<h2>Expiration</h2>"), std::string::npos) << html.out;
+  // Without FILE: the shop's program in force; none yet in a fresh database.
+  const Outcome none = run("--db " + db_ + " program rules-page");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("program_missing"), std::string::npos) << none.err;
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program()).exit_code, 0);
+  const Outcome stored = run("--db " + db_ + " program rules-page");
+  EXPECT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_EQ(stored.out, run("program rules-page " + program() + " --lang en --format md").out);
+  EXPECT_EQ(stored.out.rfind("# Basic points\n", 0), 0u) << stored.out;
+  EXPECT_EQ(run("program rules-page " + program() + " --lang de").exit_code, 1);
+  EXPECT_EQ(run("program rules-page " + program() + " --format pdf").exit_code, 1);
+}
+
 }  // namespace
 }  // namespace fidelis

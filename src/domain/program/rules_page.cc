@@ -1,0 +1,298 @@
+// render_rules_page(): the program as sections of plain sentences, then written as Markdown or
+// HTML. Every sentence is generated from a field that the engine applies; the merchant's own
+// words appear only as the `terms` of each rule, next to the generated facts.
+#include "domain/program/rules_page.h"
+
+#include <string_view>
+#include <vector>
+
+namespace fidelis::domain {
+namespace {
+
+struct Section {
+  std::string title;
+  std::vector<std::string> items;
+};
+
+class Text {
+ public:
+  explicit Text(PageLanguage language) : fr_(language == PageLanguage::fr) {}
+  // The English or the French sentence.
+  std::string operator()(std::string en, std::string fr) const { return fr_ ? fr : en; }
+  bool fr() const { return fr_; }
+
+  std::string points(std::int64_t n) const {
+    return std::to_string(n) + (n == 1 || (fr_ && n == 0) ? " point" : " points");
+  }
+  std::string days(std::int64_t n) const {
+    return std::to_string(n) + (fr_ ? (n == 1 ? " jour" : " jours") : (n == 1 ? " day" : " days"));
+  }
+  std::string months(std::int64_t n) const {
+    return std::to_string(n) + (fr_ ? " mois" : (n == 1 ? " month" : " months"));
+  }
+
+ private:
+  bool fr_;
+};
+
+// 1'500'000 -> "1.5" (English) or "1,5" (French).
+std::string multiplier_text(std::int64_t scaled, const Text& t) {
+  std::string text = core::format_amount(scaled, core::Currency{{'X', 'X', 'X', 0}, 6});
+  while (!text.empty() && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  if (t.fr()) {
+    for (char& c : text) c = c == '.' ? ',' : c;
+  }
+  return text;
+}
+
+Section earning_section(const Program& program, const Text& t) {
+  Section section{t("Earning points on purchases", "Gagner des points sur vos achats"), {}};
+  const Earning& earning = program.earning;
+  for (const auto& rate : earning.rates) {
+    const std::string per = rate.currency == "*" ? rate.per + t(" of the order's currency",
+                                                                " de la devise de la commande")
+                                                 : rate.per + " " + rate.currency;
+    section.items.push_back(t("You earn ", "Vous gagnez ") + t.points(rate.points) +
+                            t(" for every ", " pour chaque tranche de ") + per +
+                            t(" spent.", " dépensée."));
+  }
+  section.items.push_back(
+      earning.base == EarnBase::margin
+          ? t("Points are counted on the shop's margin on each item (price minus cost), after "
+              "discounts.",
+              "Les points sont calculés sur la marge de la boutique sur chaque article (prix moins "
+              "coût), après remises.")
+          : t("Points are counted on the price of the items after discounts.",
+              "Les points sont calculés sur le prix des articles après remises."));
+  section.items.push_back(
+      std::string(
+          earning.include_shipping
+              ? t("Shipping earns points.", "Les frais de port rapportent des points.")
+              : t("Shipping earns no points.", "Les frais de port ne rapportent pas de points.")) +
+      " " +
+      (earning.include_tax ? t("Taxes earn points.", "Les taxes rapportent des points.")
+                           : t("Taxes earn no points.", "Les taxes ne rapportent pas de points.")));
+  switch (earning.rounding) {
+    case Rounding::down:
+      section.items.push_back(
+          t("Points are rounded down, once per order.",
+            "Les points sont arrondis à l'unité inférieure, une fois par commande."));
+      break;
+    case Rounding::nearest:
+      section.items.push_back(
+          t("Points are rounded to the nearest whole point, once per order.",
+            "Les points sont arrondis à l'unité la plus proche, une fois par commande."));
+      break;
+    case Rounding::up:
+      section.items.push_back(
+          t("Points are rounded up, once per order.",
+            "Les points sont arrondis à l'unité supérieure, une fois par commande."));
+      break;
+  }
+  for (const auto& [category, scaled] : earning.category_multipliers) {
+    section.items.push_back(t("Items of the category ", "Les articles de la catégorie ") +
+                            category + t(" earn ×", " rapportent ×") + multiplier_text(scaled, t) +
+                            t(" the points.", " les points."));
+  }
+  for (const auto& [sku, scaled] : earning.sku_multipliers) {
+    section.items.push_back(t("The product ", "Le produit ") + sku + t(" earns ×", " rapporte ×") +
+                            multiplier_text(scaled, t) + t(" the points.", " les points."));
+  }
+  if (earning.cap_per_day) {
+    section.items.push_back(
+        t("At most ", "Au plus ") + t.points(*earning.cap_per_day) +
+        t(" per day from purchases (UTC days).", " par jour grâce aux achats (jours UTC)."));
+  }
+  if (earning.cap_per_month) {
+    section.items.push_back(
+        t("At most ", "Au plus ") + t.points(*earning.cap_per_month) +
+        t(" per calendar month from purchases.", " par mois calendaire grâce aux achats."));
+  }
+  return section;
+}
+
+Section returns_section(const Program& program, const Text& t) {
+  Section section{t("Returns and cancellations", "Retours et annulations"), {}};
+  if (program.pending_days > 0) {
+    section.items.push_back(
+        t("Points from an order become available ",
+          "Les points d'une commande deviennent disponibles ") +
+        t.days(program.pending_days) +
+        t(" after the order (the return window); until then they are pending.",
+          " après la commande (le délai de retour) ; d'ici là, ils sont en attente."));
+  } else {
+    section.items.push_back(t("Points from an order are available at once.",
+                              "Les points d'une commande sont disponibles immédiatement."));
+  }
+  section.items.push_back(
+      t("If an order is cancelled or items are returned, the points they earned "
+        "are taken back, exactly as they were earned.",
+        "Si une commande est annulée ou des articles retournés, les points "
+        "qu'ils ont rapportés sont retirés, exactement comme ils ont été gagnés."));
+  section.items.push_back(
+      program.shortfall == Shortfall::debt
+          ? t("If those points were already used, the missing points are deducted from the next "
+              "points you earn.",
+              "Si ces points ont déjà été utilisés, les points manquants sont déduits de vos "
+              "prochains gains.")
+          : t("If those points were already used, only what is on your balance is taken back.",
+              "Si ces points ont déjà été utilisés, seul ce qui reste sur votre solde est "
+              "retiré."));
+  return section;
+}
+
+Section expiry_section(const Program& program, const Text& t) {
+  Section section{t("Expiry", "Expiration"), {}};
+  const Expiry& expiry = program.expiry;
+  switch (expiry.mode) {
+    case ExpiryMode::none:
+      section.items.push_back(t("Your points do not expire.", "Vos points n'expirent pas."));
+      break;
+    case ExpiryMode::lot: {
+      const std::string lifetime =
+          expiry.after_days > 0 ? t.days(expiry.after_days) : t.months(expiry.after_months);
+      section.items.push_back(t("Points expire ", "Les points expirent ") + lifetime +
+                              t(" after they become available", " après être devenus disponibles") +
+                              (expiry.round_to_month_end
+                                   ? t(", at the end of that month.", ", à la fin de ce mois-là.")
+                                   : std::string(".")));
+      section.items.push_back(t("When you use points, those closest to expiry go first.",
+                                "Quand vous utilisez des points, ceux qui expirent le plus tôt "
+                                "partent en premier."));
+      break;
+    }
+    case ExpiryMode::inactivity: {
+      std::string activity;
+      for (const auto& type : expiry.activity) activity += (activity.empty() ? "" : ", ") + type;
+      section.items.push_back(t("Your points expire if you have no activity for ",
+                                "Vos points expirent si vous n'avez aucune activité pendant ") +
+                              t.months(expiry.after_months) + t(" (activity: ", " (activité : ") +
+                              activity + ").");
+      break;
+    }
+  }
+  return section;
+}
+
+std::string action_label(const ActionRule& rule, const Text& t) {
+  if (rule.on == "member.enrolled") return t("joining", "votre inscription");
+  if (rule.on == "review.posted") return t("a review", "un avis");
+  if (rule.on == "social.followed") {
+    return rule.network.empty() ? t("following us", "nous suivre")
+                                : t("following us on ", "nous suivre sur ") + rule.network;
+  }
+  if (rule.on == "profile.completed") return t("completing your profile", "compléter votre profil");
+  if (rule.on == "survey.answered") return t("answering a survey", "répondre à une enquête");
+  return rule.on;
+}
+
+Section actions_section(const Program& program, const Text& t) {
+  Section section{t("Other ways to earn", "Autres façons de gagner des points"), {}};
+  for (const auto& rule : program.actions) {
+    std::string item =
+        rule.terms + " — " + t.points(rule.points) + t(" for ", " pour ") + action_label(rule, t);
+    if (rule.photo_bonus > 0) {
+      item +=
+          ", " + t.points(rule.photo_bonus) + t(" more with a photo", " de plus avec une photo");
+    }
+    if (!rule.repeat) {
+      item += t(", once", ", une seule fois");
+    } else {
+      if (rule.cooldown_days > 0)
+        item +=
+            t(", at most once every ", ", au plus une fois tous les ") + t.days(rule.cooldown_days);
+      if (rule.per_month)
+        item += t(", at most ", ", au plus ") + std::to_string(*rule.per_month) +
+                t(" times a month", " fois par mois");
+      if (rule.max_per_member)
+        item += t(", at most ", ", au plus ") + std::to_string(*rule.max_per_member) +
+                t(" times in all", " fois au total");
+    }
+    if (rule.from) item += t(", from ", ", à partir du ") + core::format_rfc3339(*rule.from);
+    if (rule.until)
+      item += t(", until ", ", jusqu'au ") + core::format_rfc3339(*rule.until) +
+              t(" (excluded)", " (exclu)");
+    item += t(". Available at once.", ". Disponibles immédiatement.");
+    section.items.push_back(std::move(item));
+  }
+  return section;
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+// Markdown: the characters that would change the structure of a list item are escaped.
+void append_markdown(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (c == '\\' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '<' ||
+        c == '#') {
+      out += '\\';
+    }
+    out += c == '\n' ? ' ' : c;
+  }
+}
+
+}  // namespace
+
+std::string render_rules_page(const Program& program, PageLanguage language, PageFormat format) {
+  const Text t(language);
+  std::vector<Section> sections = {earning_section(program, t), returns_section(program, t),
+                                   expiry_section(program, t)};
+  if (!program.actions.empty()) sections.push_back(actions_section(program, t));
+  std::string out;
+  if (format == PageFormat::markdown) {
+    out += "# ";
+    append_markdown(out, program.name);
+    out += "\n";
+    for (const auto& section : sections) {
+      out += "\n## " + section.title + "\n\n";
+      for (const auto& item : section.items) {
+        out += "- ";
+        append_markdown(out, item);
+        out += "\n";
+      }
+    }
+    return out;
+  }
+  out += "<!doctype html>\n<html lang=\"";
+  out += t("en", "fr");
+  out += "\">\n<head><meta charset=\"utf-8\"><title>";
+  append_escaped(out, program.name);
+  out += "</title></head>\n<body>\n<h1>";
+  append_escaped(out, program.name);
+  out += "</h1>\n";
+  for (const auto& section : sections) {
+    out += "<h2>";
+    append_escaped(out, section.title);
+    out += "</h2>\n<ul>\n";
+    for (const auto& item : section.items) {
+      out += "<li>";
+      append_escaped(out, item);
+      out += "</li>\n";
+    }
+    out += "</ul>\n";
+  }
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace fidelis::domain
