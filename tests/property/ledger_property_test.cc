@@ -5,6 +5,8 @@
 // the seed; rerun one with FIDELIS_PROPERTY_SEED=N.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -38,6 +40,11 @@ std::string program_json(const Variant& v) {
   } else {
     json += R"("expiry":{"mode":"none"}})";
   }
+  // Two action rules (issue 4): a repeatable review rule with limits, a one-time survey rule.
+  json.pop_back();
+  json += R"(,"actions":{"review":{"on":"review.posted","points":7,"photo_bonus":5,"repeat":true,)"
+          R"("cooldown_days":3,"per_month":2,"terms":"t"},)"
+          R"("survey":{"on":"survey.answered","points":11,"terms":"t"}}})";
   return json;
 }
 
@@ -68,7 +75,23 @@ struct RefOrder {
   bool fully_refunded = false;
 };
 
+// An action rule's count, kept the obvious way.
+struct RefAction {
+  int count = 0;
+  std::int64_t last_at = 0;
+  int month = -1;
+  int month_count = 0;
+};
+
+// Months since year 0 of a UTC time, through the calendar of <chrono>.
+int month_of(std::int64_t micros) {
+  const auto days = std::chrono::sys_days{std::chrono::days{micros / kDay}};
+  const std::chrono::year_month_day date{days};
+  return static_cast<int>(date.year()) * 12 + static_cast<int>(static_cast<unsigned>(date.month()));
+}
+
 struct RefMember {
+  std::map<std::string, RefAction> actions;
   std::vector<Unit> units;
   int next_lot = 1;
   std::int64_t debt = 0, earned = 0, spent = 0, expired = 0, reversed = 0;
@@ -258,9 +281,38 @@ class Sequence {
     }
   }
 
+  // review.posted (7 points, 5 more with a photo; every 3 days at most, twice a month) or
+  // survey.answered (11 points, once).
+  void action(const std::string& name, RefMember& m, bool review) {
+    const bool photo = pick(2) == 0;
+    if (review) {
+      begin("review.posted", name).key("review_id").value("r" + std::to_string(event_number_));
+      out_.key("photo").value(photo);
+    } else {
+      begin("survey.answered", name).key("nps").value(static_cast<std::int64_t>(pick(11)));
+    }
+    out_.end_object().end_object();
+    submit(out_, true);
+    RefAction& count = m.actions[review ? "review" : "survey"];
+    if (count.month != month_of(now_)) {
+      count.month = month_of(now_);
+      count.month_count = 0;
+    }
+    const bool earns =
+        review ? (count.count == 0 || now_ >= count.last_at + 3 * kDay) && count.month_count < 2
+               : count.count == 0;
+    if (!earns) return;
+    ++count.count;
+    ++count.month_count;
+    count.last_at = now_;
+    reference_->credit(m, review ? 7 + (photo ? 5 : 0) : 11, false, now_);
+  }
+
   void act(const std::string& name, RefMember& m) {
-    const auto kind = pick(10);
-    if (kind < 4 || reference_->orders.empty()) {
+    const auto kind = pick(12);
+    if (kind >= 10) {
+      action(name, m, kind == 10);
+    } else if (kind < 4 || reference_->orders.empty()) {
       place(name, m);
     } else if (kind < 7) {
       refund(name, m);
