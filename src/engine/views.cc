@@ -26,6 +26,19 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
   } else {
     out.null();
   }
+  out.key("badges").begin_array();
+  for (const auto& badge : state.badges) {
+    out.begin_object().key("id").value(badge.id);
+    out.key("at").value(core::format_rfc3339(badge.at)).key("source").value(badge.source);
+    out.end_object();
+  }
+  out.end_array();
+  out.key("missions").begin_array();
+  for (const auto& progress : state.missions) {
+    out.begin_object().key("id").value(progress.mission).key("count").value(progress.count);
+    out.key("completed").value(progress.completed).end_object();
+  }
+  out.end_array();
   out.key("first_seen_at").value(core::format_rfc3339(state.first_seen_at));
   out.key("as_of").value(core::format_rfc3339(state.clock));
   out.end_object();

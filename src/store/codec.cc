@@ -7,10 +7,10 @@
 namespace fidelis::store {
 namespace {
 
-// Order records: version 1. Member states: version 2 adds action counts; version 1 member
-// blobs are still read.
+// Order records: version 1. Member states: version 2 adds action counts, version 3 mission
+// progress and badges; older member blobs are still read.
 constexpr std::uint8_t kFormatVersion = 1;
-constexpr std::uint8_t kMemberFormatVersion = 2;
+constexpr std::uint8_t kMemberFormatVersion = 3;
 
 class Writer {
  public:
@@ -155,13 +155,26 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.i(action.month);
     w.i(action.month_count);
   }
+  w.u(state.missions.size());
+  for (const auto& progress : state.missions) {
+    w.s(progress.mission);
+    w.i(progress.count);
+    w.i(progress.completed);
+    w.i(progress.month);
+  }
+  w.u(state.badges.size());
+  for (const auto& badge : state.badges) {
+    w.s(badge.id);
+    w.t(badge.at);
+    w.s(badge.source);
+  }
   out = w.take();
 }
 
 core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   Reader r(bytes);
   const std::uint64_t version = r.u();
-  if (version != 1 && version != kMemberFormatVersion) return corrupt("member state");
+  if (version < 1 || version > kMemberFormatVersion) return corrupt("member state");
   domain::MemberState state;
   state.member = r.s();
   state.clock = r.t();
@@ -200,6 +213,23 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       action.month = r.i();
       action.month_count = r.i();
       return action;
+    });
+  }
+  if (version >= 3) {
+    read_list(r, state.missions, [&r] {
+      domain::MissionProgress progress;
+      progress.mission = r.s();
+      progress.count = r.i();
+      progress.completed = r.i();
+      progress.month = r.i();
+      return progress;
+    });
+    read_list(r, state.badges, [&r] {
+      domain::Badge badge;
+      badge.id = r.s();
+      badge.at = r.t();
+      badge.source = r.s();
+      return badge;
     });
   }
   if (!r.ok() || !r.at_end()) return corrupt("member state");

@@ -40,6 +40,8 @@ domain::MemberState sample() {
   state.lots = {pending, available};
   state.actions = {{"review", 3, core::Timestamp{1'739'500'000'000'000}, 24'302, 1},
                    {"signup", 1, core::Timestamp{1'700'000'000'000'000}, 24'287, 1}};
+  state.missions = {{"reviews-3", 2, 0, INT64_MIN}, {"monthly", 1, 4, 24'302}};
+  state.badges = {{"critic", core::Timestamp{1'739'500'000'000'000}, "mission.reviews-3"}};
   return state;
 }
 
@@ -52,19 +54,25 @@ TEST(Codec, MemberStatesRoundTrip) {
   EXPECT_EQ(*decoded, state);
 }
 
-TEST(Codec, ReadsVersionOneMemberStates) {
-  // Version 1 is version 2 without the action counts (and with 1 as its first byte).
+TEST(Codec, ReadsOlderMemberStates) {
+  // Version 3 ends with three counts (actions, missions, badges); version 2 lacks the last two,
+  // version 1 all three.
   domain::MemberState state = sample();
   state.actions.clear();
+  state.missions.clear();
+  state.badges.clear();
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x02');
-  ASSERT_EQ(bytes.back(), '\x00');  // no action counts
-  const std::string version_one = '\x01' + bytes.substr(1, bytes.size() - 2);
-  auto decoded = decode_member(version_one);
-  ASSERT_TRUE(decoded.ok());
-  EXPECT_EQ(*decoded, state);
-  EXPECT_FALSE(decode_member('\x03' + bytes.substr(1)).ok());
+  ASSERT_EQ(bytes.front(), '\x03');
+  ASSERT_EQ(bytes.substr(bytes.size() - 3), std::string(3, '\0'));
+  for (const int version : {1, 2}) {
+    const std::string older =
+        static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - (4 - version));
+    auto decoded = decode_member(older);
+    ASSERT_TRUE(decoded.ok()) << version;
+    EXPECT_EQ(*decoded, state) << version;
+  }
+  EXPECT_FALSE(decode_member('\x04' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

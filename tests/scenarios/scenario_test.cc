@@ -111,6 +111,8 @@ class ScenarioRunner {
         check_balance(words);
       } else if (verb == "next-expiry") {
         check_next_expiry(words);
+      } else if (verb == "badges") {
+        check_badges(words);
       } else if (verb == "ledger") {
         check_ledger(words.at(1), in);
       } else {
@@ -215,6 +217,14 @@ class ScenarioRunner {
     ASSERT_TRUE(next.has_value()) << "line " << line_;
     EXPECT_EQ(next->points, std::stoll(words.at(2))) << "line " << line_;
     EXPECT_EQ(core::format_rfc3339(next->at), words.at(3)) << "line " << line_;
+  }
+
+  // `badges MEMBER [ID…]`: exactly these badges, in the order awarded.
+  void check_badges(const std::vector<std::string>& words) {
+    std::vector<std::string> have;
+    for (const auto& badge : member(words.at(1)).badges) have.push_back(badge.id);
+    const std::vector<std::string> want(words.begin() + 2, words.end());
+    EXPECT_EQ(have, want) << "line " << line_;
   }
 
   // `ledger MEMBER`, then one line per ledger line until `end`:

@@ -481,6 +481,20 @@ core::Status debit(LedgerWriter& writer, const Event& event, Points points, Line
 
 }  // namespace
 
+// Finds or inserts the entry for `id` in a vector kept sorted by `key`.
+template <typename Entry, typename Key>
+Entry& entry_for(std::vector<Entry>& entries, const std::string& id, Key key) {
+  auto it = std::lower_bound(
+      entries.begin(), entries.end(), id,
+      [&key](const Entry& entry, const std::string& wanted) { return entry.*key < wanted; });
+  if (it == entries.end() || (*it).*key != id) {
+    Entry entry;
+    entry.*key = id;
+    it = entries.insert(it, std::move(entry));
+  }
+  return *it;
+}
+
 // What an action rule's ledger note says about the action: the event type, with the detail the
 // reason sentence needs ("review.posted+photo", "social.followed:instagram").
 std::string action_note(const Event& event, bool photo) {
@@ -490,25 +504,22 @@ std::string action_note(const Event& event, bool photo) {
   return note;
 }
 
+// Whether an action rule or a mission counts the event: its type, network and time window.
+bool counts(const Event& event, const std::string& on, const std::string& network,
+            const std::optional<Timestamp>& from, const std::optional<Timestamp>& until) {
+  if (on != event.type_name) return false;
+  if ((from && event.occurred_at < *from) || (until && event.occurred_at >= *until)) return false;
+  const auto* follow = std::get_if<SocialFollowed>(&event.data);
+  return network.empty() || (follow != nullptr && follow->network == network);
+}
+
 // Credits every action rule the event satisfies, within its limits. A rule that does not apply
 // (once already, cooling down, over a cap) credits nothing and moves no balance.
 void earn_by_actions(LedgerWriter& writer, const Program& program, const Event& event) {
   MemberState& s = writer.state();
   for (const ActionRule& rule : program.actions) {
-    if (rule.on != event.type_name) continue;
-    if ((rule.from && event.occurred_at < *rule.from) ||
-        (rule.until && event.occurred_at >= *rule.until)) {
-      continue;
-    }
-    const auto* follow = std::get_if<SocialFollowed>(&event.data);
-    if (!rule.network.empty() && (follow == nullptr || follow->network != rule.network)) continue;
-    auto it = std::lower_bound(
-        s.actions.begin(), s.actions.end(), rule.id,
-        [](const ActionCount& count, const std::string& id) { return count.rule < id; });
-    if (it == s.actions.end() || it->rule != rule.id) {
-      it = s.actions.insert(it, ActionCount{rule.id, 0, Timestamp::min(), INT64_MIN, 0});
-    }
-    ActionCount& count = *it;
+    if (!counts(event, rule.on, rule.network, rule.from, rule.until)) continue;
+    ActionCount& count = entry_for(s.actions, rule.id, &ActionCount::rule);
     const std::int64_t month = core::utc_month_number(event.occurred_at);
     if (count.month != month) {
       count.month = month;
@@ -535,6 +546,37 @@ void earn_by_actions(LedgerWriter& writer, const Program& program, const Event& 
   }
   // Counters of rules that no longer exist are kept: a later version may bring the rule back,
   // and "once" must stay once.
+}
+
+// Counts the event toward every mission it matches; a mission completes when its count reaches
+// the target (once, or once per calendar month), crediting its points and awarding its badge.
+void progress_missions(LedgerWriter& writer, const Program& program, const Event& event) {
+  MemberState& s = writer.state();
+  for (const Mission& mission : program.missions) {
+    if (!counts(event, mission.on, mission.network, mission.from, mission.until)) continue;
+    MissionProgress& progress = entry_for(s.missions, mission.id, &MissionProgress::mission);
+    if (mission.monthly) {
+      const std::int64_t month = core::utc_month_number(event.occurred_at);
+      if (progress.month != month) {
+        progress.month = month;
+        progress.count = 0;
+      }
+    } else if (progress.completed > 0) {
+      continue;  // done for good
+    }
+    if (++progress.count != mission.target) continue;
+    ++progress.completed;
+    const std::string rule = "mission." + mission.id;
+    if (mission.points > 0) {
+      writer.credit(mission.points, LotState::available, LineKind::earn, event.occurred_at,
+                    event.occurred_at, program.lot_expiry(event.occurred_at), event, rule, "",
+                    mission.id, 0);
+    }
+    const bool held = std::any_of(s.badges.begin(), s.badges.end(),
+                                  [&](const Badge& badge) { return badge.id == mission.badge; });
+    if (!mission.badge.empty() && !held)
+      s.badges.push_back({mission.badge, event.occurred_at, rule});
+  }
 }
 
 MemberState new_member(std::string_view member) {
@@ -607,6 +649,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       break;
   }
   earn_by_actions(writer, program, event);
+  progress_missions(writer, program, event);
   if (program.expiry.mode == ExpiryMode::inactivity &&
       program.counts_as_activity(event.type_name)) {
     const Timestamp deadline = core::add_months(event.occurred_at, program.expiry.after_months);

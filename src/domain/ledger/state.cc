@@ -161,10 +161,16 @@ std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
                           ", pending until the return window ends.";
       break;
     case LineKind::earn:
-      sentence = line.rule.starts_with("action.")
-                     ? action_sentence(points, std::string_view(line.rule).substr(7), line.note, fr)
-                     : (fr ? points + " gagnés sur votre achat" + order + "."
-                           : points + " earned on your purchase" + order + ".");
+      if (line.rule.starts_with("action.")) {
+        sentence = action_sentence(points, std::string_view(line.rule).substr(7), line.note, fr);
+      } else if (line.rule.starts_with("mission.")) {
+        const std::string mission = line.rule.substr(8);
+        sentence = fr ? points + " gagnés : mission « " + mission + " » accomplie."
+                      : points + " earned for completing the mission \"" + mission + "\".";
+      } else {
+        sentence = fr ? points + " gagnés sur votre achat" + order + "."
+                      : points + " earned on your purchase" + order + ".";
+      }
       break;
     case LineKind::release:
       sentence = fr ? points + " disponibles : le délai de retour est passé" + order + "."

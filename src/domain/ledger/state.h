@@ -46,6 +46,24 @@ struct ActionCount {
   bool operator==(const ActionCount&) const = default;
 };
 
+// A member's progress on a mission (program "missions").
+struct MissionProgress {
+  std::string mission;
+  std::int64_t count = 0;          // counted actions (this month for monthly missions)
+  std::int64_t completed = 0;      // times completed
+  std::int64_t month = INT64_MIN;  // monthly missions: UTC month number `count` belongs to
+
+  bool operator==(const MissionProgress&) const = default;
+};
+
+struct Badge {
+  std::string id;
+  core::Timestamp at;  // when it was awarded
+  std::string source;  // what awarded it, e.g. "mission.reviews-3"
+
+  bool operator==(const Badge&) const = default;
+};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -64,7 +82,9 @@ struct MemberState {
   std::int64_t cap_month = INT64_MIN;
   Points cap_month_points = 0;
   std::string locale;
-  std::vector<ActionCount> actions;  // by rule id
+  std::vector<ActionCount> actions;       // by rule id
+  std::vector<MissionProgress> missions;  // by mission id
+  std::vector<Badge> badges;              // in the order awarded, each id once
 
   Points available() const;
   Points pending() const;

@@ -69,6 +69,20 @@ struct ActionRule {
   std::string terms;                           // what members read (rules page)
 };
 
+// A mission (challenge): `target` counted actions, optionally inside a window or every calendar
+// month, rewarded with points and/or a badge on completion (docs/reference/program.md).
+struct Mission {
+  std::string id;
+  std::string on;       // the counted event type (an action type, see ActionRule)
+  std::string network;  // social.followed: only this network counts
+  std::int64_t target = 1;
+  Points points = 0;     // credited on completion (0: badge only)
+  std::string badge;     // awarded on completion (empty: points only)
+  bool monthly = false;  // "recurring": "month": progress restarts every UTC calendar month
+  std::optional<core::Timestamp> from, until;
+  std::string terms;
+};
+
 struct Program {
   std::string name;
   Earning earning;
@@ -76,6 +90,7 @@ struct Program {
   Shortfall shortfall = Shortfall::debt;
   Expiry expiry;
   std::vector<ActionRule> actions;  // by id
+  std::vector<Mission> missions;    // by id
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

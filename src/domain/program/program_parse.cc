@@ -241,20 +241,46 @@ std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view 
   return *at;
 }
 
+// `on` of an action rule or a mission: an action event type or custom.*.
+std::string read_counted_type(ObjectReader& reader) {
+  const auto on = reader.string("on", true, 128);
+  if (!on) return {};
+  if (!action_event_allowed(*on)) {
+    reader.add_error(ErrorCode::value_not_allowed,
+                     "on must be member.enrolled, review.posted, social.followed, "
+                     "profile.completed, survey.answered or a custom.* type",
+                     reader.pointer("on"));
+  }
+  return std::string(*on);
+}
+
+// `network`: only for rules counting social.followed.
+std::string read_network(ObjectReader& reader, const std::string& on) {
+  if (!reader.has("network")) return {};
+  if (on != "social.followed") {
+    reader.add_error(ErrorCode::value_not_allowed, "network applies to social.followed only",
+                     reader.pointer("network"));
+  }
+  return std::string(reader.string("network", true, 40).value_or(""));
+}
+
+// `from` and `until`: the window [from, until) of events that count.
+void read_window(ObjectReader& reader, std::optional<core::Timestamp>& from,
+                 std::optional<core::Timestamp>& until) {
+  from = read_time(reader, "from");
+  until = read_time(reader, "until");
+  if (from && until && *until <= *from) {
+    reader.add_error(ErrorCode::value_out_of_range, "until must be after from",
+                     reader.pointer("until"));
+  }
+}
+
 ActionRule read_action(ObjectReader& reader, std::string id) {
   reader.reject_unknown({"on", "points", "photo_bonus", "network", "repeat", "cooldown_days",
                          "max_per_member", "per_month", "from", "until", "terms"});
   ActionRule rule;
   rule.id = std::move(id);
-  if (const auto on = reader.string("on", true, 128)) {
-    rule.on = std::string(*on);
-    if (!action_event_allowed(rule.on)) {
-      reader.add_error(ErrorCode::value_not_allowed,
-                       "on must be member.enrolled, review.posted, social.followed, "
-                       "profile.completed, survey.answered or a custom.* type",
-                       reader.pointer("on"));
-    }
-  }
+  rule.on = read_counted_type(reader);
   if (!reader.has("points")) {
     reader.add_error(ErrorCode::field_missing, "points is required", reader.pointer("points"));
   }
@@ -264,13 +290,7 @@ ActionRule read_action(ObjectReader& reader, std::string id) {
     reader.add_error(ErrorCode::value_not_allowed, "photo_bonus applies to review.posted only",
                      reader.pointer("photo_bonus"));
   }
-  if (reader.has("network")) {
-    rule.network = std::string(reader.string("network", true, 40).value_or(""));
-    if (rule.on != "social.followed") {
-      reader.add_error(ErrorCode::value_not_allowed, "network applies to social.followed only",
-                       reader.pointer("network"));
-    }
-  }
+  rule.network = read_network(reader, rule.on);
   rule.repeat = reader.boolean("repeat", false).value_or(false);
   rule.cooldown_days = static_cast<int>(read_bounded(reader, "cooldown_days", 0, 3660).value_or(0));
   rule.max_per_member = read_bounded(reader, "max_per_member", 1, 1'000'000);
@@ -285,38 +305,68 @@ ActionRule read_action(ObjectReader& reader, std::string id) {
       }
     }
   }
-  rule.from = read_time(reader, "from");
-  rule.until = read_time(reader, "until");
-  if (rule.from && rule.until && *rule.until <= *rule.from) {
-    reader.add_error(ErrorCode::value_out_of_range, "until must be after from",
-                     reader.pointer("until"));
-  }
+  read_window(reader, rule.from, rule.until);
   // Members must be able to read what earns what (fair play, seed 003).
   rule.terms = std::string(reader.string("terms", true, 1000).value_or(""));
   return rule;
 }
 
-void read_actions(ObjectReader& root, Program& program) {
-  const auto object = root.object("actions", false);
+Mission read_mission(ObjectReader& reader, std::string id) {
+  reader.reject_unknown(
+      {"on", "network", "target", "points", "badge", "recurring", "from", "until", "terms"});
+  Mission mission;
+  mission.id = std::move(id);
+  // Orders are left out until a mission can count an order only once its return window has
+  // passed: counting at placement would reward orders that are then cancelled.
+  mission.on = read_counted_type(reader);
+  mission.network = read_network(reader, mission.on);
+  if (!reader.has("target")) {
+    reader.add_error(ErrorCode::field_missing, "target is required", reader.pointer("target"));
+  }
+  mission.target = read_bounded(reader, "target", 1, 1000).value_or(1);
+  mission.points = read_bounded(reader, "points", 1, 1'000'000).value_or(0);
+  if (reader.has("badge")) {
+    const auto badge = reader.string("badge", true, 64);
+    if (badge && !is_valid_id(*badge)) {
+      reader.add_error(ErrorCode::id_invalid, "badge is an id (printable ASCII)",
+                       reader.pointer("badge"));
+    }
+    mission.badge = std::string(badge.value_or(""));
+  }
+  if (!reader.has("points") && !reader.has("badge")) {
+    reader.add_error(ErrorCode::field_missing, "a mission rewards points, a badge or both",
+                     reader.self_pointer());
+  }
+  mission.monthly =
+      read_choice<bool>(reader, "recurring", {{"none", false}, {"month", true}}).value_or(false);
+  read_window(reader, mission.from, mission.until);
+  mission.terms = std::string(reader.string("terms", true, 1000).value_or(""));
+  return mission;
+}
+
+// Reads an object of rules keyed by id, in id order.
+template <typename Rule, typename ReadRule>
+void read_rules(ObjectReader& root, std::string_view key, std::vector<Rule>& out,
+                ReadRule read_rule) {
+  const auto object = root.object(key, false);
   if (!object) return;
-  const std::string pointer = root.pointer("actions");
+  const std::string pointer = root.pointer(key);
   for (const auto field : *object) {
     const std::string field_pointer = core::json_pointer_child(pointer, field.key);
     if (!is_valid_id(field.key)) {
-      root.add_error(ErrorCode::id_invalid, "an action id is 1-128 printable ASCII characters",
+      root.add_error(ErrorCode::id_invalid, "a rule id is 1-128 printable ASCII characters",
                      field_pointer);
       continue;
     }
     simdjson::dom::object rule_object;
     if (field.value.get_object().get(rule_object) != simdjson::SUCCESS) {
-      root.add_error(ErrorCode::field_wrong_type, "an action is an object", field_pointer);
+      root.add_error(ErrorCode::field_wrong_type, "a rule is an object", field_pointer);
       continue;
     }
     ObjectReader reader(rule_object, field_pointer, root.errors());
-    program.actions.push_back(read_action(reader, std::string(field.key)));
+    out.push_back(read_rule(reader, std::string(field.key)));
   }
-  std::sort(program.actions.begin(), program.actions.end(),
-            [](const ActionRule& a, const ActionRule& b) { return a.id < b.id; });
+  std::sort(out.begin(), out.end(), [](const Rule& a, const Rule& b) { return a.id < b.id; });
 }
 
 }  // namespace
@@ -348,7 +398,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   core::Errors errors;
   ObjectReader reader(root, "", errors);
   reader.reject_unknown(
-      {"name", "description", "earning", "pending", "refunds", "expiry", "actions"});
+      {"name", "description", "earning", "pending", "refunds", "expiry", "actions", "missions"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -368,7 +418,8 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
             .value_or(Shortfall::debt);
   }
   read_expiry(reader, program);
-  read_actions(reader, program);
+  read_rules(reader, "actions", program.actions, read_action);
+  read_rules(reader, "missions", program.missions, read_mission);
   if (!errors.empty()) return errors;
   return program;
 }

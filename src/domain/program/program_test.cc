@@ -107,6 +107,20 @@ TEST(Program, LocatesBadActionRules) {
                    {"field_wrong_type", "/actions/b"}}));
 }
 
+TEST(Program, LocatesBadMissions) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  EXPECT_EQ(errors_of(head + R"("missions":{"m":{"on":"order.placed","target":0,"terms":"t"}}})"),
+            (Found{{"value_not_allowed", "/missions/m/on"},
+                   {"value_out_of_range", "/missions/m/target"},
+                   {"field_missing", "/missions/m"}}));
+  EXPECT_EQ(errors_of(head + R"("missions":{"m":{"on":"review.posted","network":"x","points":5,
+            "recurring":"week","badge":"a b\u0001","terms":"t"}}})"),
+            (Found{{"value_not_allowed", "/missions/m/network"},
+                   {"field_missing", "/missions/m/target"},
+                   {"id_invalid", "/missions/m/badge"},
+                   {"value_not_allowed", "/missions/m/recurring"}}));
+}
+
 TEST(Program, NeedsANameAndRates) {
   EXPECT_EQ(errors_of(R"({"earning":{"rates":{}}})"),
             (Found{{"field_missing", "/name"}, {"field_missing", "/earning/rates"}}));

@@ -175,23 +175,24 @@ Section expiry_section(const Program& program, const Text& t) {
   return section;
 }
 
-std::string action_label(const ActionRule& rule, const Text& t) {
-  if (rule.on == "member.enrolled") return t("joining", "votre inscription");
-  if (rule.on == "review.posted") return t("a review", "un avis");
-  if (rule.on == "social.followed") {
-    return rule.network.empty() ? t("following us", "nous suivre")
-                                : t("following us on ", "nous suivre sur ") + rule.network;
+// What a member does for an action rule or a mission counting event type `on`.
+std::string action_label(const std::string& on, const std::string& network, const Text& t) {
+  if (on == "member.enrolled") return t("joining", "votre inscription");
+  if (on == "review.posted") return t("a review", "un avis");
+  if (on == "social.followed") {
+    return network.empty() ? t("following us", "nous suivre")
+                           : t("following us on ", "nous suivre sur ") + network;
   }
-  if (rule.on == "profile.completed") return t("completing your profile", "compléter votre profil");
-  if (rule.on == "survey.answered") return t("answering a survey", "répondre à une enquête");
-  return rule.on;
+  if (on == "profile.completed") return t("completing your profile", "compléter votre profil");
+  if (on == "survey.answered") return t("answering a survey", "répondre à une enquête");
+  return on;
 }
 
 Section actions_section(const Program& program, const Text& t) {
   Section section{t("Other ways to earn", "Autres façons de gagner des points"), {}};
   for (const auto& rule : program.actions) {
-    std::string item =
-        rule.terms + " — " + t.points(rule.points) + t(" for ", " pour ") + action_label(rule, t);
+    std::string item = rule.terms + " — " + t.points(rule.points) + t(" for ", " pour ") +
+                       action_label(rule.on, rule.network, t);
     if (rule.photo_bonus > 0) {
       item +=
           ", " + t.points(rule.photo_bonus) + t(" more with a photo", " de plus avec une photo");
@@ -214,6 +215,28 @@ Section actions_section(const Program& program, const Text& t) {
       item += t(", until ", ", jusqu'au ") + core::format_rfc3339(*rule.until) +
               t(" (excluded)", " (exclu)");
     item += t(". Available at once.", ". Disponibles immédiatement.");
+    section.items.push_back(std::move(item));
+  }
+  return section;
+}
+
+Section missions_section(const Program& program, const Text& t) {
+  Section section{t("Missions", "Missions"), {}};
+  for (const auto& mission : program.missions) {
+    std::string item = mission.terms + " — " + t("complete it by ", "accomplissez-la en ") +
+                       action_label(mission.on, mission.network, t) + " ×" +
+                       std::to_string(mission.target);
+    if (mission.monthly) item += t(", every calendar month", ", chaque mois calendaire");
+    if (mission.from) item += t(", from ", ", à partir du ") + core::format_rfc3339(*mission.from);
+    if (mission.until) {
+      item += t(", until ", ", jusqu'au ") + core::format_rfc3339(*mission.until) +
+              t(" (excluded)", " (exclu)");
+    }
+    item += t(": ", " : ");
+    if (mission.points > 0) item += t.points(mission.points);
+    if (mission.points > 0 && !mission.badge.empty()) item += t(" and ", " et ");
+    if (!mission.badge.empty()) item += t("the badge ", "le badge ") + mission.badge;
+    item += ".";
     section.items.push_back(std::move(item));
   }
   return section;
@@ -258,6 +281,7 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
   std::vector<Section> sections = {earning_section(program, t), returns_section(program, t),
                                    expiry_section(program, t)};
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
+  if (!program.missions.empty()) sections.push_back(missions_section(program, t));
   std::string out;
   if (format == PageFormat::markdown) {
     out += "# ";

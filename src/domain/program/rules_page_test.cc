@@ -76,6 +76,24 @@ TEST(RulesPage, ListsEveryActionWithItsTermsAndLimits) {
   EXPECT_NE(fr.find("×0,5"), std::string::npos) << fr;
 }
 
+TEST(RulesPage, ListsMissions) {
+  const Program program =
+      program_from(R"({"name":"M","earning":{"rates":{"*":{"points":1,"per":"1"}}},
+      "missions":{"reviews-3":{"on":"review.posted","target":3,"points":100,"badge":"critic",
+        "terms":"Post 3 reviews."},
+        "survey-2":{"on":"survey.answered","target":2,"points":30,"recurring":"month",
+        "terms":"Two surveys a month."}}})");
+  const std::string en = render_rules_page(program, PageLanguage::en, PageFormat::markdown);
+  EXPECT_NE(en.find("## Missions\n\n- Post 3 reviews. — complete it by a review ×3: 100 points "
+                    "and the badge critic.\n"),
+            std::string::npos)
+      << en;
+  EXPECT_NE(en.find("- Two surveys a month. — complete it by answering a survey ×2, every "
+                    "calendar month: 30 points.\n"),
+            std::string::npos)
+      << en;
+}
+
 TEST(RulesPage, EscapesWhatTheMerchantWrote) {
   const Program program = program_from(
       R"({"name":"<b>Club</b> & co","earning":{"rates":{"*":{"points":1,"per":"1"}}},
