@@ -30,6 +30,15 @@ void print_member(const domain::MemberState& s) {
     std::printf("  next expiry: %lld points at %s\n", static_cast<long long>(next->points),
                 core::format_rfc3339(next->at).c_str());
   }
+  for (const auto& badge : s.badges) {
+    std::printf("  badge %s since %s (%s)\n", badge.id.c_str(),
+                core::format_rfc3339(badge.at).c_str(), badge.source.c_str());
+  }
+  for (const auto& progress : s.missions) {
+    std::printf("  mission %s: %lld counted, completed %lld time%s\n", progress.mission.c_str(),
+                static_cast<long long>(progress.count), static_cast<long long>(progress.completed),
+                progress.completed == 1 ? "" : "s");
+  }
 }
 
 }  // namespace

@@ -223,9 +223,9 @@ Section actions_section(const Program& program, const Text& t) {
 Section missions_section(const Program& program, const Text& t) {
   Section section{t("Missions", "Missions"), {}};
   for (const auto& mission : program.missions) {
-    std::string item = mission.terms + " — " + t("complete it by ", "accomplissez-la en ") +
-                       action_label(mission.on, mission.network, t) + " ×" +
-                       std::to_string(mission.target);
+    std::string item = mission.terms + " — " + t("goal: ", "objectif : ") +
+                       std::to_string(mission.target) + " × " +
+                       action_label(mission.on, mission.network, t);
     if (mission.monthly) item += t(", every calendar month", ", chaque mois calendaire");
     if (mission.from) item += t(", from ", ", à partir du ") + core::format_rfc3339(*mission.from);
     if (mission.until) {

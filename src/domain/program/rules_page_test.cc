@@ -84,12 +84,12 @@ TEST(RulesPage, ListsMissions) {
         "survey-2":{"on":"survey.answered","target":2,"points":30,"recurring":"month",
         "terms":"Two surveys a month."}}})");
   const std::string en = render_rules_page(program, PageLanguage::en, PageFormat::markdown);
-  EXPECT_NE(en.find("## Missions\n\n- Post 3 reviews. — complete it by a review ×3: 100 points "
-                    "and the badge critic.\n"),
+  EXPECT_NE(en.find("## Missions\n\n- Post 3 reviews. — goal: 3 × a review: 100 points and the "
+                    "badge critic.\n"),
             std::string::npos)
       << en;
-  EXPECT_NE(en.find("- Two surveys a month. — complete it by answering a survey ×2, every "
-                    "calendar month: 30 points.\n"),
+  EXPECT_NE(en.find("- Two surveys a month. — goal: 2 × answering a survey, every calendar month: "
+                    "30 points.\n"),
             std::string::npos)
       << en;
 }
