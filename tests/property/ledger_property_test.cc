@@ -44,7 +44,10 @@ std::string program_json(const Variant& v) {
   json.pop_back();
   json += R"(,"actions":{"review":{"on":"review.posted","points":7,"photo_bonus":5,"repeat":true,)"
           R"("cooldown_days":3,"per_month":2,"terms":"t"},)"
-          R"("survey":{"on":"survey.answered","points":11,"terms":"t"}}})";
+          R"("survey":{"on":"survey.answered","points":11,"terms":"t"}},)"
+          R"("missions":{"reviews-3":{"on":"review.posted","target":3,"points":13,"terms":"t"},)"
+          R"("surveys-2":{"on":"survey.answered","target":2,"points":3,"recurring":"month",)"
+          R"("terms":"t"}}})";
   return json;
 }
 
@@ -92,6 +95,8 @@ int month_of(std::int64_t micros) {
 
 struct RefMember {
   std::map<std::string, RefAction> actions;
+  int reviews = 0;                      // mission reviews-3: 13 points at the third review
+  std::map<int, int> surveys_by_month;  // mission surveys-2: 3 points at the 2nd each month
   std::vector<Unit> units;
   int next_lot = 1;
   std::int64_t debt = 0, earned = 0, spent = 0, expired = 0, reversed = 0;
@@ -293,6 +298,13 @@ class Sequence {
     }
     out_.end_object().end_object();
     submit(out_, true);
+    // Missions count every accepted event, whether or not the action rule earned.
+    const bool mission_done = review ? ++m.reviews == 3 : ++m.surveys_by_month[month_of(now_)] == 2;
+    earn_action(m, review, photo);
+    if (mission_done) reference_->credit(m, review ? 13 : 3, false, now_);
+  }
+
+  void earn_action(RefMember& m, bool review, bool photo) {
     RefAction& count = m.actions[review ? "review" : "survey"];
     if (count.month != month_of(now_)) {
       count.month = month_of(now_);
