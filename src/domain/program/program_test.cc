@@ -34,6 +34,21 @@ TEST(Program, TheShippedBasicProgramIsValid) {
   EXPECT_EQ(program->shortfall, Shortfall::debt);
 }
 
+TEST(Program, EveryShippedExampleIsValid) {
+  for (const char* name : {"basic.json", "engagement.json"}) {
+    std::ifstream file(std::string(FIDELIS_SOURCE_DIR_DEFAULT) + "/examples/programs/" + name);
+    std::stringstream text;
+    text << file.rdbuf();
+    ASSERT_FALSE(text.str().empty()) << name;
+    core::JsonParser parser;
+    auto program = parse_program(parser, text.str());
+    EXPECT_TRUE(program.ok()) << name << ": "
+                              << (program.ok()
+                                      ? ""
+                                      : program.error().where + " " + program.error().message);
+  }
+}
+
 TEST(Program, RefusesUnknownFieldsWhereverTheyAre) {
   EXPECT_EQ(errors_of(R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}},"rate":1},
                          "pendng":{"days":3}})"),
