@@ -8,9 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cli/basic_program.h"
 #include "cli/commands.h"
+#include "cli/demo_program.h"
 #include "core/json_writer.h"
+#include "domain/program/program.h"
 #include "domain/types.h"
 #include "engine/engine.h"
 #include "sim/shop_generator.h"
@@ -57,6 +58,7 @@ int run_demo(const Args& args) {
   spec.seed = std::strtoull(args.option("seed").value_or("42").c_str(), nullptr, 10);
   // 15 months: long enough for the first lots to reach their 365-day expiry.
   spec.days = std::atoi(args.option("days").value_or("456").c_str());
+  spec.engagement_per_mille = 200;  // reviews, surveys, follows: the program's actions earn
   spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
   if (spec.members == 0 || spec.members > kDemoMembersMax || spec.days < 1 || spec.days > 3660) {
     print_errors({core::make_error(core::ErrorCode::usage,
@@ -76,11 +78,15 @@ int run_demo(const Args& args) {
   store::Store& store = **opened;
   engine::Engine engine(store);
   if (auto version =
-          engine.activate_program(spec.shop, basic_program_json(), std::nullopt, spec.start);
+          engine.activate_program(spec.shop, demo_program_json(), std::nullopt, spec.start);
       !version.ok()) {
     print_errors(version.errors());
     return kExitStorage;
   }
+
+  core::JsonParser parser;
+  const auto parsed = domain::parse_program(parser, demo_program_json());
+  const std::string program_name = parsed.ok() ? parsed->name : "demo";
 
   std::size_t accepted = 0, rejected = 0;
   core::Errors failure;
@@ -117,7 +123,7 @@ int run_demo(const Args& args) {
   }
 
   domain::MemberState totals;
-  std::size_t members = 0, in_debt = 0;
+  std::size_t members = 0, in_debt = 0, badges = 0;
   Points available = 0, pending = 0;
   std::string example;
   auto visited = store.for_each_member(spec.shop, [&](const domain::MemberState& state) {
@@ -130,6 +136,7 @@ int run_demo(const Args& args) {
     available += state.available();
     pending += state.pending();
     if (state.debt > 0) ++in_debt;
+    badges += state.badges.size();
     if (example.empty() && state.spent > 0 && state.reversed > 0) example = state.member;
   });
   if (!visited.ok()) {
@@ -145,6 +152,8 @@ int run_demo(const Args& args) {
     out.key("events").value(static_cast<std::uint64_t>(generated.events));
     out.key("accepted").value(static_cast<std::uint64_t>(accepted));
     out.key("rejected").value(static_cast<std::uint64_t>(rejected));
+    out.key("actions").value(static_cast<std::uint64_t>(generated.actions));
+    out.key("badges").value(static_cast<std::uint64_t>(badges));
     out.key("points").begin_object();
     out.key("earned").value(totals.earned).key("available").value(available);
     out.key("pending").value(pending).key("spent").value(totals.spent);
@@ -158,16 +167,16 @@ int run_demo(const Args& args) {
   std::printf("Fidelis demo: shop \"%s\" in %s\n", spec.shop.c_str(), db.c_str());
   std::printf(
       "  generated %zu events over %d days (seed %llu): %zu orders, %zu cancellations, "
-      "%zu refunds, %zu point spends\n",
+      "%zu refunds, %zu point spends, %zu reviews, surveys, follows and profiles\n",
       generated.events, spec.days, static_cast<unsigned long long>(spec.seed), generated.orders,
-      generated.cancellations, generated.refunds, generated.spends);
+      generated.cancellations, generated.refunds, generated.spends, generated.actions);
   std::printf(
-      "  ingested under \"Basic points\": %zu accepted, %zu rejected, in %.2f s "
+      "  ingested under \"%s\": %zu accepted, %zu rejected, in %.2f s "
       "(%.0f events/s, durable)\n",
-      accepted, rejected, seconds, rate);
+      program_name.c_str(), accepted, rejected, seconds, rate);
   std::printf("  timers run to %s: %zu members released or expired\n",
               core::format_rfc3339(until).c_str(), ticked->members);
-  std::printf("  members %zu (%zu carrying debt)\n", members, in_debt);
+  std::printf("  members %zu (%zu carrying debt), %zu badges awarded\n", members, in_debt, badges);
   std::printf(
       "  points: earned %lld, available %lld, pending %lld, spent %lld, expired %lld, "
       "reversed %lld, debt %lld\n",

@@ -162,6 +162,32 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
           end_event();
         });
       }
+      if (day == member.join_day && spec.engagement_per_mille > 0) {
+        // Some complete their profile, some follow the shop, within a week of joining.
+        auto later = [&](std::int64_t hours) {
+          return core::Timestamp{at.micros + hours * 3600 * core::kMicrosPerSecond};
+        };
+        if (random.per_mille(300)) {
+          const core::Timestamp when = later(1 + static_cast<std::int64_t>(random.below(72)));
+          follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                             [&, when, member_id = member.id]() {
+                               begin_event("profile.completed", member_id, when);
+                               end_event();
+                               ++counts.actions;
+                             });
+        }
+        if (random.per_mille(200)) {
+          const core::Timestamp when = later(1 + static_cast<std::int64_t>(random.below(168)));
+          const char* network = random.below(3) == 0 ? "tiktok" : "instagram";
+          follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                             [&, when, network, member_id = member.id]() {
+                               begin_event("social.followed", member_id, when);
+                               out.key("network").value(std::string_view(network));
+                               end_event();
+                               ++counts.actions;
+                             });
+        }
+      }
       if (day < member.join_day || day != member.next_order_day || day > member.last_day) continue;
       member.next_order_day =
           day + 1 + static_cast<int>(random.below(static_cast<std::uint64_t>(member.pace * 2)));
@@ -250,6 +276,34 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
                              out.key("reason").value("points paid at checkout");
                              end_event();
                              ++counts.spends;
+                           });
+      }
+      if (spec.engagement_per_mille > 0 && random.per_mille(spec.engagement_per_mille)) {
+        const core::Timestamp when =
+            core::add_days(at, 3 + static_cast<std::int64_t>(random.below(8)));
+        const bool photo = random.below(3) == 0;
+        const std::int64_t rating = 3 + static_cast<std::int64_t>(random.below(3));
+        follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                           [&, when, index, photo, rating]() {
+                             const Placed& placed = orders[index];
+                             begin_event("review.posted", placed.member, when);
+                             out.key("review_id").value("rv-" + placed.order_id);
+                             out.key("sku").value(std::string_view(placed.lines[0].first->sku));
+                             out.key("rating").value(rating).key("photo").value(photo);
+                             end_event();
+                             ++counts.actions;
+                           });
+      }
+      if (spec.engagement_per_mille > 0 && random.per_mille(spec.engagement_per_mille / 2)) {
+        const core::Timestamp when =
+            core::add_days(at, 1 + static_cast<std::int64_t>(random.below(3)));
+        const std::int64_t nps = static_cast<std::int64_t>(random.below(11));
+        follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                           [&, when, nps, member_id = member.id]() {
+                             begin_event("survey.answered", member_id, when);
+                             out.key("nps").value(nps);
+                             end_event();
+                             ++counts.actions;
                            });
       }
     }

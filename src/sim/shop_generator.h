@@ -22,6 +22,10 @@ struct ShopSpec {
   int cancel_per_mille = 30;          // orders cancelled within a day
   int refund_per_mille = 80;          // orders refunded within 30 days
   int spend_per_mille = 150;          // chance an order is followed by a points spend
+  // Chance an order is followed by a review (a third with a photo); half as often a survey. New
+  // members then also complete their profile or follow the shop now and then. 0 (the default)
+  // generates none of these and draws no random numbers for them, so workloads stay the same.
+  int engagement_per_mille = 0;
 };
 
 struct GeneratedCounts {
@@ -30,6 +34,7 @@ struct GeneratedCounts {
   std::size_t cancellations = 0;
   std::size_t refunds = 0;
   std::size_t spends = 0;
+  std::size_t actions = 0;  // reviews, surveys, follows, completed profiles
 };
 
 // Calls `emit` with each event as one line of JSON, in time order.

@@ -127,6 +127,18 @@ TEST_F(Cli, ProgramCheckLocatesErrorsAndExitsTwo) {
   EXPECT_EQ(run("program check " + program()).exit_code, 0);
 }
 
+TEST_F(Cli, DemoIngestsAShopWithActionsThatReplaysExactly) {
+  const Outcome demo = run("demo --members 300 --days 120 --json --db " + db_);
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  for (const char* field : {"\"members\":300", "\"rejected\":0", "\"example_member\""}) {
+    EXPECT_NE(demo.out.find(field), std::string::npos) << field << " in " << demo.out;
+  }
+  EXPECT_EQ(demo.out.find("\"actions\":0,"), std::string::npos) << demo.out;
+  const Outcome rules = run("--db " + db_ + " --shop demo program rules-page");
+  EXPECT_NE(rules.out.find("## Other ways to earn"), std::string::npos) << rules.out;
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+}
+
 TEST_F(Cli, RulesPageRendersAFileOrTheVersionInForce) {
   const Outcome html = run("program rules-page " + program() + " --lang fr --format html");
   EXPECT_EQ(html.exit_code, 0) << html.err;

@@ -1,9 +1,0 @@
-// The text of examples/programs/basic.json, built into the binary so that `fidelis demo` runs
-// anywhere.
-#pragma once
-
-#include <string_view>
-
-namespace fidelis::cli {
-std::string_view basic_program_json();
-}

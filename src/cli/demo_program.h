@@ -1,0 +1,9 @@
+// The text of examples/programs/engagement.json, built into the binary so that `fidelis demo`
+// runs anywhere.
+#pragma once
+
+#include <string_view>
+
+namespace fidelis::cli {
+std::string_view demo_program_json();
+}
