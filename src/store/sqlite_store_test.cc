@@ -5,31 +5,17 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <filesystem>
-
 #include "domain/ledger/apply.h"
 #include "store/codec.h"
+#include "support/scratch_dir.h"
 
 namespace fidelis::store {
 namespace {
 
-namespace fs = std::filesystem;
-
 class SqliteLedger : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fidelis-sqlite-ledger-" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path dir_;
-  std::string path_;
+  test_support::ScratchDir dir_;
+  std::string path_ = dir_.file("test.db");
 };
 
 domain::LedgerLine line(std::uint64_t seq, domain::Points points) {

@@ -4,17 +4,15 @@
 // twice, refunds of old orders; synchronous and pipelined; and that replay still verifies.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <string>
 
 #include "core/time.h"
 #include "engine/engine.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/scratch_dir.h"
 
 namespace fidelis {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int kOrders = 6000;  // more lookups than kFilterAfterLookups
 static_assert(kOrders > static_cast<int>(engine::kFilterAfterLookups));
@@ -36,19 +34,8 @@ std::string order_placed(const std::string& event_id, int member, const std::str
 
 class KnownIds : public ::testing::TestWithParam<bool> {
  protected:
-  void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() /
-        ("fidelis-known-ids-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         (GetParam() ? "-piped" : "-sync"));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path dir_;
-  std::string path_;
+  test_support::ScratchDir dir_;
+  std::string path_ = dir_.file("test.db");
 };
 
 TEST_P(KnownIds, AnswersDependingOnStoredIdsStayRight) {
