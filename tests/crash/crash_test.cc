@@ -134,6 +134,17 @@ Workspace prepare_workspace(const std::string& name, std::size_t members) {
   return workspace;
 }
 
+// One uninterrupted `ingest --json` of the whole file. It must exit 0, or 2 because the generator
+// makes a few impossible spends, which are rejected.
+void ingest_to_the_end(const std::string& db, const std::string& events,
+                       std::set<std::string>& acknowledged, Statuses& statuses) {
+  auto [pid, fd] = start({"--db", db, "--json", "ingest", events});
+  read_accepted(fd, acknowledged, statuses);
+  const int status = wait_for(pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2) << WEXITSTATUS(status);
+}
+
 TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
   const Workspace workspace = prepare_workspace("fidelis-crash", 1500);
   const std::string& db = workspace.db;
@@ -175,13 +186,8 @@ TEST(CrashSafety, SigkillDuringIngestLosesNothingAcknowledged) {
               acknowledged.size());
   // Finish the job: every line is reported, each stored event exactly once, and the only lines
   // not stored are the ones the engine rejects (the generator makes a few impossible spends).
-  auto [pid, fd] = start({"--db", db, "--json", "ingest", events});
   Statuses final_run;
-  read_accepted(fd, acknowledged, final_run);
-  const int status = wait_for(pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  // 2: the generator makes a few impossible spends, which are rejected.
-  EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2) << WEXITSTATUS(status);
+  ASSERT_NO_FATAL_FAILURE(ingest_to_the_end(db, events, acknowledged, final_run));
   EXPECT_EQ(final_run.lines, total + 1);  // one line per event, then the summary
   EXPECT_EQ(final_run.other, 0u);
   EXPECT_EQ(final_run.accepted + final_run.duplicate + final_run.rejected, total);
@@ -236,12 +242,8 @@ TEST(ConcurrentWriters, TwoIngestsOnOneFileNeverApplyABatchTwice) {
     EXPECT_TRUE(report->differences.empty()) << report->differences.front();
   }
   // Alone, one more run completes everything.
-  auto [pid, fd] = start({"--db", db, "--json", "ingest", events});
   Statuses final_run;
-  read_accepted(fd, acknowledged, final_run);
-  const int status = wait_for(pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2) << WEXITSTATUS(status);
+  ASSERT_NO_FATAL_FAILURE(ingest_to_the_end(db, events, acknowledged, final_run));
   EXPECT_EQ(final_run.accepted + final_run.duplicate + final_run.rejected, total);
   auto store = std::move(store::open_sqlite(db)).value();
   EXPECT_EQ(*store->last_seq("default"),
