@@ -35,5 +35,6 @@ int run_member(const Args& args);
 int run_program(const Args& args);
 int run_replay(const Args& args);
 int run_demo(const Args& args);
+int run_reward(const Args& args);
 
 }  // namespace fidelis::cli

@@ -31,6 +31,8 @@ int exit_code_for(const core::Errors& errors) {
     case ErrorCode::event_id_reused_with_other_body:
       return kExitConflict;
     case ErrorCode::member_not_found:
+    case ErrorCode::reward_not_found:
+    case ErrorCode::code_not_found:
       return kExitNotFound;
     case ErrorCode::storage_error:
     case ErrorCode::io_error:

@@ -19,6 +19,11 @@ Commands:
   program rules-page [FILE] [--lang en|fr] [--format md|html]
                                              the member-facing rules of FILE or of the
                                              version in force (--at TIME, default now)
+  reward redeem MEMBER REWARD_ID             spend points on a reward; prints its code
+  reward validate CODE                       is the code valid? for whom? what does it give?
+  reward use CODE [--order ID]               the shop took the code (once)
+  reward cancel CODE [--reason TEXT]         withdraw an unused code; its points come back
+                                             (reward commands act now, or at --at TIME)
   replay --verify                            rebuild state from the event log and compare
 
 Global options (before or after the command):
@@ -52,6 +57,7 @@ int main(int argc, char** argv) {
   if (command == "program") return run_program(args);
   if (command == "replay") return run_replay(args);
   if (command == "demo") return run_demo(args);
+  if (command == "reward") return run_reward(args);
   print_errors({fidelis::core::make_error(fidelis::core::ErrorCode::usage,
                                           "unknown command \"" + command + "\"")});
   std::fputs("run `fidelis --help` for usage\n", stderr);

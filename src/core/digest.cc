@@ -35,7 +35,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   return to_hex(digest, length);
 }
 
-std::string random_hex(std::size_t count) {
+std::vector<unsigned char> random_bytes(std::size_t count) {
   std::vector<unsigned char> bytes(count);
   std::size_t filled = 0;
   while (filled < count) {
@@ -43,6 +43,11 @@ std::string random_hex(std::size_t count) {
     FIDELIS_ASSERT(got > 0);
     filled += static_cast<std::size_t>(got);
   }
+  return bytes;
+}
+
+std::string random_hex(std::size_t count) {
+  const std::vector<unsigned char> bytes = random_bytes(count);
   return to_hex(bytes.data(), count);
 }
 

@@ -45,6 +45,17 @@ namespace fidelis::core {
   X(currency_not_in_program, "The active program has no earning rate for this currency.")          \
   X(unit_cost_required, "The program earns on margin, so every line needs unit_cost.")             \
   X(insufficient_points, "The member's available points do not cover the amount.")                 \
+  X(event_type_internal,                                                                           \
+    "The event type is written by Fidelis itself (reward.redeemed): redeem through the CLI or "    \
+    "the API instead.")                                                                            \
+  X(reward_not_found, "The program's catalogue has no reward with this id.")                       \
+  X(reward_out_of_stock, "Every unit of the reward's stock is taken by codes issued or used.")     \
+  X(reward_limit_reached, "The member holds as many codes of this reward as the program allows.")  \
+  X(code_invalid, "The text cannot be a redemption code (13 characters of Crockford base32).")     \
+  X(code_not_found, "No redemption code like this one exists for this member or shop.")            \
+  X(code_already_used, "The code was used already; a code is used once.")                          \
+  X(code_cancelled, "The code was cancelled and its points given back.")                           \
+  X(code_expired, "The code's validity has ended.")                                                \
   X(event_id_reused_with_other_body, "An event id was reused with a different body.")              \
   X(event_shop_mismatch, "The event names a shop other than the one it was sent to.")              \
   X(program_missing, "No program is active for the shop, so events cannot be applied.")            \

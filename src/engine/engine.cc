@@ -3,6 +3,7 @@
 
 #include "core/assert.h"
 #include "core/digest.h"
+#include "domain/reward/code.h"
 
 namespace fidelis::engine {
 namespace {
@@ -87,6 +88,8 @@ void Engine::forget_in_flight() {
   in_flight_members_.clear();
   in_flight_orders_.clear();
   in_flight_events_.clear();
+  in_flight_stock_.clear();
+  in_flight_codes_.clear();
   in_flight_.clear();
 }
 
@@ -122,6 +125,10 @@ core::Status Engine::commit_batch_async() {
         in_flight_events_[key(batch.shop, input.event_id)] = &input;
       }
     }
+    for (const auto& stock : batch.stock) {
+      in_flight_stock_[key(batch.shop, stock.reward)] = stock.outstanding;
+    }
+    for (const auto& code : batch.codes) in_flight_codes_[key(batch.shop, code.code)] = code.member;
   }
   store::Store* writer = writer_.get();
   const std::vector<store::Batch>* batches = &in_flight_;
@@ -137,6 +144,8 @@ void Engine::clear_batch() {
   order_overlay_.clear();
   event_overlay_.clear();
   seq_overlay_.clear();
+  stock_overlay_.clear();
+  code_overlay_.clear();
   batch_events_ = 0;
 }
 
@@ -154,6 +163,10 @@ std::vector<store::Batch> Engine::take_batch() {
   }
   for (auto& [k, write] : order_overlay_) {
     batches_[k.substr(0, k.find('\x1f'))].orders.push_back(std::move(write));
+  }
+  for (const auto& [k, outstanding] : stock_overlay_) {
+    const std::size_t split = k.find('\x1f');
+    batches_[k.substr(0, split)].stock.push_back({k.substr(split + 1), outstanding});
   }
   for (auto& [shop_id, batch] : batches_) {
     batch.shop = shop_id;
@@ -323,6 +336,34 @@ core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::s
   return store_.order(shop_id, order_id);
 }
 
+core::Result<std::int64_t> Engine::load_outstanding(const std::string& shop_id,
+                                                    const std::string& reward) {
+  const std::string k = key(shop_id, reward);
+  if (auto it = stock_overlay_.find(k); it != stock_overlay_.end()) return it->second;
+  if (auto it = in_flight_stock_.find(k); it != in_flight_stock_.end()) return it->second;
+  return store_.reward_outstanding(shop_id, reward);
+}
+
+core::Result<bool> Engine::code_exists(const std::string& shop_id, const std::string& code) {
+  const std::string k = key(shop_id, code);
+  if (code_overlay_.count(k) != 0 || in_flight_codes_.count(k) != 0) return true;
+  FIDELIS_TRY(const auto owner, store_.code_owner(shop_id, code));
+  return owner.has_value();
+}
+
+core::Status Engine::record_rewards(const std::string& shop_id, const std::string& member,
+                                    domain::Effects& effects) {
+  for (auto& code : effects.new_codes) {
+    code_overlay_[key(shop_id, code)] = member;
+    batches_[shop_id].codes.push_back({std::move(code), member});
+  }
+  for (const auto& change : effects.stock) {
+    FIDELIS_TRY(const std::int64_t outstanding, load_outstanding(shop_id, change.reward));
+    stock_overlay_[key(shop_id, change.reward)] = outstanding + change.delta;
+  }
+  return core::Ok{};
+}
+
 void Engine::record(const std::string& shop_id, ShopContext& context, domain::Event& event,
                     domain::Effects effects, bool member_is_new, int program_version,
                     std::string digest, std::int64_t seq) {
@@ -374,6 +415,20 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
     return result;
   }
   domain::Event event = std::move(parsed).value();
+  if (domain::is_internal_event_type(event.type)) {
+    result.event_id = event.id;
+    result.errors.push_back(core::make_error(
+        ErrorCode::event_type_internal,
+        event.type_name + " is written by Fidelis when a member redeems: use `fidelis reward "
+                          "redeem` or POST /v1/members/{id}/redemptions",
+        "/type"));
+    return result;
+  }
+  return submit_parsed(event);
+}
+
+SubmitResult Engine::submit_parsed(domain::Event& event) {
+  SubmitResult result;
   result.event_id = event.id;
   auto fail = [&result](core::Errors errors) {
     result.outcome = Outcome::rejected;
@@ -430,8 +485,17 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
     if (!loaded.ok()) return fail(loaded.take_errors());
     order = std::move(*loaded);
   }
-  auto effects = domain::apply_event(*program, *state, event, order);
+  domain::ShopView view;
+  if (const auto* redeemed = std::get_if<domain::RewardRedeemed>(&event.data)) {
+    auto outstanding = load_outstanding(event.shop, redeemed->reward);
+    if (!outstanding.ok()) return fail(outstanding.take_errors());
+    view.codes_outstanding = *outstanding;
+  }
+  auto effects = domain::apply_event(*program, *state, event, order, view);
   if (!effects.ok()) return fail(effects.take_errors());
+  if (auto status = record_rewards(event.shop, event.member, *effects); !status.ok()) {
+    return fail(status.take_errors());
+  }
   const std::int64_t seq =
       (seq_overlay_.count(event.shop) ? seq_overlay_[event.shop] : context.last_seq) + 1;
   record(event.shop, context, event, std::move(effects).value(), member_is_new, version, digest,
@@ -457,7 +521,12 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   if (const std::string* order_id = referenced_order(event)) {
     FIDELIS_TRY(order, load_order(shop_id, *order_id));
   }
-  FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order));
+  domain::ShopView view;
+  if (const auto* redeemed = std::get_if<domain::RewardRedeemed>(&event.data)) {
+    FIDELIS_TRY(view.codes_outstanding, load_outstanding(shop_id, redeemed->reward));
+  }
+  FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order, view));
+  FIDELIS_CHECK(record_rewards(shop_id, event.member, effects));
   record(shop_id, *context, event, std::move(effects), member_is_new, input.program_version,
          input.personal_digest, input.seq);
   return core::Ok{};
@@ -478,6 +547,7 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
       bool is_new = false;
       FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
       domain::Effects effects = domain::advance_to(state, until);
+      FIDELIS_CHECK(record_rewards(shop_id, member, effects));
       result.lines += effects.lines.size();
       for (auto& line : effects.lines) batch.lines.push_back({member, std::move(line)});
       overlay_[key(shop_id, member)] = {std::move(effects.state), is_new};
@@ -503,6 +573,75 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
   }
   FIDELIS_CHECK(commit_batch());
   return result;
+}
+
+core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const std::string& member,
+                                              const std::string& reward, core::Timestamp at) {
+  FIDELIS_ASSERT(!writer_);
+  FIDELIS_CHECK(begin_batch());
+  auto run = [&]() -> core::Result<Redeemed> {
+    bool is_new = false;
+    FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
+    (void)state;
+    if (is_new) {
+      return core::make_error(ErrorCode::member_not_found,
+                              "no member \"" + member + "\" in shop \"" + shop_id + "\"",
+                              "/member");
+    }
+    std::string code;
+    for (int attempt = 0;; ++attempt) {
+      // 65 random bits: a repeat is next to impossible, but the index decides.
+      FIDELIS_ASSERT(attempt < 100);
+      code = domain::format_code(core::random_bytes(domain::kCodeRandomBytes));
+      FIDELIS_TRY(const bool taken, code_exists(shop_id, code));
+      if (!taken) break;
+    }
+    core::JsonWriter json;
+    json.begin_object();
+    json.key("id").value("redeem-" + core::random_hex(12));
+    json.key("type").value("reward.redeemed");
+    json.key("shop").value(shop_id);
+    json.key("member").value(member);
+    json.key("occurred_at").value(core::format_rfc3339(at));
+    json.key("data").begin_object().key("reward").value(reward).key("code").value(code);
+    json.end_object().end_object();
+    FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, json.str(), shop_id));
+    SubmitResult submitted = submit_parsed(event);
+    if (submitted.outcome != Outcome::accepted) return std::move(submitted.errors);
+    const domain::MemberState& after = overlay_.at(key(shop_id, member)).state;
+    Redeemed redeemed;
+    redeemed.event_id = submitted.event_id;
+    redeemed.redemption = *after.redemption(code);
+    redeemed.available_after = after.available();
+    return redeemed;
+  };
+  auto result = run();
+  if (!result.ok()) {
+    abort_batch();
+    return result;
+  }
+  FIDELIS_CHECK(commit_batch());
+  return result;
+}
+
+core::Result<std::optional<Engine::FoundCode>> Engine::find_code(const std::string& shop_id,
+                                                                 std::string_view typed) {
+  const auto code = domain::normalize_code(typed);
+  if (!code) {
+    return core::make_error(ErrorCode::code_invalid,
+                            "\"" + std::string(typed) +
+                                "\" is not a redemption code (13 characters of 0-9 and A-Z "
+                                "without I, L, O, U)");
+  }
+  FIDELIS_TRY(const auto owner, store_.code_owner(shop_id, *code));
+  if (!owner) return std::optional<FoundCode>{};
+  FIDELIS_TRY(const auto state, member(shop_id, *owner));
+  const domain::Redemption* redemption = state ? state->redemption(*code) : nullptr;
+  if (redemption == nullptr) {
+    return core::make_error(ErrorCode::storage_error, "code " + *code + " is indexed for member " +
+                                                          *owner + " whose state does not hold it");
+  }
+  return std::optional<FoundCode>(FoundCode{*owner, *redemption});
 }
 
 core::Result<int> Engine::activate_program(const std::string& shop_id, std::string_view definition,

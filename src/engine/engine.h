@@ -72,6 +72,24 @@ class Engine {
   bool in_batch() const { return in_batch_; }
   std::size_t batch_events() const { return batch_events_; }
 
+  // Redeems `reward` for `member` at `at`, in one transaction of its own: draws a new code from
+  // the CSPRNG and applies a reward.redeemed event carrying it (the log keeps the code, so replay
+  // issues the same one). Refusals: member_not_found, reward_not_found, insufficient_points,
+  // reward_out_of_stock, reward_limit_reached. Not for pipelined engines.
+  struct Redeemed {
+    std::string event_id;
+    domain::Redemption redemption;
+    domain::Points available_after = 0;
+  };
+  core::Result<Redeemed> redeem(const std::string& shop, const std::string& member,
+                                const std::string& reward, core::Timestamp at);
+  // A code and the member holding it, as committed; nothing when no such code exists.
+  struct FoundCode {
+    std::string member;
+    domain::Redemption redemption;
+  };
+  core::Result<std::optional<FoundCode>> find_code(const std::string& shop, std::string_view code);
+
   // Runs every due timer of the shop up to `until`, in one transaction of its own.
   core::Result<TickResult> tick(const std::string& shop, core::Timestamp until);
 
@@ -122,6 +140,16 @@ class Engine {
   bool may_be_stored(ShopContext& context, const std::string& shop, IdKind kind,
                      const std::string& id);
   core::Status build_known_ids(ShopContext& context, const std::string& shop);
+  // Idempotency, program, state, pure domain, record: everything submit() does once the event is
+  // parsed and allowed.
+  SubmitResult submit_parsed(domain::Event& event);
+  // Codes of a reward outstanding or used, as this batch sees it.
+  core::Result<std::int64_t> load_outstanding(const std::string& shop, const std::string& reward);
+  // Whether a code exists in the shop, as this batch sees it.
+  core::Result<bool> code_exists(const std::string& shop, const std::string& code);
+  // Adds the effects' codes and stock changes to the open batch.
+  core::Status record_rewards(const std::string& shop, const std::string& member,
+                              domain::Effects& effects);
   // Adds the event and its effects to the open batch. Takes the event's body.
   void record(const std::string& shop, ShopContext& context, domain::Event& event,
               domain::Effects effects, bool member_is_new, int program_version, std::string digest,
@@ -143,6 +171,8 @@ class Engine {
   std::unordered_map<std::string, const store::MemberWrite*> in_flight_members_;
   std::unordered_map<std::string, const store::OrderWrite*> in_flight_orders_;
   std::unordered_map<std::string, const store::StoredInput*> in_flight_events_;
+  std::unordered_map<std::string, std::int64_t> in_flight_stock_;
+  std::unordered_map<std::string, std::string> in_flight_codes_;
   core::JsonParser parser_;
   std::map<std::string, ShopContext> shops_;
   std::unordered_map<std::string, domain::MemberState> members_;  // committed states
@@ -153,7 +183,9 @@ class Engine {
   std::unordered_map<std::string, store::OrderWrite> order_overlay_;
   // This batch's events: key → index in batches_[shop].inputs.
   std::unordered_map<std::string, std::size_t> event_overlay_;
-  std::map<std::string, std::int64_t> seq_overlay_;  // by shop
+  std::map<std::string, std::int64_t> seq_overlay_;            // by shop
+  std::map<std::string, std::int64_t> stock_overlay_;          // by shop and reward: outstanding
+  std::unordered_map<std::string, std::string> code_overlay_;  // by shop and code: member
 };
 
 // Rebuilds `shop`'s derived state from its input log on a scratch in-memory store and compares

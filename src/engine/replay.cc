@@ -107,6 +107,23 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
   FIDELIS_TRY(const auto replayed_orders, orders_of(*scratch));
   report.orders = live_orders.size();
   if (live_orders != replayed_orders) note("order records differ from replay");
+
+  // The shop-wide reward state: the code index and each reward's stock count.
+  using Rows = std::vector<std::pair<std::string, std::string>>;
+  auto rewards_of = [&](store::Store& store) -> core::Result<std::pair<Rows, Rows>> {
+    std::pair<Rows, Rows> rows;
+    FIDELIS_CHECK(store.for_each_code(shop, [&](std::string_view code, std::string_view member) {
+      rows.first.emplace_back(code, member);
+    }));
+    FIDELIS_CHECK(store.for_each_stock(shop, [&](std::string_view reward, std::int64_t count) {
+      rows.second.emplace_back(reward, std::to_string(count));
+    }));
+    return rows;
+  };
+  FIDELIS_TRY(const auto live_rewards, rewards_of(live));
+  FIDELIS_TRY(const auto replayed_rewards, rewards_of(*scratch));
+  if (live_rewards.first != replayed_rewards.first) note("redemption codes differ from replay");
+  if (live_rewards.second != replayed_rewards.second) note("reward stock differs from replay");
   return report;
 }
 

@@ -39,8 +39,57 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
     out.key("completed").value(progress.completed).end_object();
   }
   out.end_array();
+  out.key("codes").begin_array();
+  for (const auto& redemption : state.redemptions) write_redemption_json(out, redemption);
+  out.end_array();
   out.key("first_seen_at").value(core::format_rfc3339(state.first_seen_at));
   out.key("as_of").value(core::format_rfc3339(state.clock));
+  out.end_object();
+}
+
+void write_redemption_json(core::JsonWriter& out, const domain::Redemption& redemption) {
+  auto optional_time = [&out](const std::optional<core::Timestamp>& at) {
+    if (at) {
+      out.value(core::format_rfc3339(*at));
+    } else {
+      out.null();
+    }
+  };
+  out.begin_object();
+  out.key("code").value(redemption.code);
+  out.key("reward").value(redemption.reward);
+  out.key("name").value(redemption.name);
+  out.key("points").value(redemption.points);
+  out.key("status").value(domain::code_status_name(redemption.status));
+  out.key("issued_at").value(core::format_rfc3339(redemption.issued_at));
+  out.key("expires_at");
+  optional_time(redemption.expires_at);
+  if (redemption.status != domain::CodeStatus::issued) {
+    out.key("closed_at").value(core::format_rfc3339(redemption.closed_at));
+  }
+  if (!redemption.order_id.empty()) out.key("order_id").value(redemption.order_id);
+  out.key("benefit").begin_object();
+  out.key("kind").value(domain::reward_kind_name(redemption.kind));
+  if (redemption.amount) {
+    out.key("amount").value(
+        core::format_amount(redemption.amount->minor, redemption.amount->currency));
+    out.key("currency").value(redemption.amount->currency.code_view());
+  }
+  if (redemption.percent > 0) out.key("percent").value(redemption.percent);
+  switch (redemption.kind) {
+    case domain::RewardKind::free_product:
+      out.key("sku").value(redemption.target);
+      break;
+    case domain::RewardKind::partner:
+      out.key("partner").value(redemption.target);
+      break;
+    case domain::RewardKind::donation:
+      out.key("charity").value(redemption.target);
+      break;
+    default:
+      break;
+  }
+  out.end_object();
   out.end_object();
 }
 

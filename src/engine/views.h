@@ -11,6 +11,8 @@ namespace fidelis::engine {
 
 void write_member_json(core::JsonWriter& out, const std::string& shop,
                        const domain::MemberState& state);
+// A redemption code: what it gives, its status and validity.
+void write_redemption_json(core::JsonWriter& out, const domain::Redemption& redemption);
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,
                             std::string_view locale);
 

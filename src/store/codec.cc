@@ -8,9 +8,9 @@ namespace fidelis::store {
 namespace {
 
 // Order records: version 1. Member states: version 2 adds action counts, version 3 mission
-// progress and badges; older member blobs are still read.
+// progress and badges, version 4 redemptions; older member blobs are still read.
 constexpr std::uint8_t kFormatVersion = 1;
-constexpr std::uint8_t kMemberFormatVersion = 3;
+constexpr std::uint8_t kMemberFormatVersion = 4;
 
 class Writer {
  public:
@@ -168,6 +168,35 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.t(badge.at);
     w.s(badge.source);
   }
+  w.u(state.redemptions.size());
+  for (const auto& redemption : state.redemptions) {
+    w.s(redemption.code);
+    w.s(redemption.reward);
+    w.s(redemption.event);
+    w.i(redemption.points);
+    w.t(redemption.issued_at);
+    w.ot(redemption.expires_at);
+    w.b(redemption.return_on_expiry);
+    w.u(static_cast<std::uint64_t>(redemption.status));
+    w.t(redemption.closed_at);
+    w.s(redemption.order_id);
+    w.s(redemption.name);
+    w.u(static_cast<std::uint64_t>(redemption.kind));
+    w.b(redemption.amount.has_value());
+    if (redemption.amount) {
+      w.i(redemption.amount->minor);
+      w.s(redemption.amount->currency.code_view());
+    }
+    w.i(redemption.percent);
+    w.s(redemption.target);
+    w.u(redemption.lots.size());
+    for (const auto& lot : redemption.lots) {
+      w.u(lot.lot);
+      w.i(lot.points);
+      w.ot(lot.expires_at);
+      w.s(lot.order_id);
+    }
+  }
   out = w.take();
 }
 
@@ -232,6 +261,46 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       return badge;
     });
   }
+  bool known_values = true;
+  if (version >= 4) {
+    read_list(r, state.redemptions, [&r, &known_values] {
+      domain::Redemption redemption;
+      redemption.code = r.s();
+      redemption.reward = r.s();
+      redemption.event = r.s();
+      redemption.points = r.i();
+      redemption.issued_at = r.t();
+      redemption.expires_at = r.ot();
+      redemption.return_on_expiry = r.b();
+      const std::uint64_t status = r.u();
+      known_values &= status <= static_cast<std::uint64_t>(domain::CodeStatus::expired);
+      redemption.status = static_cast<domain::CodeStatus>(status);
+      redemption.closed_at = r.t();
+      redemption.order_id = r.s();
+      redemption.name = r.s();
+      const std::uint64_t kind = r.u();
+      known_values &= kind <= static_cast<std::uint64_t>(domain::RewardKind::store_credit);
+      redemption.kind = static_cast<domain::RewardKind>(kind);
+      if (r.b()) {
+        const std::int64_t minor = r.i();
+        const auto currency = core::find_currency(r.s());
+        known_values &= currency.has_value();
+        if (currency) redemption.amount = core::Money{minor, *currency};
+      }
+      redemption.percent = static_cast<int>(r.i());
+      redemption.target = r.s();
+      read_list(r, redemption.lots, [&r] {
+        domain::RedeemedLot lot;
+        lot.lot = static_cast<std::uint32_t>(r.u());
+        lot.points = r.i();
+        lot.expires_at = r.ot();
+        lot.order_id = r.s();
+        return lot;
+      });
+      return redemption;
+    });
+  }
+  if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");
   return state;
 }

@@ -42,6 +42,28 @@ domain::MemberState sample() {
                    {"signup", 1, core::Timestamp{1'700'000'000'000'000}, 24'287, 1}};
   state.missions = {{"reviews-3", 2, 0, INT64_MIN}, {"monthly", 1, 4, 24'302}};
   state.badges = {{"critic", core::Timestamp{1'739'500'000'000'000}, "mission.reviews-3"}};
+  domain::Redemption issued;
+  issued.code = "K7QF-9M2X-ZT4PA";
+  issued.reward = "voucher-5";
+  issued.event = "redeem-1";
+  issued.points = 30;
+  issued.issued_at = core::Timestamp{1'739'600'000'000'000};
+  issued.expires_at = core::Timestamp{1'741'600'000'000'000};
+  issued.name = "5.00 off";
+  issued.amount = core::Money{500, *core::find_currency("EUR")};
+  issued.lots = {{3, 30, core::Timestamp{31'536'000'000'000}, ""}};
+  domain::Redemption used;
+  used.code = "0000-0000-00001";
+  used.reward = "mug";
+  used.event = "redeem-2";
+  used.points = 10;
+  used.return_on_expiry = false;
+  used.status = domain::CodeStatus::used;
+  used.closed_at = core::Timestamp{1'739'700'000'000'000};
+  used.order_id = "o-9";
+  used.kind = domain::RewardKind::free_product;
+  used.target = "MUG-1";
+  state.redemptions = {issued, used};
   return state;
 }
 
@@ -58,24 +80,26 @@ void expect_round_trip(const T& value, Encode encode, Decode decode) {
 TEST(Codec, MemberStatesRoundTrip) { expect_round_trip(sample(), encode_member, decode_member); }
 
 TEST(Codec, ReadsOlderMemberStates) {
-  // Version 3 ends with three counts (actions, missions, badges); version 2 lacks the last two,
-  // version 1 all three.
+  // Version 4 ends with four counts (actions, missions, badges, redemptions); version 3 lacks
+  // the last, version 2 the last two, version 1 all four.
   domain::MemberState state = sample();
   state.actions.clear();
   state.missions.clear();
   state.badges.clear();
+  state.redemptions.clear();
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x03');
-  ASSERT_EQ(bytes.substr(bytes.size() - 3), std::string(3, '\0'));
-  for (const int version : {1, 2}) {
+  ASSERT_EQ(bytes.front(), '\x04');
+  ASSERT_EQ(bytes.substr(bytes.size() - 4), std::string(4, '\0'));
+  // Trailing counts each version lacks: v1 four, v2 three (it has actions), v3 one.
+  for (const auto& [version, missing] : {std::pair{1, 4}, {2, 3}, {3, 1}}) {
     const std::string older =
-        static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - (4 - version));
+        static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
     ASSERT_TRUE(decoded.ok()) << version;
     EXPECT_EQ(*decoded, state) << version;
   }
-  EXPECT_FALSE(decode_member('\x04' + bytes.substr(1)).ok());
+  EXPECT_FALSE(decode_member('\x05' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

@@ -66,6 +66,17 @@ struct OrderWrite {
   bool is_new = false;
 };
 
+// A redemption code and the member holding it (the shop-wide code index).
+struct CodeWrite {
+  std::string code;
+  std::string member;
+};
+// How many codes of a reward are outstanding or used, shop-wide (upserted).
+struct StockWrite {
+  std::string reward;
+  std::int64_t outstanding = 0;
+};
+
 struct Batch {
   std::string shop;
   std::string new_shop_secret;  // set when the shop is created in this batch
@@ -74,6 +85,8 @@ struct Batch {
   std::vector<MemberLine> lines;
   std::vector<OrderWrite> orders;
   std::vector<Profile> profiles;  // field-wise upserts (absent fields kept)
+  std::vector<CodeWrite> codes;   // inserts
+  std::vector<StockWrite> stock;
 };
 
 class Store {
@@ -115,11 +128,25 @@ class Store {
   virtual core::Result<std::optional<Profile>> profile(const std::string& shop,
                                                        const std::string& member) = 0;
 
+  // The member holding a redemption code (printed form), if the code exists.
+  virtual core::Result<std::optional<std::string>> code_owner(const std::string& shop,
+                                                              const std::string& code) = 0;
+  // Codes of a reward outstanding or used, shop-wide (0 when none was ever issued).
+  virtual core::Result<std::int64_t> reward_outstanding(const std::string& shop,
+                                                        const std::string& reward) = 0;
+
   // Visits every member state / order record of a shop in key order (replay verification).
   virtual core::Status for_each_member(
       const std::string& shop, const std::function<void(const domain::MemberState&)>& visit) = 0;
   virtual core::Status for_each_order(
       const std::string& shop, const std::function<void(const domain::OrderRecord&)>& visit) = 0;
+  // Visits every code (with its member) and every reward's stock count, in key order.
+  virtual core::Status for_each_code(
+      const std::string& shop,
+      const std::function<void(std::string_view code, std::string_view member)>& visit) = 0;
+  virtual core::Status for_each_stock(
+      const std::string& shop,
+      const std::function<void(std::string_view reward, std::int64_t outstanding)>& visit) = 0;
   // Visits the id of every stored event / order of a shop, in no particular order (the engine
   // builds its filters of known ids from them).
   virtual core::Status for_each_event_id(const std::string& shop,

@@ -108,7 +108,7 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
   EXPECT_EQ(shown.out,
             "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
             "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"next_expiry\":"
-            "null,\"badges\":[],\"missions\":[],\"first_seen_at\":\"2025-03-01T10:00:00Z\","
+            "null,\"badges\":[],\"missions\":[],\"codes\":[],\"first_seen_at\":\"2025-03-01T10:00:00Z\","
             "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");
   EXPECT_EQ(run("--db " + db_ + " member show nobody").exit_code, 4);
   EXPECT_EQ(run("--db " + db_ + " --shop other member show m1").exit_code, 4);

@@ -29,6 +29,9 @@ enum class EventType {
   social_followed,
   profile_completed,
   survey_answered,
+  reward_redeemed,
+  reward_used,
+  reward_cancelled,
   custom,
 };
 
@@ -104,6 +107,25 @@ struct SurveyAnswered {
   std::optional<std::int64_t> nps, csat, ces;
 };
 
+// A member exchanged points for a reward and got `code`. Written by Fidelis itself (`reward
+// redeem`, the redemptions route), which draws the code; never accepted from outside.
+struct RewardRedeemed {
+  std::string reward;
+  std::string code;  // printed form (domain/reward/code.h)
+};
+
+// The shop took the code on an order.
+struct RewardUsed {
+  std::string code;      // normalized
+  std::string order_id;  // optional
+};
+
+// The code is withdrawn unused: its points go back to the member.
+struct RewardCancelled {
+  std::string code;  // normalized
+  std::string reason;
+};
+
 struct MemberChange {
   std::string locale;
   std::string referred_by;
@@ -111,9 +133,10 @@ struct MemberChange {
   std::optional<std::string> email, phone, name, birthday;
 };
 
-using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,
-                               OrderRefunded, PointsAdjusted, PointsSpent, ReviewPosted,
-                               SocialFollowed, ProfileCompleted, SurveyAnswered>;
+using EventData =
+    std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled, OrderRefunded,
+                 PointsAdjusted, PointsSpent, ReviewPosted, SocialFollowed, ProfileCompleted,
+                 SurveyAnswered, RewardRedeemed, RewardUsed, RewardCancelled>;
 
 struct Event {
   std::string id;
@@ -137,6 +160,9 @@ bool is_personal_field(std::string_view key);
 // one, it must equal `required_shop` if that is not empty (the API's key shop).
 core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
                                 std::string_view default_shop, std::string_view required_shop = {});
+
+// Event types only Fidelis writes (reward.redeemed): refused when sent from outside.
+bool is_internal_event_type(EventType type);
 
 // Checks an id (event id, member id, order id): 1-128 printable ASCII characters.
 bool is_valid_id(std::string_view id);

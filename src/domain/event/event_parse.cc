@@ -4,6 +4,7 @@
 #include <array>
 
 #include "domain/event/event.h"
+#include "domain/reward/code.h"
 
 namespace fidelis::domain {
 namespace {
@@ -12,7 +13,7 @@ using core::ErrorCode;
 using core::Errors;
 using core::ObjectReader;
 
-constexpr std::array<std::pair<std::string_view, EventType>, 11> kEventTypes = {{
+constexpr std::array<std::pair<std::string_view, EventType>, 14> kEventTypes = {{
     {"member.enrolled", EventType::member_enrolled},
     {"member.updated", EventType::member_updated},
     {"order.placed", EventType::order_placed},
@@ -24,6 +25,9 @@ constexpr std::array<std::pair<std::string_view, EventType>, 11> kEventTypes = {
     {"social.followed", EventType::social_followed},
     {"profile.completed", EventType::profile_completed},
     {"survey.answered", EventType::survey_answered},
+    {"reward.redeemed", EventType::reward_redeemed},
+    {"reward.used", EventType::reward_used},
+    {"reward.cancelled", EventType::reward_cancelled},
 }};
 
 constexpr std::array<std::string_view, 4> kPersonalFields = {"birthday", "email", "name", "phone"};
@@ -283,6 +287,22 @@ SurveyAnswered parse_survey_answered(ObjectReader& data) {
   return survey;
 }
 
+// "code": a redemption code as typed; its printed form.
+std::string read_code(ObjectReader& data) {
+  const auto text = data.string("code", true, 40);
+  if (!text) return {};
+  auto code = normalize_code(*text);
+  if (!code) {
+    data.add_error(ErrorCode::code_invalid,
+                   "code \"" + std::string(*text) +
+                       "\" is not a redemption code (13 characters of 0-9 and A-Z without I, L, "
+                       "O, U; dashes and spaces ignored)",
+                   data.pointer("code"));
+    return {};
+  }
+  return std::move(*code);
+}
+
 // The canonical body: the event with keys sorted, `shop` filled in, and personal fields of `data`
 // moved out to `personal`.
 core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Event& event) {
@@ -370,6 +390,8 @@ std::optional<EventType> find_event_type(std::string_view name) {
 bool is_personal_field(std::string_view key) {
   return std::find(kPersonalFields.begin(), kPersonalFields.end(), key) != kPersonalFields.end();
 }
+
+bool is_internal_event_type(EventType type) { return type == EventType::reward_redeemed; }
 
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > kIdLengthMax) return false;
@@ -469,6 +491,29 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
       case EventType::survey_answered:
         event.data = parse_survey_answered(data_reader);
         break;
+      case EventType::reward_redeemed: {
+        RewardRedeemed redeemed;
+        redeemed.reward = read_id(data_reader, "reward", true).value_or("");
+        redeemed.code = read_code(data_reader);
+        event.data = redeemed;
+        break;
+      }
+      case EventType::reward_used: {
+        RewardUsed used;
+        used.code = read_code(data_reader);
+        if (data_reader.has("order_id")) {
+          used.order_id = read_id(data_reader, "order_id", true).value_or("");
+        }
+        event.data = used;
+        break;
+      }
+      case EventType::reward_cancelled: {
+        RewardCancelled cancelled;
+        cancelled.code = read_code(data_reader);
+        cancelled.reason = std::string(data_reader.string("reason", false, 500).value_or(""));
+        event.data = cancelled;
+        break;
+      }
       case EventType::custom:
         break;
     }

@@ -6,6 +6,8 @@
 
 #include "core/assert.h"
 #include "domain/ledger/earning.h"
+#include "domain/ledger/ledger_writer.h"
+#include "domain/ledger/redemption.h"
 
 namespace fidelis::domain {
 namespace {
@@ -13,177 +15,22 @@ namespace {
 using core::ErrorCode;
 using core::Timestamp;
 
-// Upper bound on timer steps in one advance: each step closes or releases a lot, or clears the
-// inactivity deadline, so twice the open lots plus one always suffices.
-std::size_t timer_steps_max(const MemberState& state) { return state.lots.size() * 2 + 2; }
-
-// Appends ledger lines to an Effects, stamping sequence numbers and the balances after each line.
-class LedgerWriter {
- public:
-  explicit LedgerWriter(Effects& effects) : effects_(effects) {}
-
-  MemberState& state() { return effects_.state; }
-
-  void emit(LedgerLine line) {
-    MemberState& s = effects_.state;
-    line.seq = s.next_seq++;
-    line.available_after = s.available();
-    line.pending_after = s.pending();
-    line.debt_after = s.debt;
-    effects_.lines.push_back(std::move(line));
-  }
-
-  Lot* find_lot(std::uint32_t id) {
-    for (auto& lot : effects_.state.lots) {
-      if (lot.id == id) return &lot;
-    }
-    return nullptr;
-  }
-
-  // Drops lots that are available and empty: they can never change again.
-  void prune() {
-    auto& lots = effects_.state.lots;
-    lots.erase(std::remove_if(lots.begin(), lots.end(),
-                              [](const Lot& lot) {
-                                return lot.state == LotState::available && lot.remaining == 0;
-                              }),
-               lots.end());
-  }
-
-  // Takes up to `amount` from available lots, soonest expiry first (no expiry last), then oldest.
-  std::vector<LotTouch> consume_available(Points amount) {
-    std::vector<Lot*> order;
-    for (auto& lot : effects_.state.lots) {
-      if (lot.state == LotState::available && lot.remaining > 0) order.push_back(&lot);
-    }
-    std::sort(order.begin(), order.end(), [](const Lot* a, const Lot* b) {
-      const Timestamp a_expiry = a->expires_at.value_or(Timestamp::max());
-      const Timestamp b_expiry = b->expires_at.value_or(Timestamp::max());
-      if (a_expiry != b_expiry) return a_expiry < b_expiry;
-      return a->id < b->id;
-    });
-    std::vector<LotTouch> touched;
-    for (Lot* lot : order) {
-      if (amount == 0) break;
-      const Points take = std::min(amount, lot->remaining);
-      lot->remaining -= take;
-      amount -= take;
-      touched.push_back({lot->id, -take});
-    }
-    return touched;
-  }
-
-  // After points became available in `lot_id`, pays back debt from them first.
-  void repay_debt(std::uint32_t lot_id, Timestamp at, const std::string& event,
-                  const std::string& order_id) {
-    MemberState& s = effects_.state;
-    Lot* lot = find_lot(lot_id);
-    if (s.debt == 0 || lot == nullptr || lot->remaining == 0) return;
-    const Points paid = std::min(s.debt, lot->remaining);
-    lot->remaining -= paid;
-    s.debt -= paid;
-    LedgerLine line;
-    line.at = at;
-    line.kind = LineKind::repay;
-    line.points = -paid;
-    line.event = event;
-    line.rule = "refunds.debt";
-    line.lots = {{lot_id, -paid}};
-    line.order_id = order_id;
-    emit(std::move(line));
-  }
-
-  // Credits a new lot. Pending lots wait for `available_at`; available ones repay debt first.
-  std::uint32_t credit(Points points, LotState state, LineKind kind, Timestamp at,
-                       Timestamp available_at, std::optional<Timestamp> expires_at,
-                       const Event& event, std::string rule, std::string order_id, std::string note,
-                       Points waived) {
-    MemberState& s = effects_.state;
-    Lot lot;
-    lot.id = s.next_lot_id++;
-    lot.state = state;
-    lot.granted = points;
-    lot.remaining = points;
-    lot.earned_at = at;
-    lot.available_at = available_at;
-    lot.expires_at = expires_at;
-    lot.order_id = order_id;
-    s.lots.push_back(lot);
-    s.earned += points;
-    LedgerLine line;
-    line.at = at;
-    line.kind = kind;
-    line.points = points;
-    line.event = event.id;
-    line.rule = std::move(rule);
-    line.lots = {{lot.id, points}};
-    line.order_id = order_id;
-    line.note = std::move(note);
-    line.waived = waived;
-    emit(std::move(line));
-    if (state == LotState::available) repay_debt(lot.id, at, event.id, order_id);
-    prune();
-    return lot.id;
-  }
-
-  // Takes `amount` back for an order: its pending lot first, then available lots soonest-expiry
-  // first; a shortfall becomes debt or is waived, as the program says.
-  void take_back(Points amount, Shortfall shortfall, Timestamp at, const Event& event,
-                 const std::string& rule, const OrderRecord& order) {
-    if (amount == 0) return;
-    MemberState& s = effects_.state;
-    std::vector<LotTouch> touched;
-    Points taken = 0;
-    if (Lot* lot = find_lot(order.lot_id); lot != nullptr && lot->state == LotState::pending) {
-      const Points take = std::min(amount, lot->remaining);
-      if (take > 0) {
-        lot->remaining -= take;
-        touched.push_back({lot->id, -take});
-        taken += take;
-      }
-    }
-    for (const auto& touch : consume_available(amount - taken)) {
-      touched.push_back(touch);
-      taken -= touch.points;
-    }
-    const Points missing = amount - taken;
-    s.reversed += taken;
-    if (taken > 0 || (missing > 0 && shortfall == Shortfall::clamp)) {
-      LedgerLine line;
-      line.at = at;
-      line.kind = LineKind::reverse;
-      line.points = -taken;
-      line.event = event.id;
-      line.rule = rule;
-      line.lots = std::move(touched);
-      line.order_id = order.order_id;
-      line.waived = shortfall == Shortfall::clamp ? missing : 0;
-      emit(std::move(line));
-    }
-    if (missing > 0 && shortfall == Shortfall::debt) {
-      s.debt += missing;
-      s.reversed += missing;
-      LedgerLine line;
-      line.at = at;
-      line.kind = LineKind::debt;
-      line.points = -missing;
-      line.event = event.id;
-      line.rule = rule;
-      line.order_id = order.order_id;
-      emit(std::move(line));
-    }
-    prune();
-  }
-
- private:
-  Effects& effects_;
-};
+// Upper bound on timer steps in one advance: each step releases or closes a lot, closes a code,
+// or clears the inactivity deadline.
+// A code expiry closes a code and may re-open its lots, which may then expire once each.
+std::size_t timer_steps_max(const MemberState& state) {
+  std::size_t lots_reopened = 0;
+  for (const auto& redemption : state.redemptions) lots_reopened += redemption.lots.size();
+  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 2;
+}
 
 // One due timer: what it is and when.
 struct DueTimer {
   Timestamp at;
-  int rank = 0;  // releases before expiries before inactivity at the same instant
-  std::uint32_t lot = 0;
+  // At the same instant: releases, then code expiries (so that points a code gives back to a lot
+  // expiring then expire with it), then lot expiries, then inactivity.
+  int rank = 0;
+  std::uint32_t index = 0;  // the lot id, or the redemption's index
 };
 
 std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) {
@@ -191,7 +38,7 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
   auto consider = [&](DueTimer timer) {
     if (timer.at > until) return;
     if (!best ||
-        std::tie(timer.at, timer.rank, timer.lot) < std::tie(best->at, best->rank, best->lot)) {
+        std::tie(timer.at, timer.rank, timer.index) < std::tie(best->at, best->rank, best->index)) {
       best = timer;
     }
   };
@@ -199,10 +46,16 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
     if (lot.state == LotState::pending) {
       consider({lot.available_at, 0, lot.id});
     } else if (lot.expires_at && lot.remaining > 0) {
-      consider({*lot.expires_at, 1, lot.id});
+      consider({*lot.expires_at, 2, lot.id});
     }
   }
-  if (state.inactivity_deadline) consider({*state.inactivity_deadline, 2, 0});
+  for (std::size_t i = 0; i < state.redemptions.size(); ++i) {
+    const Redemption& redemption = state.redemptions[i];
+    if (redemption.status == CodeStatus::issued && redemption.expires_at) {
+      consider({*redemption.expires_at, 1, static_cast<std::uint32_t>(i)});
+    }
+  }
+  if (state.inactivity_deadline) consider({*state.inactivity_deadline, 3, 0});
   return best;
 }
 
@@ -214,7 +67,7 @@ void run_timers(LedgerWriter& writer, Timestamp until) {
     const auto timer = earliest_due(s, until);
     if (!timer) break;
     if (timer->rank == 0) {
-      Lot* lot = writer.find_lot(timer->lot);
+      Lot* lot = writer.find_lot(timer->index);
       lot->state = LotState::available;
       const std::string order_id = lot->order_id;
       if (lot->remaining > 0) {
@@ -227,10 +80,12 @@ void run_timers(LedgerWriter& writer, Timestamp until) {
         line.lots = {{lot->id, lot->remaining}};
         line.order_id = order_id;
         writer.emit(std::move(line));
-        writer.repay_debt(timer->lot, timer->at, "timer", order_id);
+        writer.repay_debt(timer->index, timer->at, "timer", order_id);
       }
     } else if (timer->rank == 1) {
-      Lot* lot = writer.find_lot(timer->lot);
+      expire_code(writer, s.redemptions[timer->index]);
+    } else if (timer->rank == 2) {
+      Lot* lot = writer.find_lot(timer->index);
       const Points points = lot->remaining;
       lot->remaining = 0;
       s.expired += points;
@@ -586,7 +441,8 @@ MemberState new_member(std::string_view member) {
 }
 
 Effects advance_to(const MemberState& state, core::Timestamp until) {
-  Effects effects{state, {}, std::nullopt};
+  Effects effects;
+  effects.state = state;
   LedgerWriter writer(effects);
   run_timers(writer, until);
   if (until > effects.state.clock) effects.state.clock = until;
@@ -595,8 +451,10 @@ Effects advance_to(const MemberState& state, core::Timestamp until) {
 }
 
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
-                                  const Event& event, const std::optional<OrderRecord>& order) {
-  Effects effects{state, {}, std::nullopt};
+                                  const Event& event, const std::optional<OrderRecord>& order,
+                                  const ShopView& shop) {
+  Effects effects;
+  effects.state = state;
   LedgerWriter writer(effects);
   MemberState& s = effects.state;
   const Timestamp now = std::max(s.clock, event.occurred_at);
@@ -641,6 +499,15 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
                           spent.order_id));
       break;
     }
+    case EventType::reward_redeemed:
+      FIDELIS_CHECK(redeem(writer, program, event, std::get<RewardRedeemed>(event.data), shop));
+      break;
+    case EventType::reward_used:
+      FIDELIS_CHECK(use_code(writer, event, std::get<RewardUsed>(event.data)));
+      break;
+    case EventType::reward_cancelled:
+      FIDELIS_CHECK(cancel_code(writer, event, std::get<RewardCancelled>(event.data)));
+      break;
     case EventType::review_posted:
     case EventType::social_followed:
     case EventType::profile_completed:

@@ -12,10 +12,26 @@
 
 namespace fidelis::domain {
 
+// A change in how many codes of a reward are outstanding or used, shop-wide (reward stock).
+struct StockChange {
+  std::string reward;
+  std::int64_t delta = 0;
+
+  bool operator==(const StockChange&) const = default;
+};
+
 struct Effects {
-  MemberState state;                 // the member's new state
-  std::vector<LedgerLine> lines;     // new ledger lines, in seq order
-  std::optional<OrderRecord> order;  // the order record created or changed, if any
+  MemberState state;                   // the member's new state
+  std::vector<LedgerLine> lines;       // new ledger lines, in seq order
+  std::optional<OrderRecord> order;    // the order record created or changed, if any
+  std::vector<std::string> new_codes;  // codes issued to the member (shop-wide code index)
+  std::vector<StockChange> stock;      // codes issued (+1), cancelled or expired (-1)
+};
+
+// What the shop knows that one member's state does not.
+struct ShopView {
+  // Codes of the reward a reward.redeemed event names, issued or used, shop-wide.
+  std::int64_t codes_outstanding = 0;
 };
 
 // A new member's empty state.
@@ -26,10 +42,11 @@ MemberState new_member(std::string_view member);
 // exists. Rejections (bad refund, short balance, …) are errors with a JSON pointer, and then
 // nothing changes.
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
-                                  const Event& event, const std::optional<OrderRecord>& order);
+                                  const Event& event, const std::optional<OrderRecord>& order,
+                                  const ShopView& shop = {});
 
 // Runs the member's timers due at or before `until` in due order: pending releases (with debt
-// repayment), lot expiries, inactivity expiry.
+// repayment), code expiries, lot expiries, inactivity expiry.
 Effects advance_to(const MemberState& state, core::Timestamp until);
 
 }  // namespace fidelis::domain

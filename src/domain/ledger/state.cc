@@ -23,11 +23,43 @@ Points MemberState::pending() const {
   return total;
 }
 
+const Redemption* MemberState::redemption(std::string_view code) const {
+  for (const auto& redemption : redemptions) {
+    if (redemption.code == code) return &redemption;
+  }
+  return nullptr;
+}
+
+std::int64_t MemberState::codes_held(std::string_view reward) const {
+  return std::count_if(redemptions.begin(), redemptions.end(), [reward](const Redemption& r) {
+    return r.reward == reward && (r.status == CodeStatus::issued || r.status == CodeStatus::used);
+  });
+}
+
+std::string_view code_status_name(CodeStatus status) {
+  switch (status) {
+    case CodeStatus::issued:
+      return "issued";
+    case CodeStatus::used:
+      return "used";
+    case CodeStatus::cancelled:
+      return "cancelled";
+    case CodeStatus::expired:
+      return "expired";
+  }
+  return "unknown";
+}
+
 std::optional<core::Timestamp> MemberState::next_due() const {
   std::optional<core::Timestamp> due = inactivity_deadline;
   auto consider = [&due](core::Timestamp at) {
     if (!due || at < *due) due = at;
   };
+  for (const auto& redemption : redemptions) {
+    if (redemption.status == CodeStatus::issued && redemption.expires_at) {
+      consider(*redemption.expires_at);
+    }
+  }
   for (const auto& lot : lots) {
     if (lot.state == LotState::pending) {
       consider(lot.available_at);
@@ -73,6 +105,13 @@ void MemberState::check_invariants() const {
     FIDELIS_ASSERT(lot.state == LotState::pending || lot.remaining > 0);
     previous_id = lot.id;
   }
+  for (const auto& redemption : redemptions) {
+    FIDELIS_ASSERT(redemption.points > 0);
+    if (redemption.status != CodeStatus::issued) continue;
+    Points taken = 0;
+    for (const auto& lot : redemption.lots) taken += lot.points;
+    FIDELIS_ASSERT(taken == redemption.points);
+  }
 }
 
 std::string_view line_kind_name(LineKind kind) {
@@ -95,6 +134,8 @@ std::string_view line_kind_name(LineKind kind) {
       return "debt";
     case LineKind::repay:
       return "repay";
+    case LineKind::returned:
+      return "return";
   }
   return "unknown";
 }
@@ -177,8 +218,25 @@ std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
                     : points + " now available: the return window has passed" + order + ".";
       break;
     case LineKind::spend:
-      sentence = fr ? points + " utilisés" + (line.note.empty() ? "" : " : " + line.note) + "."
-                    : points + " spent" + (line.note.empty() ? "" : ": " + line.note) + ".";
+      if (line.rule.starts_with("reward.")) {
+        // The note is "CODE NAME" (apply: redeem).
+        const auto space = line.note.find(' ');
+        const std::string code = line.note.substr(0, space);
+        const std::string name = space == std::string::npos ? "" : line.note.substr(space + 1);
+        sentence = fr ? points + " échangés contre « " + name + " » (code " + code + ")."
+                      : points + " redeemed for \"" + name + "\" (code " + code + ").";
+      } else {
+        sentence = fr ? points + " utilisés" + (line.note.empty() ? "" : " : " + line.note) + "."
+                      : points + " spent" + (line.note.empty() ? "" : ": " + line.note) + ".";
+      }
+      break;
+    case LineKind::returned:
+      sentence =
+          line.rule == "reward.expired"
+              ? (fr ? points + " rendus : le code " + line.note + " a expiré sans être utilisé."
+                    : points + " given back: code " + line.note + " expired unused.")
+              : (fr ? points + " rendus : le code " + line.note + " a été annulé."
+                    : points + " given back: code " + line.note + " was cancelled.");
       break;
     case LineKind::expire:
       sentence = line.rule == "expiry.inactivity"

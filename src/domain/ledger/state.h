@@ -14,6 +14,7 @@
 
 #include "core/money.h"
 #include "core/time.h"
+#include "domain/program/program.h"
 #include "domain/types.h"
 
 namespace fidelis::domain {
@@ -64,6 +65,43 @@ struct Badge {
   bool operator==(const Badge&) const = default;
 };
 
+enum class CodeStatus : std::uint8_t { issued = 0, used = 1, cancelled = 2, expired = 3 };
+std::string_view code_status_name(CodeStatus status);
+
+// Points a redemption took from one lot, with what is needed to give them back to that lot even
+// after it closed.
+struct RedeemedLot {
+  std::uint32_t lot = 0;
+  Points points = 0;
+  std::optional<core::Timestamp> expires_at;
+  std::string order_id;
+
+  bool operator==(const RedeemedLot&) const = default;
+};
+
+// A reward a member redeemed, and its code. What the code gives is recorded at redemption, so a
+// later program version never changes a code already issued.
+struct Redemption {
+  std::string code;  // printed form
+  std::string reward;
+  std::string event;  // the reward.redeemed event
+  Points points = 0;
+  core::Timestamp issued_at;
+  std::optional<core::Timestamp> expires_at;  // valid while time < expires_at
+  bool return_on_expiry = true;
+  CodeStatus status = CodeStatus::issued;
+  core::Timestamp closed_at;  // when used, cancelled or expired
+  std::string order_id;       // the order it was used on, if given
+  std::string name;           // the reward's name and benefit, as at redemption
+  RewardKind kind = RewardKind::fixed_discount;
+  std::optional<core::Money> amount;
+  int percent = 0;
+  std::string target;
+  std::vector<RedeemedLot> lots;  // while issued; emptied once the code is closed
+
+  bool operator==(const Redemption&) const = default;
+};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -85,10 +123,16 @@ struct MemberState {
   std::vector<ActionCount> actions;       // by rule id
   std::vector<MissionProgress> missions;  // by mission id
   std::vector<Badge> badges;              // in the order awarded, each id once
+  std::vector<Redemption> redemptions;    // in the order redeemed
+
+  // The redemption with this printed code, or null.
+  const Redemption* redemption(std::string_view code) const;
+  // Codes of `reward` issued or used (cancelled and expired ones do not count).
+  std::int64_t codes_held(std::string_view reward) const;
 
   Points available() const;
   Points pending() const;
-  // The earliest time a timer (release, lot expiry, inactivity expiry) is due, if any.
+  // The earliest time a timer (release, code expiry, lot expiry, inactivity expiry) is due.
   std::optional<core::Timestamp> next_due() const;
   // The soonest lot expiry among available lots, with the points it would take, if any.
   struct NextExpiry {
@@ -132,15 +176,16 @@ struct OrderRecord {
 };
 
 enum class LineKind : std::uint8_t {
-  pending = 0,  // +N pending (an order's points during the return window)
-  earn = 1,     // +N available at once
-  release = 2,  // N move from pending to available
-  spend = 3,    // -N available
-  expire = 4,   // -N available
-  reverse = 5,  // -N available and/or pending (refund, cancellation)
-  adjust = 6,   // +/-N available (manual adjustment)
-  debt = 7,     // -N carried as debt (a take-back larger than the balance)
-  repay = 8,    // -N available to pay debt back
+  pending = 0,   // +N pending (an order's points during the return window)
+  earn = 1,      // +N available at once
+  release = 2,   // N move from pending to available
+  spend = 3,     // -N available
+  expire = 4,    // -N available
+  reverse = 5,   // -N available and/or pending (refund, cancellation)
+  adjust = 6,    // +/-N available (manual adjustment)
+  debt = 7,      // -N carried as debt (a take-back larger than the balance)
+  repay = 8,     // -N available to pay debt back
+  returned = 9,  // +N spent points given back (a code cancelled or expired unused)
 };
 
 std::string_view line_kind_name(LineKind kind);

@@ -49,7 +49,8 @@ struct Expiry {
   int after_days = 0;    // lot mode: lifetime in days (one of days or months)
   int after_months = 0;  // lot mode: lifetime in months; inactivity mode: months without activity
   bool round_to_month_end = false;
-  std::vector<std::string> activity = {"order.placed", "points.spent"};  // inactivity mode
+  // Inactivity mode: the event types that count as activity.
+  std::vector<std::string> activity = {"order.placed", "points.spent", "reward.redeemed"};
 };
 
 // Points for an action other than an order (docs/reference/program.md "Actions"): a review, a
@@ -83,6 +84,37 @@ struct Mission {
   std::string terms;
 };
 
+// What a reward gives (docs/reference/program.md "Rewards").
+enum class RewardKind {
+  fixed_discount,    // `amount` off an order
+  percent_discount,  // `percent` % off an order
+  free_shipping,
+  free_product,  // the product `sku`
+  access,        // exclusive or early access, an experience: described by its name and terms
+  partner,       // a partner's offer: `partner` names it
+  donation,      // `amount` given to `charity` in the member's name
+  store_credit,  // `amount` of store credit
+};
+std::string_view reward_kind_name(RewardKind kind);
+
+// A reward of the catalogue: what it costs, who may have it, how many, and for how long its code
+// is valid.
+struct Reward {
+  std::string id;
+  std::string name;
+  RewardKind kind = RewardKind::fixed_discount;
+  Points points = 0;                       // cost, > 0
+  std::optional<core::Money> amount;       // fixed_discount, donation, store_credit
+  int percent = 0;                         // percent_discount: 1-100
+  std::string target;                      // free_product: the SKU; partner: the partner;
+                                           // donation: the charity
+  int valid_days = 0;                      // code validity; 0: the code never expires
+  std::optional<std::int64_t> stock;       // most codes outstanding or used, shop-wide
+  std::optional<std::int64_t> per_member;  // most codes outstanding or used per member
+  bool return_on_expiry = true;            // an expired unused code gives its points back
+  std::string terms;
+};
+
 struct Program {
   std::string name;
   Earning earning;
@@ -91,12 +123,14 @@ struct Program {
   Expiry expiry;
   std::vector<ActionRule> actions;  // by id
   std::vector<Mission> missions;    // by id
+  std::vector<Reward> rewards;      // by id
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;
   // When a lot that became available at `available_at` expires, under lot expiry.
   std::optional<core::Timestamp> lot_expiry(core::Timestamp available_at) const;
   bool counts_as_activity(std::string_view event_type) const;
+  const Reward* reward(std::string_view id) const;
 };
 
 // Parses a program definition. Errors carry JSON pointers into the definition.

@@ -4,28 +4,10 @@
 #include <array>
 
 #include "domain/event/event.h"
+#include "domain/program/parse_helpers.h"
 #include "domain/program/program.h"
 
 namespace fidelis::domain {
-namespace {
-
-using core::ErrorCode;
-using core::ObjectReader;
-
-template <typename Enum>
-std::optional<Enum> read_choice(ObjectReader& reader, std::string_view key,
-                                std::initializer_list<std::pair<std::string_view, Enum>> choices) {
-  const auto text = reader.string(key, false, 64);
-  if (!text) return std::nullopt;
-  std::string allowed;
-  for (const auto& [name, value] : choices) {
-    if (name == *text) return value;
-    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-  }
-  reader.add_error(ErrorCode::value_not_allowed, std::string(key) + " must be one of: " + allowed,
-                   reader.pointer(key));
-  return std::nullopt;
-}
 
 std::optional<std::int64_t> read_bounded(ObjectReader& reader, std::string_view key,
                                          std::int64_t low, std::int64_t high) {
@@ -40,6 +22,31 @@ std::optional<std::int64_t> read_bounded(ObjectReader& reader, std::string_view 
   }
   return number;
 }
+
+std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view key) {
+  const auto text = reader.string(key, false, 64);
+  if (!text) return std::nullopt;
+  auto at = core::parse_rfc3339(*text);
+  if (!at.ok()) {
+    reader.add_error(ErrorCode::timestamp_invalid, std::string(key) + ": " + at.error().message,
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return *at;
+}
+
+// `from` and `until`: the window [from, until) of events that count.
+void read_window(ObjectReader& reader, std::optional<core::Timestamp>& from,
+                 std::optional<core::Timestamp>& until) {
+  from = read_time(reader, "from");
+  until = read_time(reader, "until");
+  if (from && until && *until <= *from) {
+    reader.add_error(ErrorCode::value_out_of_range, "until must be after from",
+                     reader.pointer("until"));
+  }
+}
+
+namespace {
 
 // "1.5" -> 1'500'000. At most six decimals, at most 1000.
 std::optional<std::int64_t> parse_multiplier(std::string_view text) {
@@ -229,18 +236,6 @@ bool action_event_allowed(std::string_view type) {
          (type.size() > 7 && type.substr(0, 7) == "custom.");
 }
 
-std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view key) {
-  const auto text = reader.string(key, false, 64);
-  if (!text) return std::nullopt;
-  auto at = core::parse_rfc3339(*text);
-  if (!at.ok()) {
-    reader.add_error(ErrorCode::timestamp_invalid, std::string(key) + ": " + at.error().message,
-                     reader.pointer(key));
-    return std::nullopt;
-  }
-  return *at;
-}
-
 // `on` of an action rule or a mission: an action event type or custom.*.
 std::string read_counted_type(ObjectReader& reader) {
   const auto on = reader.string("on", true, 128);
@@ -262,17 +257,6 @@ std::string read_network(ObjectReader& reader, const std::string& on) {
                      reader.pointer("network"));
   }
   return std::string(reader.string("network", true, 40).value_or(""));
-}
-
-// `from` and `until`: the window [from, until) of events that count.
-void read_window(ObjectReader& reader, std::optional<core::Timestamp>& from,
-                 std::optional<core::Timestamp>& until) {
-  from = read_time(reader, "from");
-  until = read_time(reader, "until");
-  if (from && until && *until <= *from) {
-    reader.add_error(ErrorCode::value_out_of_range, "until must be after from",
-                     reader.pointer("until"));
-  }
 }
 
 ActionRule read_action(ObjectReader& reader, std::string id) {
@@ -344,31 +328,6 @@ Mission read_mission(ObjectReader& reader, std::string id) {
   return mission;
 }
 
-// Reads an object of rules keyed by id, in id order.
-template <typename Rule, typename ReadRule>
-void read_rules(ObjectReader& root, std::string_view key, std::vector<Rule>& out,
-                ReadRule read_rule) {
-  const auto object = root.object(key, false);
-  if (!object) return;
-  const std::string pointer = root.pointer(key);
-  for (const auto field : *object) {
-    const std::string field_pointer = core::json_pointer_child(pointer, field.key);
-    if (!is_valid_id(field.key)) {
-      root.add_error(ErrorCode::id_invalid, "a rule id is 1-128 printable ASCII characters",
-                     field_pointer);
-      continue;
-    }
-    simdjson::dom::object rule_object;
-    if (field.value.get_object().get(rule_object) != simdjson::SUCCESS) {
-      root.add_error(ErrorCode::field_wrong_type, "a rule is an object", field_pointer);
-      continue;
-    }
-    ObjectReader reader(rule_object, field_pointer, root.errors());
-    out.push_back(read_rule(reader, std::string(field.key)));
-  }
-  std::sort(out.begin(), out.end(), [](const Rule& a, const Rule& b) { return a.id < b.id; });
-}
-
 }  // namespace
 
 const EarnRate* Program::rate_for(std::string_view currency) const {
@@ -393,12 +352,19 @@ bool Program::counts_as_activity(std::string_view event_type) const {
          expiry.activity.end();
 }
 
+const Reward* Program::reward(std::string_view id) const {
+  auto it = std::lower_bound(
+      rewards.begin(), rewards.end(), id,
+      [](const Reward& reward, std::string_view wanted) { return reward.id < wanted; });
+  return it != rewards.end() && it->id == id ? &*it : nullptr;
+}
+
 core::Result<Program> parse_program(core::JsonParser& parser, std::string_view text) {
   FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
   core::Errors errors;
   ObjectReader reader(root, "", errors);
-  reader.reject_unknown(
-      {"name", "description", "earning", "pending", "refunds", "expiry", "actions", "missions"});
+  reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
+                         "actions", "missions", "rewards"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -420,6 +386,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   read_expiry(reader, program);
   read_rules(reader, "actions", program.actions, read_action);
   read_rules(reader, "missions", program.missions, read_mission);
+  read_rules(reader, "rewards", program.rewards, read_reward);
   if (!errors.empty()) return errors;
   return program;
 }

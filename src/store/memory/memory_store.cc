@@ -43,6 +43,8 @@ class MemoryStore final : public Store {
         if (change.birthday) profile.birthday = change.birthday;
         profile.updated_at = change.updated_at;
       }
+      for (const auto& code : batch.codes) codes_[{batch.shop, code.code}] = code.member;
+      for (const auto& stock : batch.stock) stock_[{batch.shop, stock.reward}] = stock.outstanding;
     }
     return core::Ok{};
   }
@@ -165,6 +167,36 @@ class MemoryStore final : public Store {
     return core::Ok{};
   }
 
+  core::Result<std::optional<std::string>> code_owner(const std::string& shop,
+                                                      const std::string& code) override {
+    return find(codes_, Key{shop, code});
+  }
+
+  core::Result<std::int64_t> reward_outstanding(const std::string& shop,
+                                                const std::string& reward) override {
+    return find(stock_, Key{shop, reward}).value_or(0);
+  }
+
+  core::Status for_each_code(
+      const std::string& shop,
+      const std::function<void(std::string_view, std::string_view)>& visit) override {
+    for (auto it = codes_.lower_bound({shop, ""}); it != codes_.end() && it->first.first == shop;
+         ++it) {
+      visit(it->first.second, it->second);
+    }
+    return core::Ok{};
+  }
+
+  core::Status for_each_stock(
+      const std::string& shop,
+      const std::function<void(std::string_view, std::int64_t)>& visit) override {
+    for (auto it = stock_.lower_bound({shop, ""}); it != stock_.end() && it->first.first == shop;
+         ++it) {
+      visit(it->first.second, it->second);
+    }
+    return core::Ok{};
+  }
+
   core::Status for_each_order_id(const std::string& shop,
                                  const std::function<void(std::string_view)>& visit) override {
     for (auto it = orders_.lower_bound({shop, ""}); it != orders_.end() && it->first.first == shop;
@@ -192,6 +224,8 @@ class MemoryStore final : public Store {
   std::map<Key, std::map<std::uint64_t, domain::LedgerLine>> ledger_;
   std::map<Key, domain::OrderRecord> orders_;
   std::map<Key, Profile> profiles_;
+  std::map<Key, std::string> codes_;
+  std::map<Key, std::int64_t> stock_;
 };
 
 }  // namespace

@@ -20,7 +20,7 @@ namespace {
 using core::ErrorCode;
 
 // Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE shops (
   shop TEXT PRIMARY KEY,
@@ -106,6 +106,22 @@ UPDATE ledger SET prev = (SELECT p.rowid FROM ledger p WHERE p.shop = ledger.sho
 UPDATE members SET ledger_head = (SELECT l.rowid FROM ledger l WHERE l.shop = members.shop
                                   AND l.member = members.member ORDER BY l.seq DESC LIMIT 1);
 DROP INDEX ledger_by_member;
+)sql",
+    // 3: rewards. Redemption codes are looked up by code alone (validate, use), so they get a
+    // shop-wide index; reward stock is shop-wide state.
+    R"sql(
+CREATE TABLE codes (
+  shop TEXT NOT NULL,
+  code TEXT NOT NULL,
+  member TEXT NOT NULL,
+  PRIMARY KEY (shop, code)
+) WITHOUT ROWID;
+CREATE TABLE reward_stock (
+  shop TEXT NOT NULL,
+  reward TEXT NOT NULL,
+  outstanding INTEGER NOT NULL,
+  PRIMARY KEY (shop, reward)
+) WITHOUT ROWID;
 )sql",
 };
 
@@ -495,6 +511,44 @@ class SqliteStore final : public Store {
     return core::Ok{};
   }
 
+  core::Result<std::optional<std::string>> code_owner(const std::string& shop,
+                                                      const std::string& code) override {
+    auto& stmt = prepare("SELECT member FROM codes WHERE shop = ? AND code = ?");
+    stmt.reset().bind(1, shop).bind(2, code);
+    return single<std::string>(stmt, [&] { return std::string(stmt.text(0)); });
+  }
+
+  core::Result<std::int64_t> reward_outstanding(const std::string& shop,
+                                                const std::string& reward) override {
+    auto& stmt = prepare("SELECT outstanding FROM reward_stock WHERE shop = ? AND reward = ?");
+    stmt.reset().bind(1, shop).bind(2, reward);
+    FIDELIS_TRY(const auto found, single<std::int64_t>(stmt, [&] { return stmt.integer(0); }));
+    return found.value_or(0);
+  }
+
+  core::Status for_each_code(
+      const std::string& shop,
+      const std::function<void(std::string_view, std::string_view)>& visit) override {
+    Statement stmt(db_, "SELECT code, member FROM codes WHERE shop = ? ORDER BY code");
+    stmt.bind(1, shop);
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) visit(stmt.text(0), stmt.text(1));
+    if (rc != SQLITE_DONE) return storage_error("reading codes");
+    return core::Ok{};
+  }
+
+  core::Status for_each_stock(
+      const std::string& shop,
+      const std::function<void(std::string_view, std::int64_t)>& visit) override {
+    Statement stmt(db_,
+                   "SELECT reward, outstanding FROM reward_stock WHERE shop = ? ORDER BY reward");
+    stmt.bind(1, shop);
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) visit(stmt.text(0), stmt.integer(1));
+    if (rc != SQLITE_DONE) return storage_error("reading reward stock");
+    return core::Ok{};
+  }
+
   core::Status for_each_event_id(const std::string& shop,
                                  const std::function<void(std::string_view)>& visit) override {
     // Served by the index on event ids alone.
@@ -715,6 +769,18 @@ class SqliteStore final : public Store {
       stmt.bind_optional(6, profile.birthday);
       stmt.bind(7, profile.updated_at.micros);
       FIDELIS_CHECK(step_done(stmt, "writing a profile"));
+    }
+    for (const auto& code : batch.codes) {
+      auto& stmt = prepare("INSERT INTO codes (shop, code, member) VALUES (?, ?, ?)");
+      stmt.reset().bind(1, batch.shop).bind(2, code.code).bind(3, code.member);
+      FIDELIS_CHECK(step_done(stmt, "writing a redemption code"));
+    }
+    for (const auto& stock : batch.stock) {
+      auto& stmt = prepare(
+          "INSERT INTO reward_stock (shop, reward, outstanding) VALUES (?, ?, ?) "
+          "ON CONFLICT (shop, reward) DO UPDATE SET outstanding = excluded.outstanding");
+      stmt.reset().bind(1, batch.shop).bind(2, stock.reward).bind(3, stock.outstanding);
+      FIDELIS_CHECK(step_done(stmt, "writing a reward's stock"));
     }
     return core::Ok{};
   }

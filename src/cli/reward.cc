@@ -1,0 +1,181 @@
+// `fidelis reward redeem|validate|use|cancel`: a member's rewards and their codes from the
+// command line. Each acts now (the wall clock) unless --at says when.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/digest.h"
+#include "core/json_writer.h"
+#include "engine/engine.h"
+#include "engine/views.h"
+
+namespace fidelis::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: fidelis reward redeem MEMBER REWARD_ID | validate CODE | use CODE [--order ID] | "
+    "cancel CODE [--reason TEXT]";
+
+int fail(const core::Errors& errors) {
+  print_errors(errors);
+  return exit_code_for(errors);
+}
+
+std::string optional_time_text(const std::optional<core::Timestamp>& at) {
+  return at ? core::format_rfc3339(*at) : "no end";
+}
+
+int redeem(const Args& args, engine::Engine& engine, core::Timestamp now) {
+  const std::string& member = args.words[2];
+  const std::string& reward = args.words[3];
+  auto redeemed = engine.redeem(args.shop(), member, reward, now);
+  if (!redeemed.ok()) return fail(redeemed.errors());
+  const domain::Redemption& r = redeemed->redemption;
+  if (args.json()) {
+    core::JsonWriter out;
+    out.begin_object().key("member").value(member).key("event").value(redeemed->event_id);
+    out.key("available_after").value(redeemed->available_after);
+    out.key("redemption");
+    engine::write_redemption_json(out, r);
+    out.end_object();
+    std::printf("%s\n", out.str().c_str());
+  } else {
+    std::printf(
+        "code %s\n  %s (%s) for member %s, %lld points; valid until %s\n"
+        "  %lld points left\n",
+        r.code.c_str(), r.name.c_str(), r.reward.c_str(), member.c_str(),
+        static_cast<long long>(r.points), optional_time_text(r.expires_at).c_str(),
+        static_cast<long long>(redeemed->available_after));
+  }
+  return kExitOk;
+}
+
+// Why a code cannot be used at `now`, or nothing when it can.
+std::optional<core::Error> unusable(const domain::Redemption& r, core::Timestamp now) {
+  switch (r.status) {
+    case domain::CodeStatus::used:
+      return core::make_error(
+          core::ErrorCode::code_already_used,
+          "code " + r.code + " was used on " + core::format_rfc3339(r.closed_at));
+    case domain::CodeStatus::cancelled:
+      return core::make_error(
+          core::ErrorCode::code_cancelled,
+          "code " + r.code + " was cancelled on " + core::format_rfc3339(r.closed_at));
+    case domain::CodeStatus::expired:
+      return core::make_error(core::ErrorCode::code_expired, "code " + r.code + " expired on " +
+                                                                 core::format_rfc3339(r.closed_at));
+    case domain::CodeStatus::issued:
+      break;
+  }
+  // Timers may not have run yet: the code's own expiry decides.
+  if (r.expires_at && now >= *r.expires_at) {
+    return core::make_error(core::ErrorCode::code_expired, "code " + r.code + " expired on " +
+                                                               core::format_rfc3339(*r.expires_at));
+  }
+  return std::nullopt;
+}
+
+int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
+  auto found = engine.find_code(args.shop(), args.words[2]);
+  if (!found.ok()) return fail(found.errors());
+  if (!*found) {
+    return fail(
+        {core::make_error(core::ErrorCode::code_not_found,
+                          "no code " + args.words[2] + " in shop \"" + args.shop() + "\"")});
+  }
+  const domain::Redemption& r = (*found)->redemption;
+  const auto problem = unusable(r, now);
+  if (args.json()) {
+    core::JsonWriter out;
+    out.begin_object().key("valid").value(!problem.has_value());
+    out.key("member").value((*found)->member);
+    if (problem) out.key("why_not").value(problem->message);
+    out.key("redemption");
+    engine::write_redemption_json(out, r);
+    out.end_object();
+    std::printf("%s\n", out.str().c_str());
+  } else {
+    std::printf("code %s: %s\n  member %s, %s (%s), valid until %s\n", r.code.c_str(),
+                problem ? "NOT VALID" : "valid", (*found)->member.c_str(), r.name.c_str(),
+                r.reward.c_str(), optional_time_text(r.expires_at).c_str());
+  }
+  if (problem) {
+    if (!args.json()) print_errors({*problem});
+    return kExitRejected;
+  }
+  return kExitOk;
+}
+
+// Applies one reward.used or reward.cancelled event for the code's holder.
+int act_on_code(const Args& args, engine::Engine& engine, core::Timestamp now) {
+  const bool use = args.words[1] == "use";
+  auto found = engine.find_code(args.shop(), args.words[2]);
+  if (!found.ok()) return fail(found.errors());
+  if (!*found) {
+    return fail(
+        {core::make_error(core::ErrorCode::code_not_found,
+                          "no code " + args.words[2] + " in shop \"" + args.shop() + "\"")});
+  }
+  const std::string& member = (*found)->member;
+  const std::string& code = (*found)->redemption.code;
+  core::JsonWriter json;
+  json.begin_object();
+  json.key("id").value((use ? "use-" : "cancel-") + core::random_hex(12));
+  json.key("type").value(use ? "reward.used" : "reward.cancelled");
+  json.key("member").value(member);
+  json.key("occurred_at").value(core::format_rfc3339(now));
+  json.key("data").begin_object().key("code").value(code);
+  if (use && args.option("order")) json.key("order_id").value(*args.option("order"));
+  if (!use && args.option("reason")) json.key("reason").value(*args.option("reason"));
+  json.end_object().end_object();
+
+  if (auto begun = engine.begin_batch(); !begun.ok()) return fail(begun.errors());
+  const engine::SubmitResult result = engine.submit(json.str(), args.shop());
+  if (result.outcome != engine::Outcome::accepted) {
+    engine.abort_batch();
+    return fail(result.errors);
+  }
+  if (auto committed = engine.commit_batch(); !committed.ok()) return fail(committed.errors());
+  auto after = engine.member(args.shop(), member);
+  if (!after.ok()) return fail(after.errors());
+  const domain::Redemption& r = *(*after)->redemption(code);
+  if (args.json()) {
+    core::JsonWriter out;
+    out.begin_object().key("member").value(member).key("event").value(result.event_id);
+    out.key("available_after").value((*after)->available());
+    out.key("redemption");
+    engine::write_redemption_json(out, r);
+    out.end_object();
+    std::printf("%s\n", out.str().c_str());
+  } else if (use) {
+    std::printf("code %s used%s\n", code.c_str(),
+                r.order_id.empty() ? "" : (" on order " + r.order_id).c_str());
+  } else {
+    std::printf("code %s cancelled: %lld points given back to member %s (%lld available)\n",
+                code.c_str(), static_cast<long long>(r.points), member.c_str(),
+                static_cast<long long>((*after)->available()));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_reward(const Args& args) {
+  const std::size_t words = args.words.size();
+  const std::string verb = words > 1 ? args.words[1] : "";
+  const bool shape_ok = (verb == "redeem" && words == 4) ||
+                        ((verb == "validate" || verb == "use" || verb == "cancel") && words == 3);
+  if (!shape_ok) {
+    print_errors({core::make_error(core::ErrorCode::usage, kUsage)});
+    return kExitUsage;
+  }
+  const auto now = now_or_at(args);
+  if (!now.ok()) return fail(now.errors());
+  auto store = open_store(args);
+  if (!store) return kExitStorage;
+  engine::Engine engine(*store);
+  if (verb == "redeem") return redeem(args, engine, *now);
+  if (verb == "validate") return validate(args, engine, *now);
+  return act_on_code(args, engine, *now);
+}
+
+}  // namespace fidelis::cli

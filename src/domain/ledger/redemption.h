@@ -1,0 +1,21 @@
+// Rewards and their codes in the ledger: redeeming (a spend naming its lots), using, cancelling
+// and expiring a code. A code cancelled, or expired under a program that gives points back,
+// returns its exact points to the lots they came from; points whose lot is no longer valid
+// expire at once, in plain sight.
+#pragma once
+
+#include "core/result.h"
+#include "domain/ledger/apply.h"
+#include "domain/ledger/ledger_writer.h"
+
+namespace fidelis::domain {
+
+core::Status redeem(LedgerWriter& writer, const Program& program, const Event& event,
+                    const RewardRedeemed& redeemed, const ShopView& shop);
+core::Status use_code(LedgerWriter& writer, const Event& event, const RewardUsed& used);
+core::Status cancel_code(LedgerWriter& writer, const Event& event,
+                         const RewardCancelled& cancelled);
+// The timer: an issued code reaches its expiry.
+void expire_code(LedgerWriter& writer, Redemption& redemption);
+
+}  // namespace fidelis::domain
