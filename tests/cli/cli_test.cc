@@ -105,11 +105,12 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
   ASSERT_EQ(run("--db " + db_ + " ingest -", std::string(kOrder) + "\n").exit_code, 0);
   const Outcome shown = run("--db " + db_ + " member show m1 --json");
   EXPECT_EQ(shown.exit_code, 0);
-  EXPECT_EQ(shown.out,
-            "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
-            "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"next_expiry\":"
-            "null,\"badges\":[],\"missions\":[],\"codes\":[],\"first_seen_at\":\"2025-03-01T10:00:00Z\","
-            "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");
+  EXPECT_EQ(
+      shown.out,
+      "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
+      "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"next_expiry\":"
+      "null,\"badges\":[],\"missions\":[],\"codes\":[],\"first_seen_at\":\"2025-03-01T10:00:00Z\","
+      "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");
   EXPECT_EQ(run("--db " + db_ + " member show nobody").exit_code, 4);
   EXPECT_EQ(run("--db " + db_ + " --shop other member show m1").exit_code, 4);
   EXPECT_EQ(run("--db " + db_ + " tick --until 2025-03-15T10:00:00Z").exit_code, 0);
