@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <thread>
+
 #include "domain/ledger/apply.h"
 #include "store/codec.h"
 #include "support/scratch_dir.h"
@@ -137,6 +139,36 @@ TEST_F(SqliteLedger, VersionOneDatabaseIsMigrated) {
   ASSERT_TRUE(store->commit_write({lines_batch(states, 1, false)}).ok());
   EXPECT_EQ(seqs(*store, "a", 0, 10), (std::vector<std::uint64_t>{1, 2, 3, 4}));
   EXPECT_EQ(seqs(*store, "b", 0, 10), (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+}  // namespace
+}  // namespace fidelis::store
+
+namespace fidelis::store {
+namespace {
+
+// Processes that open a new database at once (the first `fidelis` commands on a machine, racing
+// redemptions) each wait for the others' locks and see it migrated exactly once.
+TEST_F(SqliteLedger, ConnectionsOpeningANewDatabaseAtOnceAllSucceed) {
+  constexpr int kConnections = 8;
+  std::vector<std::thread> threads;
+  std::vector<int> ok(kConnections, 0);
+  for (int i = 0; i < kConnections; ++i) {
+    threads.emplace_back([&, i] {
+      auto store = open_sqlite(path_);
+      ok[i] = store.ok() ? 1 : 0;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(std::count(ok.begin(), ok.end(), 1), kConnections);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), sqlite_schema_version());
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
 }
 
 }  // namespace

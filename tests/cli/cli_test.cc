@@ -2,66 +2,27 @@
 // before or after the command, the pinned `ingest --json` lines, `member show --json`. Runs the
 // real binary.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "support/cli_runner.h"
 
 namespace fidelis {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = test_support::CliOutcome;
 
-class Cli : public ::testing::Test {
+class Cli : public test_support::CliTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fidelis-cli-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    db_ = (dir_ / "cli.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string read(const fs::path& path) {
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  }
-
-  // Runs `fidelis ARGS` (words without spaces or quotes) with `input` on stdin.
-  Outcome run(const std::string& args, const std::string& input = "") {
-    const char* env = std::getenv("FIDELIS_BIN");
-    const std::string binary = env != nullptr ? env : FIDELIS_BIN_DEFAULT;
-    std::ofstream(dir_ / "in") << input;
-    const std::string command = binary + " " + args + " < " + (dir_ / "in").string() + " > " +
-                                (dir_ / "out").string() + " 2> " + (dir_ / "err").string();
-    const int status = std::system(command.c_str());
-    Outcome result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = read(dir_ / "out");
-    result.err = read(dir_ / "err");
-    return result;
-  }
+  static std::string read(const fs::path& path) { return test_support::read_text(path); }
 
   std::string program() const {
-    const char* env = std::getenv("FIDELIS_SOURCE_DIR");
-    return (fs::path(env != nullptr ? env : FIDELIS_SOURCE_DIR_DEFAULT) /
-            "examples/programs/basic.json")
-        .string();
+    return (test_support::source_dir() / "examples/programs/basic.json").string();
   }
 
-  fs::path dir_;
-  std::string db_;
+  const fs::path& dir_ = scratch_.path();
 };
 
 const char* kOrder =

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "engine/engine.h"
@@ -103,7 +104,15 @@ class ScenarioRunner {
         auto version = engine_->activate_program("default", definition, from, core::Timestamp{0});
         ASSERT_TRUE(version.ok()) << version.error().where << ": " << version.error().message;
       } else if (verb == "event") {
-        submit(line.substr(6), in);
+        submit(with_codes(line.substr(6)), in);
+      } else if (verb == "redeem") {
+        redeem(words, in);
+      } else if (verb == "codes") {
+        check_codes(words);
+      } else if (verb == "stock") {
+        auto outstanding = store_->reward_outstanding("default", words.at(1));
+        ASSERT_TRUE(outstanding.ok());
+        EXPECT_EQ(*outstanding, std::stoll(words.at(2))) << "line " << line_;
       } else if (verb == "tick") {
         auto result = engine_->tick("default", *core::parse_rfc3339(words.at(1)));
         ASSERT_TRUE(result.ok()) << result.error().message;
@@ -130,12 +139,57 @@ class ScenarioRunner {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_.string() + suffix);
   }
 
+  // `$NAME` in an event stands for the code `redeem … NAME` was given.
+  std::string with_codes(std::string json) const {
+    for (const auto& [name, code] : codes_) {
+      const std::string placeholder = "$" + name;
+      for (auto at = json.find(placeholder); at != std::string::npos;
+           at = json.find(placeholder, at + code.size())) {
+        json.replace(at, placeholder.size(), code);
+      }
+    }
+    return json;
+  }
+
   // `event JSON`, optionally followed by `expect STATUS [CODE POINTER]...`; without it the event
   // must be accepted.
   void submit(const std::string& json, std::istringstream& in) {
     ASSERT_TRUE(engine_->begin_batch().ok());
     const engine::SubmitResult result = engine_->submit(json, "default");
     ASSERT_TRUE(engine_->commit_batch().ok());
+    check_outcome(result, in);
+  }
+
+  // `redeem MEMBER REWARD TIME NAME`: the code drawn is remembered as NAME; an `expect` line may
+  // follow, as for events.
+  void redeem(const std::vector<std::string>& words, std::istringstream& in) {
+    auto redeemed =
+        engine_->redeem("default", words.at(1), words.at(2), *core::parse_rfc3339(words.at(3)));
+    engine::SubmitResult result;
+    if (redeemed.ok()) {
+      result.outcome = engine::Outcome::accepted;
+      codes_[words.at(4)] = redeemed->redemption.code;
+    } else {
+      result.errors = redeemed.errors();
+    }
+    check_outcome(result, in);
+  }
+
+  // `codes MEMBER NAME=STATUS …`: the status of each named code the member holds.
+  void check_codes(const std::vector<std::string>& words) {
+    const domain::MemberState state = member(words.at(1));
+    for (std::size_t i = 2; i < words.size(); ++i) {
+      const std::size_t equals = words[i].find('=');
+      const std::string name = words[i].substr(0, equals);
+      ASSERT_TRUE(codes_.count(name)) << "line " << line_ << ": no code named " << name;
+      const domain::Redemption* redemption = state.redemption(codes_[name]);
+      ASSERT_NE(redemption, nullptr) << "line " << line_ << ": member lacks code " << name;
+      EXPECT_EQ(domain::code_status_name(redemption->status), words[i].substr(equals + 1))
+          << "line " << line_ << ": " << name;
+    }
+  }
+
+  void check_outcome(const engine::SubmitResult& result, std::istringstream& in) {
     std::vector<std::string> expected = {"expect", "accepted"};
     const auto position = in.tellg();
     std::string raw;
@@ -281,6 +335,7 @@ class ScenarioRunner {
   fs::path db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<engine::Engine> engine_;
+  std::map<std::string, std::string> codes_;  // name given in the file -> code drawn
   int line_ = 0;
 };
 

@@ -200,6 +200,8 @@ class SqliteStore final : public Store {
   }
 
   core::Status init(SqliteOptions options) {
+    // First: every statement below may meet another process's write lock, and must wait for it.
+    sqlite3_busy_timeout(db_, 10'000);
     // 32 KiB pages for a new database (an existing one keeps its size): a batch writes each
     // dirty page as a WAL frame, at a cost per frame, and a batch touching members all over the
     // table dirties most of its pages whatever their size (decision 0007).
@@ -223,7 +225,6 @@ class SqliteStore final : public Store {
     }
     FIDELIS_CHECK(exec("PRAGMA cache_size=-262144"));  // 256 MiB page cache
     FIDELIS_CHECK(exec("PRAGMA temp_store=MEMORY"));
-    sqlite3_busy_timeout(db_, 10'000);
     FIDELIS_CHECK(migrate(options.schema_version > 0
                               ? static_cast<std::size_t>(options.schema_version)
                               : kMigrations.size()));
@@ -785,7 +786,7 @@ class SqliteStore final : public Store {
     return core::Ok{};
   }
 
-  core::Status migrate(std::size_t target) {
+  core::Result<std::size_t> user_version() {
     auto& stmt = prepare("PRAGMA user_version");
     stmt.reset();
     if (stmt.step() != SQLITE_ROW) return storage_error("reading the schema version");
@@ -797,17 +798,32 @@ class SqliteStore final : public Store {
                                   ", newer than this build knows (" +
                                   std::to_string(kMigrations.size()) + "): upgrade Fidelis");
     }
-    for (std::size_t next = version; next < std::min(target, kMigrations.size()); ++next) {
+    return version;
+  }
+
+  // Each migration runs in a write transaction that first reads the version again: processes
+  // opening a new database at the same time each see it migrated exactly once.
+  core::Status migrate(std::size_t target) {
+    const std::size_t wanted = std::min(target, kMigrations.size());
+    FIDELIS_TRY(std::size_t version, user_version());
+    while (version < wanted) {
       FIDELIS_CHECK(exec("BEGIN IMMEDIATE"));
-      auto status = exec(kMigrations[next]);
-      if (status.ok()) {
-        status = exec(("PRAGMA user_version = " + std::to_string(next + 1)).c_str());
+      auto current = user_version();
+      core::Status status = core::Ok{};
+      if (!current.ok()) {
+        status = current.take_errors();
+      } else if (*current == version) {
+        status = exec(kMigrations[version]);
+        if (status.ok()) {
+          status = exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
+        }
       }
       if (status.ok()) status = exec("COMMIT");
       if (!status.ok()) {
         abort_write();
         return status;
       }
+      FIDELIS_TRY(version, user_version());
     }
     return core::Ok{};
   }
