@@ -193,6 +193,7 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     for (const auto& lot : redemption.lots) {
       w.u(lot.lot);
       w.i(lot.points);
+      w.i(lot.granted);
       w.ot(lot.expires_at);
       w.s(lot.order_id);
     }
@@ -293,6 +294,7 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
         domain::RedeemedLot lot;
         lot.lot = static_cast<std::uint32_t>(r.u());
         lot.points = r.i();
+        lot.granted = r.i();
         lot.expires_at = r.ot();
         lot.order_id = r.s();
         return lot;

@@ -51,7 +51,7 @@ domain::MemberState sample() {
   issued.expires_at = core::Timestamp{1'741'600'000'000'000};
   issued.name = "5.00 off";
   issued.amount = core::Money{500, *core::find_currency("EUR")};
-  issued.lots = {{3, 30, core::Timestamp{31'536'000'000'000}, ""}};
+  issued.lots = {{3, 30, 150, core::Timestamp{31'536'000'000'000}, ""}};
   domain::Redemption used;
   used.code = "0000-0000-00001";
   used.reward = "mug";

@@ -47,7 +47,12 @@ std::string program_json(const Variant& v) {
           R"("survey":{"on":"survey.answered","points":11,"terms":"t"}},)"
           R"("missions":{"reviews-3":{"on":"review.posted","target":3,"points":13,"terms":"t"},)"
           R"("surveys-2":{"on":"survey.answered","target":2,"points":3,"recurring":"month",)"
-          R"("terms":"t"}}})";
+          R"("terms":"t"}},)"
+          // Two rewards: codes that give their points back when they expire, and codes that keep
+          // them, with a per-member limit and a shop-wide stock.
+          R"("rewards":{"back":{"kind":"free_shipping","name":"b","points":15,"valid_days":10,)"
+          R"("terms":"t"},"keep":{"kind":"percent_discount","name":"k","points":9,"percent":5,)"
+          R"("valid_days":5,"expired_code":"keep_points","per_member":2,"stock":3,"terms":"t"}}})";
   return json;
 }
 
@@ -58,6 +63,15 @@ struct Unit {
   bool pending;
   std::int64_t available_at;
   std::int64_t expires_at;  // INT64_MAX: never
+};
+
+// A redemption: the units it took (each goes back to its lot if the code is cancelled).
+struct RefCode {
+  std::string member;
+  std::string reward;
+  enum { issued, used, cancelled, expired } status = issued;
+  std::int64_t expires_at = 0;
+  std::vector<Unit> units;
 };
 
 struct RefLine {
@@ -100,6 +114,7 @@ struct RefMember {
   std::vector<Unit> units;
   int next_lot = 1;
   std::int64_t debt = 0, earned = 0, spent = 0, expired = 0, reversed = 0;
+  std::vector<std::string> codes;  // in redemption order
   std::int64_t available() const {
     return std::count_if(units.begin(), units.end(), [](const Unit& u) { return !u.pending; });
   }
@@ -114,16 +129,29 @@ class Reference {
 
   void advance(RefMember& m, std::int64_t t) {
     for (;;) {
-      // The earliest due timer: releases before expiries at the same instant, lower lot first.
+      // The earliest due timer: releases, then code expiries (in redemption order), then lot
+      // expiries at the same instant; lower lot first.
       std::optional<std::tuple<std::int64_t, int, int>> due;
       for (const auto& u : m.units) {
         const auto timer = u.pending ? std::make_tuple(u.available_at, 0, u.lot)
-                                     : std::make_tuple(u.expires_at, 1, u.lot);
+                                     : std::make_tuple(u.expires_at, 2, u.lot);
         if (std::get<0>(timer) <= t && (!due || timer < *due)) due = timer;
+      }
+      for (std::size_t i = 0; i < m.codes.size(); ++i) {
+        const RefCode& code = codes[m.codes[i]];
+        const auto timer = std::make_tuple(code.expires_at, 1, static_cast<int>(i));
+        if (code.status == RefCode::issued && code.expires_at <= t && (!due || timer < *due)) {
+          due = timer;
+        }
       }
       if (!due) return;
       const int lot = std::get<2>(*due);
-      if (std::get<1>(*due) == 0) {
+      if (std::get<1>(*due) == 1) {
+        RefCode& code = codes[m.codes[static_cast<std::size_t>(lot)]];
+        code.status = RefCode::expired;
+        --outstanding[code.reward];
+        if (code.reward == "back") give_back(m, code, code.expires_at);
+      } else if (std::get<1>(*due) == 0) {
         for (auto& u : m.units) {
           if (u.lot == lot) u.pending = false;
         }
@@ -159,6 +187,46 @@ class Reference {
     if (best == m.units.end()) return false;
     m.units.erase(best);
     return true;
+  }
+
+  // A code's units go back to their lots; those whose lot has ended at `t` expire at once; then
+  // debt is repaid from the returned lots, in the order they were taken.
+  void give_back(RefMember& m, RefCode& code, std::int64_t t) {
+    m.spent -= static_cast<std::int64_t>(code.units.size());
+    std::vector<int> lots;
+    for (const Unit& u : code.units) {
+      if (u.expires_at <= t) {
+        ++m.expired;
+      } else {
+        m.units.push_back(u);
+      }
+      if (std::find(lots.begin(), lots.end(), u.lot) == lots.end()) lots.push_back(u.lot);
+    }
+    // Points of a lot that ended also take the lot's other units with them.
+    for (const Unit& u : code.units) {
+      if (u.expires_at > t) continue;
+      const auto before = m.units.size();
+      std::erase_if(m.units, [&u](const Unit& other) { return other.lot == u.lot; });
+      m.expired += static_cast<std::int64_t>(before - m.units.size());
+    }
+    for (const int lot : lots) repay(m, lot);
+    code.units.clear();
+  }
+
+  // Like take_one_available, but returns the unit taken.
+  std::optional<Unit> take_unit(RefMember& m) {
+    auto best = m.units.end();
+    for (auto it = m.units.begin(); it != m.units.end(); ++it) {
+      if (it->pending) continue;
+      if (best == m.units.end() ||
+          std::tie(it->expires_at, it->lot) < std::tie(best->expires_at, best->lot)) {
+        best = it;
+      }
+    }
+    if (best == m.units.end()) return std::nullopt;
+    const Unit unit = *best;
+    m.units.erase(best);
+    return unit;
   }
 
   int credit(RefMember& m, int points, bool pending, std::int64_t t) {
@@ -201,6 +269,8 @@ class Reference {
 
   std::map<std::string, RefMember> members;
   std::map<std::string, RefOrder> orders;
+  std::map<std::string, RefCode> codes;             // by code
+  std::map<std::string, std::int64_t> outstanding;  // by reward: issued or used
 
  private:
   Variant v_;
@@ -274,10 +344,16 @@ class Sequence {
     RefMember& m = reference_->members[name];
     // A rejected event changes nothing, not even the timers it would have run first.
     const RefMember before = m;
+    const auto codes_before = reference_->codes;
+    const auto outstanding_before = reference_->outstanding;
     reference_->advance(m, now_);
     last_accepted_ = true;
     act(name, m);
-    if (!last_accepted_) m = before;
+    if (!last_accepted_) {
+      m = before;
+      reference_->codes = codes_before;
+      reference_->outstanding = outstanding_before;
+    }
     if (std::getenv("FIDELIS_PROPERTY_TRACE") != nullptr) {
       for (const auto& [n, r] : reference_->members) {
         std::printf("  ref %s available %lld pending %lld\n", n.c_str(),
@@ -320,9 +396,74 @@ class Sequence {
     reference_->credit(m, review ? 7 + (photo ? 5 : 0) : 11, false, now_);
   }
 
+  // Redeems "back" (15 points) or "keep" (9 points, 2 per member, 3 in stock) through the engine.
+  void redeem(const std::string& name, RefMember& m) {
+    const std::string reward = pick(2) == 0 ? "back" : "keep";
+    const int cost = reward == "back" ? 15 : 9;
+    auto exists = store_.member("default", name);
+    ASSERT_TRUE(exists.ok());
+    std::int64_t held = 0;
+    for (const auto& code : m.codes) {
+      const RefCode& c = reference_->codes[code];
+      held += c.reward == reward && (c.status == RefCode::issued || c.status == RefCode::used);
+    }
+    const bool ok = exists->has_value() &&
+                    (reward == "back" || (held < 2 && reference_->outstanding[reward] < 3)) &&
+                    m.available() >= cost;
+    auto redeemed = engine_.redeem("default", name, reward, core::Timestamp{now_});
+    if (std::getenv("FIDELIS_PROPERTY_TRACE") != nullptr) {
+      std::printf(
+          "redeem %s %s at %s -> %s\n", name.c_str(), reward.c_str(),
+          core::format_rfc3339(core::Timestamp{now_}).c_str(),
+          redeemed.ok() ? redeemed->redemption.code.c_str() : redeemed.error().message.c_str());
+    }
+    last_accepted_ = ok;
+    EXPECT_EQ(redeemed.ok(), ok) << "redeem " << reward << " for " << name << " at "
+                                 << core::format_rfc3339(core::Timestamp{now_})
+                                 << (redeemed.ok() ? "" : " -> " + redeemed.error().message);
+    if (!redeemed.ok() || !ok) return;
+    RefCode code;
+    code.member = name;
+    code.reward = reward;
+    code.expires_at = now_ + (reward == "back" ? 10 : 5) * kDay;
+    for (int i = 0; i < cost; ++i) code.units.push_back(*reference_->take_unit(m));
+    m.spent += cost;
+    ++reference_->outstanding[reward];
+    m.codes.push_back(redeemed->redemption.code);
+    reference_->codes[redeemed->redemption.code] = std::move(code);
+  }
+
+  // Uses or cancels some code, sent for a random member (so sometimes another member's).
+  void use_or_cancel(const std::string& name, RefMember& m, bool use) {
+    if (reference_->codes.empty()) {
+      last_accepted_ = false;
+      return;
+    }
+    auto it = reference_->codes.begin();
+    std::advance(it, static_cast<long>(pick(reference_->codes.size())));
+    RefCode& code = it->second;
+    begin(use ? "reward.used" : "reward.cancelled", name).key("code").value(it->first);
+    out_.end_object().end_object();
+    const bool ok = code.member == name && code.status == RefCode::issued;
+    submit(out_, ok);
+    if (!ok) return;
+    if (use) {
+      code.status = RefCode::used;
+      code.units.clear();
+    } else {
+      code.status = RefCode::cancelled;
+      --reference_->outstanding[code.reward];
+      reference_->give_back(m, code, now_);
+    }
+  }
+
   void act(const std::string& name, RefMember& m) {
-    const auto kind = pick(12);
-    if (kind >= 10) {
+    const auto kind = pick(15);
+    if (kind == 12) {
+      redeem(name, m);
+    } else if (kind >= 13) {
+      use_or_cancel(name, m, kind == 13);
+    } else if (kind >= 10) {
       action(name, m, kind == 10);
     } else if (kind < 4 || reference_->orders.empty()) {
       place(name, m);

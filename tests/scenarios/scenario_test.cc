@@ -139,9 +139,11 @@ class ScenarioRunner {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db_.string() + suffix);
   }
 
-  // `$NAME` in an event stands for the code `redeem … NAME` was given.
+  // `$NAME` in an event stands for the code `redeem … NAME` was given. Names are replaced in
+  // reverse order so that "$c10" is never read as "$c1" followed by "0".
   std::string with_codes(std::string json) const {
-    for (const auto& [name, code] : codes_) {
+    for (auto it = codes_.rbegin(); it != codes_.rend(); ++it) {
+      const auto& [name, code] = *it;
       const std::string placeholder = "$" + name;
       for (auto at = json.find(placeholder); at != std::string::npos;
            at = json.find(placeholder, at + code.size())) {

@@ -61,7 +61,8 @@ void return_points(LedgerWriter& writer, Redemption& redemption, Timestamp at,
       Lot reopened;
       reopened.id = taken.lot;
       reopened.state = LotState::available;
-      reopened.granted = taken.points;
+      // Other codes may still hold points of this lot and give them back later.
+      reopened.granted = taken.granted;
       reopened.remaining = taken.points;
       reopened.earned_at = at;
       reopened.available_at = at;
@@ -156,7 +157,8 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
   line.lots = writer.consume_available(reward->points);
   for (const LotTouch& touch : line.lots) {
     const Lot* lot = writer.find_lot(touch.lot);
-    redemption.lots.push_back({touch.lot, -touch.points, lot->expires_at, lot->order_id});
+    redemption.lots.push_back(
+        {touch.lot, -touch.points, lot->granted, lot->expires_at, lot->order_id});
   }
   s.spent += reward->points;
   writer.emit(std::move(line));

@@ -73,6 +73,7 @@ std::string_view code_status_name(CodeStatus status);
 struct RedeemedLot {
   std::uint32_t lot = 0;
   Points points = 0;
+  Points granted = 0;  // the lot's own size: a re-opened lot gets it back
   std::optional<core::Timestamp> expires_at;
   std::string order_id;
 

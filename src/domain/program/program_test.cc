@@ -142,5 +142,49 @@ TEST(Program, NeedsANameAndRates) {
   EXPECT_EQ(errors_of("[]"), (Found{{"json_not_object", ""}}));
 }
 
+TEST(Program, ReadsRewardsWithTheFieldsOfTheirKind) {
+  core::JsonParser parser;
+  auto program =
+      parse_program(parser, R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},
+    "rewards":{"z-mug":{"kind":"free_product","name":"Mug","points":100,"sku":"MUG-1","stock":5,
+                        "terms":"t"},
+               "a-pct":{"kind":"percent_discount","name":"10 %","points":300,"percent":10,
+                        "valid_days":30,"per_member":1,"expired_code":"keep_points","terms":"t"}}})");
+  ASSERT_TRUE(program.ok()) << program.error().where << ": " << program.error().message;
+  ASSERT_EQ(program->rewards.size(), 2u);
+  EXPECT_EQ(program->rewards[0].id, "a-pct");  // id order
+  EXPECT_EQ(program->rewards[0].percent, 10);
+  EXPECT_FALSE(program->rewards[0].return_on_expiry);
+  EXPECT_EQ(program->rewards[1].target, "MUG-1");
+  EXPECT_EQ(program->rewards[1].stock, 5);
+  EXPECT_TRUE(program->rewards[1].return_on_expiry);
+  EXPECT_EQ(program->reward("z-mug"), &program->rewards[1]);
+  EXPECT_EQ(program->reward("nope"), nullptr);
+}
+
+TEST(Program, LocatesBadRewards) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  // No terms, no cost, an unknown kind.
+  EXPECT_EQ(errors_of(head + R"("rewards":{"r":{"kind":"lottery","name":"n"}}})"),
+            (Found{{"value_not_allowed", "/rewards/r/kind"},
+                   {"field_missing", "/rewards/r/points"},
+                   {"field_missing", "/rewards/r/terms"}}));
+  // Fields of another kind; a money reward without its currency.
+  EXPECT_EQ(errors_of(head + R"("rewards":{"r":{"kind":"free_shipping","name":"n","points":5,
+             "amount":"5.00","currency":"EUR","terms":"t"},
+             "s":{"kind":"store_credit","name":"n","points":5,"amount":"5.00","terms":"t"}}})"),
+            (Found{{"value_not_allowed", "/rewards/r/amount"},
+                   {"value_not_allowed", "/rewards/r/currency"},
+                   {"field_missing", "/rewards/s/currency"}}));
+  // Percent out of range; an expiry choice for a code that never expires; a bad amount.
+  EXPECT_EQ(errors_of(head + R"("rewards":{"p":{"kind":"percent_discount","name":"n","points":5,
+             "percent":150,"expired_code":"keep_points","terms":"t"},
+             "d":{"kind":"donation","name":"n","points":5,"amount":"5.001","currency":"EUR",
+             "charity":"c","terms":"t"}}})"),
+            (Found{{"value_out_of_range", "/rewards/p/percent"},
+                   {"value_not_allowed", "/rewards/p/expired_code"},
+                   {"money_too_many_decimals", "/rewards/d/amount"}}));
+}
+
 }  // namespace
 }  // namespace fidelis::domain

@@ -242,6 +242,61 @@ Section missions_section(const Program& program, const Text& t) {
   return section;
 }
 
+// What a reward gives, in a few words generated from its fields.
+std::string benefit_text(const Reward& reward, const Text& t) {
+  const std::string amount =
+      reward.amount ? core::format_amount(reward.amount->minor, reward.amount->currency) + " " +
+                          std::string(reward.amount->currency.code_view())
+                    : "";
+  switch (reward.kind) {
+    case RewardKind::fixed_discount:
+      return amount + t(" off an order", " de remise sur une commande");
+    case RewardKind::percent_discount:
+      return std::to_string(reward.percent) + t(" % off an order", " % de remise sur une commande");
+    case RewardKind::free_shipping:
+      return t("free shipping on an order", "la livraison offerte sur une commande");
+    case RewardKind::free_product:
+      return t("the product ", "le produit ") + reward.target + t(", free", " offert");
+    case RewardKind::access:
+      return t("access: ", "accès : ") + reward.name;
+    case RewardKind::partner:
+      return t("an offer from our partner ", "une offre de notre partenaire ") + reward.target;
+    case RewardKind::donation:
+      return amount + t(" given to ", " versés à ") + reward.target +
+             t(" in your name", " en votre nom");
+    case RewardKind::store_credit:
+      return amount + t(" of store credit", " d'avoir en boutique");
+  }
+  return "";
+}
+
+Section rewards_section(const Program& program, const Text& t) {
+  Section section{t("Rewards", "Récompenses"), {}};
+  for (const auto& reward : program.rewards) {
+    std::string item = reward.name + t(" for ", " pour ") + t.points(reward.points) + " (" +
+                       benefit_text(reward, t) + ")";
+    if (reward.valid_days > 0) {
+      item += t(". The code is valid for ", ". Le code est valable ") + t.days(reward.valid_days);
+      item += reward.return_on_expiry ? t("; unused, its points come back to you",
+                                          " ; non utilisé, ses points vous sont rendus")
+                                      : t("; unused, its points are not given back",
+                                          " ; non utilisé, ses points ne sont pas rendus");
+    } else {
+      item += t(". The code does not expire", ". Le code n'expire pas");
+    }
+    if (reward.per_member) {
+      item += t(". At most ", ". Au plus ") + std::to_string(*reward.per_member) +
+              t(" per member", " par membre");
+    }
+    if (reward.stock) item += t(". Limited stock", ". Stock limité");
+    item += t(". Cancelling an unused code gives its points back. ",
+              ". Annuler un code non utilisé rend ses points. ") +
+            reward.terms;
+    section.items.push_back(std::move(item));
+  }
+  return section;
+}
+
 void append_escaped(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {
@@ -282,6 +337,7 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
                                    expiry_section(program, t)};
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
   if (!program.missions.empty()) sections.push_back(missions_section(program, t));
+  if (!program.rewards.empty()) sections.push_back(rewards_section(program, t));
   std::string out;
   if (format == PageFormat::markdown) {
     out += "# ";

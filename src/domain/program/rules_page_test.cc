@@ -108,5 +108,30 @@ TEST(RulesPage, EscapesWhatTheMerchantWrote) {
   EXPECT_NE(markdown.find("\\<b>Club\\</b> & co"), std::string::npos) << markdown;
 }
 
+TEST(RulesPage, ListsEveryRewardWithItsCostBenefitAndValidity) {
+  const Program program = program_from(R"({"name": "R",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}},
+    "rewards": {
+      "charity-1": {"kind": "donation", "name": "A meal", "points": 500, "amount": "5.00",
+                    "currency": "EUR", "charity": "Food bank", "terms": "Thank you."},
+      "voucher-5": {"kind": "fixed_discount", "name": "5.00 off", "points": 500,
+                    "amount": "5.00", "currency": "EUR", "valid_days": 90, "per_member": 3,
+                    "expired_code": "keep_points", "terms": "One per order."}}})");
+  const std::string en = render_rules_page(program, PageLanguage::en, PageFormat::markdown);
+  for (const char* sentence :
+       {"## Rewards\n",
+        "- A meal for 500 points (5.00 EUR given to Food bank in your name). The code does not "
+        "expire. Cancelling an unused code gives its points back. Thank you.\n",
+        "- 5.00 off for 500 points (5.00 EUR off an order). The code is valid for 90 days; "
+        "unused, its points are not given back. At most 3 per member. Cancelling an unused code "
+        "gives its points back. One per order.\n"}) {
+    EXPECT_NE(en.find(sentence), std::string::npos) << sentence << "\n---\n" << en;
+  }
+  const std::string fr = render_rules_page(program, PageLanguage::fr, PageFormat::markdown);
+  EXPECT_NE(fr.find("- A meal pour 500 points (5.00 EUR versés à Food bank en votre nom)"),
+            std::string::npos)
+      << fr;
+}
+
 }  // namespace
 }  // namespace fidelis::domain
