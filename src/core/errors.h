@@ -49,6 +49,7 @@ namespace fidelis::core {
     "The event type is written by Fidelis itself (reward.redeemed): redeem through the CLI or "    \
     "the API instead.")                                                                            \
   X(reward_not_found, "The program's catalogue has no reward with this id.")                       \
+  X(reward_not_eligible, "The reward is reserved to a tier the member has not reached.")           \
   X(reward_out_of_stock, "Every unit of the reward's stock is taken by codes issued or used.")     \
   X(reward_limit_reached, "The member holds as many codes of this reward as the program allows.")  \
   X(code_invalid, "The text cannot be a redemption code (13 characters of Crockford base32).")     \

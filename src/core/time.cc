@@ -127,4 +127,10 @@ std::int64_t utc_month_number(Timestamp at) {
          static_cast<unsigned>(date.month()) - 1;
 }
 
+Timestamp start_of_month_number(std::int64_t month) {
+  const chr::year_month_day first{chr::year{static_cast<int>(month / 12)},
+                                  chr::month{static_cast<unsigned>(month % 12 + 1)}, chr::day{1}};
+  return Timestamp{chr::sys_days(first).time_since_epoch().count() * kMicrosPerDay};
+}
+
 }  // namespace fidelis::core

@@ -39,5 +39,7 @@ Timestamp start_of_next_month(Timestamp at);
 // Whole days since the epoch (UTC) and months since year 0, for per-day and per-month caps.
 std::int64_t utc_day_number(Timestamp at);
 std::int64_t utc_month_number(Timestamp at);
+// The first instant (UTC) of a month given as utc_month_number() counts it.
+Timestamp start_of_month_number(std::int64_t month);
 
 }  // namespace fidelis::core

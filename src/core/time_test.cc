@@ -48,5 +48,12 @@ TEST(Timestamp, NumbersDaysAndMonths) {
       3);
 }
 
+TEST(Timestamp, MonthNumbersRoundTrip) {
+  const Timestamp at = *parse_rfc3339("2025-02-14T10:00:00Z");
+  EXPECT_EQ(format_rfc3339(start_of_month_number(utc_month_number(at))), "2025-02-01T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(start_of_month_number(utc_month_number(at) + 11)),
+            "2026-01-01T00:00:00Z");
+}
+
 }  // namespace
 }  // namespace fidelis::core

@@ -236,9 +236,10 @@ core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
 }
 
 const domain::Program* Engine::program_at(const ShopContext& context, core::Timestamp at,
-                                          int& version) const {
+                                          int& version, int max_version) const {
   // The latest version whose start is at or before `at`; the first version has no start.
   for (std::size_t i = context.versions.size(); i-- > 0;) {
+    if (max_version > 0 && context.versions[i].version > max_version) continue;
     const auto& from = context.versions[i].applies_from;
     if (!from || *from <= at) {
       version = context.versions[i].version;
@@ -246,6 +247,13 @@ const domain::Program* Engine::program_at(const ShopContext& context, core::Time
     }
   }
   return nullptr;
+}
+
+domain::ProgramAt Engine::program_lookup(const ShopContext& context, int max_version) const {
+  return [this, &context, max_version](core::Timestamp at) {
+    int version = 0;
+    return program_at(context, at, version, max_version);
+  };
 }
 
 const domain::Program* Engine::program_version(const ShopContext& context, int version) const {
@@ -491,7 +499,10 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
     if (!outstanding.ok()) return fail(outstanding.take_errors());
     view.codes_outstanding = *outstanding;
   }
-  auto effects = domain::apply_event(*program, *state, event, order, view);
+  // Timers run first under the versions known now: the event's own and earlier ones (replay
+  // passes the recorded version as the bound, which selects the same ones).
+  auto effects =
+      domain::apply_event(*program, *state, event, order, view, program_lookup(context, version));
   if (!effects.ok()) return fail(effects.take_errors());
   if (auto status = record_rewards(event.shop, event.member, *effects); !status.ok()) {
     return fail(status.take_errors());
@@ -532,7 +543,8 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   return core::Ok{};
 }
 
-core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestamp until) {
+core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestamp until,
+                                      int max_version) {
   // Due members are found in the store: nothing may still be on its way there.
   FIDELIS_CHECK(wait_commit());
   FIDELIS_CHECK(begin_batch());
@@ -543,10 +555,14 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
     TickResult result;
     store::Batch& batch = batches_[shop_id];
     batch.shop = shop_id;
+    const int bound = max_version > 0
+                          ? max_version
+                          : (context->versions.empty() ? 0 : context->versions.back().version);
+    const domain::ProgramAt lookup = program_lookup(*context, bound);
     for (const auto& member : due) {
       bool is_new = false;
       FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
-      domain::Effects effects = domain::advance_to(state, until);
+      domain::Effects effects = domain::advance_to(state, until, lookup);
       FIDELIS_CHECK(record_rewards(shop_id, member, effects));
       result.lines += effects.lines.size();
       for (auto& line : effects.lines) batch.lines.push_back({member, std::move(line)});
@@ -561,6 +577,7 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
       input.kind = store::InputKind::tick;
       input.type = "tick";
       input.at = until;
+      input.program_version = bound;  // the versions its timers could see
       batch.inputs.push_back(std::move(input));
       seq_overlay_[shop_id] = context->last_seq + 1;
     }

@@ -90,8 +90,11 @@ class Engine {
   };
   core::Result<std::optional<FoundCode>> find_code(const std::string& shop, std::string_view code);
 
-  // Runs every due timer of the shop up to `until`, in one transaction of its own.
-  core::Result<TickResult> tick(const std::string& shop, core::Timestamp until);
+  // Runs every due timer of the shop up to `until`, in one transaction of its own. Timers apply
+  // the program version in force at their time among versions up to `max_version` (0: all; the
+  // tick records the latest it knew, and replay passes it back).
+  core::Result<TickResult> tick(const std::string& shop, core::Timestamp until,
+                                int max_version = 0);
 
   // Replay: applies a stored input again, under the program version it recorded. Used by
   // replay verification on a scratch store.
@@ -131,9 +134,12 @@ class Engine {
                                                 bool& is_new);
   core::Result<std::optional<domain::OrderRecord>> load_order(const std::string& shop,
                                                               const std::string& order_id);
-  // The program version in force at `at`, or nothing when the shop has no program.
-  const domain::Program* program_at(const ShopContext& context, core::Timestamp at,
-                                    int& version) const;
+  // The program version in force at `at` among versions up to `max_version` (0: all), or
+  // nothing when the shop has none.
+  const domain::Program* program_at(const ShopContext& context, core::Timestamp at, int& version,
+                                    int max_version = 0) const;
+  // The same as a function of time, for the domain's timers.
+  domain::ProgramAt program_lookup(const ShopContext& context, int max_version) const;
   const domain::Program* program_version(const ShopContext& context, int version) const;
   // False when the id is certainly not in the store (nor in a batch), so the lookup can be
   // skipped; true when the store must be asked.

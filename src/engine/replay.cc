@@ -45,7 +45,7 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
       after = input.seq;
       if (input.kind == store::InputKind::tick) {
         if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
-        FIDELIS_TRY(const TickResult ticked, engine.tick(shop, input.at));
+        FIDELIS_TRY(const TickResult ticked, engine.tick(shop, input.at, input.program_version));
         (void)ticked;
         continue;
       }

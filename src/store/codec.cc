@@ -7,9 +7,10 @@
 namespace fidelis::store {
 namespace {
 
-// Order records: version 1. Member states: version 2 adds action counts, version 3 mission
-// progress and badges, version 4 redemptions; older member blobs are still read.
-constexpr std::uint8_t kFormatVersion = 1;
+// Order records: version 2 adds merchandise and each line's net. Member states: version 2 adds
+// action counts, version 3 mission progress and badges, version 4 redemptions and tiers. Older
+// blobs are still read.
+constexpr std::uint8_t kFormatVersion = 2;
 constexpr std::uint8_t kMemberFormatVersion = 4;
 
 class Writer {
@@ -198,6 +199,24 @@ void encode_member(const domain::MemberState& state, std::string& out) {
       w.s(lot.order_id);
     }
   }
+  w.b(state.tier.has_value());
+  if (state.tier) {
+    w.s(state.tier->id);
+    w.t(state.tier->since);
+    w.t(state.tier->review_at);
+    w.ot(state.tier->grace_until);
+  }
+  w.u(state.tier_months.size());
+  for (const auto& month : state.tier_months) {
+    w.i(month.month);
+    w.i(month.spend);
+    w.i(month.refunded);
+    w.i(month.margin);
+    w.i(month.orders);
+    w.i(month.points);
+    w.i(month.satisfaction_sum);
+    w.i(month.satisfaction_count);
+  }
   out = w.take();
 }
 
@@ -301,6 +320,26 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       });
       return redemption;
     });
+    if (r.b()) {
+      domain::MemberTier tier;
+      tier.id = r.s();
+      tier.since = r.t();
+      tier.review_at = r.t();
+      tier.grace_until = r.ot();
+      state.tier = std::move(tier);
+    }
+    read_list(r, state.tier_months, [&r] {
+      domain::TierMonth month;
+      month.month = r.i();
+      month.spend = r.i();
+      month.refunded = r.i();
+      month.margin = r.i();
+      month.orders = r.i();
+      month.points = r.i();
+      month.satisfaction_sum = r.i();
+      month.satisfaction_count = r.i();
+      return month;
+    });
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");
@@ -329,13 +368,16 @@ void encode_order(const domain::OrderRecord& order, std::string& out) {
     w.i(line.quantity);
     w.i(line.refunded_quantity);
     w.i(line.points);
+    w.i(line.net);
   }
+  w.i(order.merchandise);
   out = w.take();
 }
 
 core::Result<domain::OrderRecord> decode_order(std::string_view bytes) {
   Reader r(bytes);
-  if (r.u() != kFormatVersion) return corrupt("order record");
+  const std::uint64_t version = r.u();
+  if (version < 1 || version > kFormatVersion) return corrupt("order record");
   domain::OrderRecord order;
   order.order_id = r.s();
   order.member = r.s();
@@ -351,15 +393,17 @@ core::Result<domain::OrderRecord> decode_order(std::string_view bytes) {
   order.reversed = r.i();
   order.cancelled = r.b();
   order.fully_refunded = r.b();
-  read_list(r, order.lines, [&r] {
+  read_list(r, order.lines, [&r, version] {
     domain::OrderLineRecord line;
     line.line_id = r.s();
     line.sku = r.s();
     line.quantity = r.i();
     line.refunded_quantity = r.i();
     line.points = r.i();
+    if (version >= 2) line.net = r.i();
     return line;
   });
+  if (version >= 2) order.merchandise = r.i();
   if (!r.ok() || !r.at_end()) return corrupt("order record");
   return order;
 }

@@ -64,6 +64,11 @@ domain::MemberState sample() {
   used.kind = domain::RewardKind::free_product;
   used.target = "MUG-1";
   state.redemptions = {issued, used};
+  state.tier = domain::MemberTier{"silver", core::Timestamp{1'739'000'000'000'000},
+                                  core::Timestamp{1'740'787'200'000'000},
+                                  core::Timestamp{1'741'000'000'000'000}};
+  state.tier_months = {{24'302, 12'000, 1'500, 3'000, 2, 120, 170, 2},
+                       {24'303, 0, 0, 0, 0, -20, 0, 0}};
   return state;
 }
 
@@ -80,19 +85,21 @@ void expect_round_trip(const T& value, Encode encode, Decode decode) {
 TEST(Codec, MemberStatesRoundTrip) { expect_round_trip(sample(), encode_member, decode_member); }
 
 TEST(Codec, ReadsOlderMemberStates) {
-  // Version 4 ends with four counts (actions, missions, badges, redemptions); version 3 lacks
-  // the last, version 2 the last two, version 1 all four.
   domain::MemberState state = sample();
   state.actions.clear();
   state.missions.clear();
   state.badges.clear();
   state.redemptions.clear();
+  state.tier.reset();
+  state.tier_months.clear();
   std::string bytes;
   encode_member(state, bytes);
   ASSERT_EQ(bytes.front(), '\x04');
-  ASSERT_EQ(bytes.substr(bytes.size() - 4), std::string(4, '\0'));
-  // Trailing counts each version lacks: v1 four, v2 three (it has actions), v3 one.
-  for (const auto& [version, missing] : {std::pair{1, 4}, {2, 3}, {3, 1}}) {
+  ASSERT_EQ(bytes.substr(bytes.size() - 6), std::string(6, '\0'));
+  // Trailing zero bytes each version lacks: v4 ends with counts of actions, missions, badges,
+  // redemptions, a tier flag and a count of tier months; v3 stops after badges, v2 after actions,
+  // v1 before them.
+  for (const auto& [version, missing] : {std::pair{1, 6}, {2, 5}, {3, 3}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
@@ -114,8 +121,27 @@ TEST(Codec, OrderRecordsRoundTrip) {
   order.lot_id = 2;
   order.refunded_amount = 1'000;
   order.reversed = 1;
-  order.lines = {{"L1", "A", 2, 1, 10}, {"#shipping", "#shipping", 1, 0, 2}};
+  order.lines = {{"L1", "A", 2, 1, 10, 11'500}, {"#shipping", "#shipping", 1, 0, 2, 0}};
+  order.merchandise = 11'500;
   expect_round_trip(order, encode_order, decode_order);
+}
+
+TEST(Codec, ReadsVersionOneOrderRecords) {
+  // Version 2 adds each line's net after its points, and the merchandise at the end.
+  domain::OrderRecord order;
+  order.order_id = "o-1";
+  order.member = "m";
+  order.event_id = "e";
+  order.currency = *core::find_currency("EUR");
+  order.lines = {{"L1", "A", 2, 0, 10, 0}};
+  std::string bytes;
+  encode_order(order, bytes);
+  ASSERT_EQ(bytes.front(), '\x02');
+  // Drop the line's net (the byte before the merchandise) and the merchandise.
+  const std::string older = '\x01' + bytes.substr(1, bytes.size() - 3);
+  auto decoded = decode_order(older);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, order);
 }
 
 TEST(Codec, CorruptBlobsAreErrorsNotCrashes) {

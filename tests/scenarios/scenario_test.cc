@@ -107,6 +107,8 @@ class ScenarioRunner {
         submit(with_codes(line.substr(6)), in);
       } else if (verb == "redeem") {
         redeem(words, in);
+      } else if (verb == "tier") {
+        check_tier(words);
       } else if (verb == "codes") {
         check_codes(words);
       } else if (verb == "stock") {
@@ -188,6 +190,33 @@ class ScenarioRunner {
       ASSERT_NE(redemption, nullptr) << "line " << line_ << ": member lacks code " << name;
       EXPECT_EQ(domain::code_status_name(redemption->status), words[i].substr(equals + 1))
           << "line " << line_ << ": " << name;
+    }
+  }
+
+  // `tier MEMBER ID|none [since=TIME] [grace=TIME]`: the member's tier (none: below the lowest
+  // level), and when given, since when and the end of a running grace period.
+  void check_tier(const std::vector<std::string>& words) {
+    const domain::MemberState state = member(words.at(1));
+    const std::string have = state.tier && !state.tier->id.empty() ? state.tier->id : "none";
+    EXPECT_EQ(have, words.at(2)) << "line " << line_;
+    bool grace_checked = false;
+    for (std::size_t i = 3; i < words.size(); ++i) {
+      const std::size_t equals = words[i].find('=');
+      const std::string name = words[i].substr(0, equals);
+      const std::string want = words[i].substr(equals + 1);
+      ASSERT_TRUE(state.tier.has_value()) << "line " << line_;
+      if (name == "since") {
+        EXPECT_EQ(core::format_rfc3339(state.tier->since), want) << "line " << line_;
+      } else if (name == "grace") {
+        grace_checked = true;
+        ASSERT_TRUE(state.tier->grace_until.has_value()) << "line " << line_ << ": no grace";
+        EXPECT_EQ(core::format_rfc3339(*state.tier->grace_until), want) << "line " << line_;
+      } else {
+        ADD_FAILURE() << "line " << line_ << ": unknown tier field " << name;
+      }
+    }
+    if (!grace_checked && state.tier) {
+      EXPECT_FALSE(state.tier->grace_until.has_value()) << "line " << line_ << ": in grace";
     }
   }
 

@@ -442,7 +442,11 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
   const bool needs_data =
       event.type != EventType::member_enrolled && event.type != EventType::member_updated &&
       event.type != EventType::profile_completed && event.type != EventType::custom;
+  // Events whose data may be left out still carry their (empty) data.
   if (event.type == EventType::profile_completed) event.data = ProfileCompleted{};
+  if (event.type == EventType::member_enrolled || event.type == EventType::member_updated) {
+    event.data = MemberChange{};
+  }
   if (!has_data && needs_data && !event.type_name.empty()) {
     reader.add_error(ErrorCode::field_missing, "data is required for " + event.type_name, "/data");
   }

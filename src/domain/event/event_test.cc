@@ -28,6 +28,20 @@ TEST(Event, KeepsPersonalFieldsOutOfTheBody) {
   EXPECT_EQ(event->personal, R"({"email":"a@b.c"})");
 }
 
+// `data` is optional for member events; the engine still reads them as a (blank) change.
+TEST(Event, MemberEventsWithoutDataCarryAnEmptyChange) {
+  core::JsonParser parser;
+  for (const char* type : {"member.enrolled", "member.updated"}) {
+    auto event =
+        parse_event(parser,
+                    std::string(R"({"type": ")") + type +
+                        R"(", "id": "e1", "member": "m1", "occurred_at": "2025-03-01T10:15:00Z"})",
+                    "acme");
+    ASSERT_TRUE(event.ok()) << type;
+    EXPECT_TRUE(std::holds_alternative<MemberChange>(event->data)) << type;
+  }
+}
+
 TEST(Event, ReportsEveryErrorWithItsPointer) {
   core::JsonParser parser;
   auto event = parse_event(parser, R"({"type": "order.placed", "id": "e1", "member": "m1",

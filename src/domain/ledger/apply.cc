@@ -8,6 +8,7 @@
 #include "domain/ledger/earning.h"
 #include "domain/ledger/ledger_writer.h"
 #include "domain/ledger/redemption.h"
+#include "domain/ledger/tiers.h"
 
 namespace fidelis::domain {
 namespace {
@@ -18,10 +19,17 @@ using core::Timestamp;
 // Upper bound on timer steps in one advance: each step releases or closes a lot, closes a code,
 // or clears the inactivity deadline.
 // A code expiry closes a code and may re-open its lots, which may then expire once each.
-std::size_t timer_steps_max(const MemberState& state) {
+std::size_t timer_steps_max(const MemberState& state, Timestamp until) {
   std::size_t lots_reopened = 0;
   for (const auto& redemption : state.redemptions) lots_reopened += redemption.lots.size();
-  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 2;
+  // Tier timers: a review, then at most one end of grace, per review period (a month at least).
+  std::size_t tier_steps = 0;
+  if (state.tier && until > state.clock) {
+    const std::int64_t from = state.clock == Timestamp::min() ? core::utc_month_number(until)
+                                                              : core::utc_month_number(state.clock);
+    tier_steps = static_cast<std::size_t>(2 * (core::utc_month_number(until) - from + 2));
+  }
+  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 2 + tier_steps;
 }
 
 // One due timer: what it is and when.
@@ -56,12 +64,13 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
     }
   }
   if (state.inactivity_deadline) consider({*state.inactivity_deadline, 3, 0});
+  if (const auto tier = tier_due(state)) consider({*tier, 4, 0});
   return best;
 }
 
-void run_timers(LedgerWriter& writer, Timestamp until) {
+void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_at) {
   MemberState& s = writer.state();
-  const std::size_t steps_max = timer_steps_max(s);
+  const std::size_t steps_max = timer_steps_max(s, until);
   for (std::size_t step = 0;; ++step) {
     FIDELIS_ASSERT(step <= steps_max);
     const auto timer = earliest_due(s, until);
@@ -98,6 +107,8 @@ void run_timers(LedgerWriter& writer, Timestamp until) {
       line.lots = {{lot->id, -points}};
       line.order_id = lot->order_id;
       writer.emit(std::move(line));
+    } else if (timer->rank == 4) {
+      tier_timer(s, program_at ? program_at(timer->at) : nullptr, timer->at);
     } else {
       s.inactivity_deadline.reset();
       LedgerLine line;
@@ -124,6 +135,28 @@ core::Error located(ErrorCode code, std::string message, std::string where) {
   return core::make_error(code, std::move(message), std::move(where));
 }
 
+// The member's tier (as it stood before this order) multiplies the order's points, rounded as the
+// program rounds, shared out to the lines as before.
+void apply_tier_multiplier(const Program& program, const MemberState& state,
+                           OrderEarning& earning) {
+  if (!program.tiers) return;
+  const int level = current_level(*program.tiers, state);
+  if (level < 0) return;
+  const std::int64_t multiplier =
+      program.tiers->levels[static_cast<std::size_t>(level)].earn_multiplier;
+  if (multiplier == kMultiplierScale || earning.points == 0) return;
+  const Wide exact = static_cast<Wide>(earning.points) * multiplier;
+  Wide points = exact / kMultiplierScale;
+  const Wide remainder = exact % kMultiplierScale;
+  if (program.earning.rounding == Rounding::up && remainder > 0) ++points;
+  if (program.earning.rounding == Rounding::nearest && remainder * 2 >= kMultiplierScale) ++points;
+  std::vector<Wide> weights;
+  for (const auto& line : earning.lines) weights.push_back(line.points);
+  earning.points = static_cast<Points>(points);
+  const std::vector<Points> shares = distribute(earning.points, weights);
+  for (std::size_t i = 0; i < shares.size(); ++i) earning.lines[i].points = shares[i];
+}
+
 core::Status place_order(LedgerWriter& writer, const Program& program, const Event& event,
                          const OrderPlaced& placed, const std::optional<OrderRecord>& existing,
                          Effects& effects) {
@@ -135,6 +168,7 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
   }
   FIDELIS_TRY(OrderEarning earning, compute_order_earning(program, placed));
   MemberState& s = writer.state();
+  apply_tier_multiplier(program, s, earning);
   Points points = earning.points;
   // Caps count credited points per UTC day and month, in the order events are applied.
   const std::int64_t day = core::utc_day_number(event.occurred_at);
@@ -171,6 +205,7 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
   order.currency = placed.currency;
   order.placed_at = event.occurred_at;
   order.total_paid = earning.total_paid;
+  order.merchandise = earning.merchandise;
   order.points = points;
   order.lines = std::move(earning.lines);
   if (points > 0 || waived > 0) {
@@ -181,6 +216,7 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
                                  available_at, program.lot_expiry(available_at), event,
                                  "earning.order", placed.order_id, "", waived);
   }
+  if (program.tiers) tier_record_order(s, *program.tiers, order, nullptr, earning.margin);
   effects.order = std::move(order);
   return core::Ok{};
 }
@@ -289,6 +325,7 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
   FIDELIS_ASSERT(delta >= 0);
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.refunded", order);
   order.reversed += delta;
+  if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
   effects.order = std::move(order);
   return core::Ok{};
 }
@@ -302,6 +339,7 @@ core::Status cancel_order(LedgerWriter& writer, const Program& program, const Ev
   const Points delta = order.points - order.reversed;
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.cancelled", order);
   order.reversed += delta;
+  if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
   effects.order = std::move(order);
   return core::Ok{};
 }
@@ -440,11 +478,11 @@ MemberState new_member(std::string_view member) {
   return state;
 }
 
-Effects advance_to(const MemberState& state, core::Timestamp until) {
+Effects advance_to(const MemberState& state, core::Timestamp until, const ProgramAt& program_at) {
   Effects effects;
   effects.state = state;
   LedgerWriter writer(effects);
-  run_timers(writer, until);
+  run_timers(writer, until, program_at);
   if (until > effects.state.clock) effects.state.clock = until;
   effects.state.check_invariants();
   return effects;
@@ -452,13 +490,15 @@ Effects advance_to(const MemberState& state, core::Timestamp until) {
 
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
-                                  const ShopView& shop) {
+                                  const ShopView& shop, const ProgramAt& program_at) {
   Effects effects;
   effects.state = state;
   LedgerWriter writer(effects);
   MemberState& s = effects.state;
   const Timestamp now = std::max(s.clock, event.occurred_at);
-  run_timers(writer, now);
+  const ProgramAt timers_program =
+      program_at ? program_at : ProgramAt([&program](Timestamp) { return &program; });
+  run_timers(writer, now, timers_program);
   if (s.first_seen_at == Timestamp::min()) s.first_seen_at = event.occurred_at;
 
   switch (event.type) {
@@ -508,10 +548,18 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::reward_cancelled:
       FIDELIS_CHECK(cancel_code(writer, event, std::get<RewardCancelled>(event.data)));
       break;
+    case EventType::survey_answered:
+      if (program.tiers) {
+        const auto& answer = std::get<SurveyAnswered>(event.data);
+        // Each score given counts as one answer, on a 0-100 scale (lower effort is better).
+        if (answer.nps) tier_record_survey(s, event.occurred_at, *answer.nps * 10);
+        if (answer.csat) tier_record_survey(s, event.occurred_at, (*answer.csat - 1) * 25);
+        if (answer.ces) tier_record_survey(s, event.occurred_at, (7 - *answer.ces) * 100 / 6);
+      }
+      break;
     case EventType::review_posted:
     case EventType::social_followed:
     case EventType::profile_completed:
-    case EventType::survey_answered:
     case EventType::custom:
       break;
   }
@@ -524,8 +572,20 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       s.inactivity_deadline = deadline;
     }
   }
+  if (program.tiers) {
+    // Points measure: what this event credited, less what it took back, in its month.
+    Points points = 0;
+    for (const auto& line : effects.lines) {
+      const bool credit = line.kind == LineKind::pending || line.kind == LineKind::earn ||
+                          (line.kind == LineKind::adjust && line.points > 0);
+      const bool take_back = line.kind == LineKind::reverse || line.kind == LineKind::debt;
+      if (credit || take_back) points += line.points;
+    }
+    if (points != 0) tier_month(s, event.occurred_at).points += points;
+    tier_after_event(s, program, now);
+  }
   // A late event can create a lot whose release is already past the member's clock.
-  run_timers(writer, now);
+  run_timers(writer, now, timers_program);
   s.clock = now;
   s.check_invariants();
   return effects;

@@ -2,6 +2,7 @@
 // The engine loads the state, calls these, and stores the effects in one transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct ShopView {
   std::int64_t codes_outstanding = 0;
 };
 
+// The program version in force at a time (for timers, which may fall under other versions than
+// the event that runs them). Null when none.
+using ProgramAt = std::function<const Program*(core::Timestamp)>;
+
 // A new member's empty state.
 MemberState new_member(std::string_view member);
 
@@ -41,12 +46,16 @@ MemberState new_member(std::string_view member);
 // member's clock, if later). `order` is the stored record of the order the event names, if one
 // exists. Rejections (bad refund, short balance, …) are errors with a JSON pointer, and then
 // nothing changes.
+// `program_at` gives the version for the timers run first; by default `program` for all.
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
-                                  const ShopView& shop = {});
+                                  const ShopView& shop = {}, const ProgramAt& program_at = {});
 
 // Runs the member's timers due at or before `until` in due order: pending releases (with debt
-// repayment), code expiries, lot expiries, inactivity expiry.
-Effects advance_to(const MemberState& state, core::Timestamp until);
+// repayment), code expiries, lot expiries, inactivity expiry, tier reviews and ends of grace
+// (under the version `program_at` gives for their time).
+// With no `program_at`, a member's tier is dropped at its next tier timer.
+Effects advance_to(const MemberState& state, core::Timestamp until,
+                   const ProgramAt& program_at = {});
 
 }  // namespace fidelis::domain

@@ -101,6 +101,10 @@ core::Result<OrderEarning> compute_order_earning(const Program& program, const O
     record.line_id = line.line_id.empty() ? "#" + std::to_string(i + 1) : line.line_id;
     record.sku = line.sku;
     record.quantity = line.quantity;
+    record.net = gross[i] - discount[i];
+    if (line.unit_cost) {
+      result.margin += std::max<std::int64_t>(0, record.net - line.quantity * *line.unit_cost);
+    }
     result.lines.push_back(std::move(record));
   }
   if (!errors.empty()) return errors;
@@ -126,6 +130,7 @@ core::Result<OrderEarning> compute_order_earning(const Program& program, const O
   const std::vector<Points> shares = distribute(result.points, exact);
   for (std::size_t i = 0; i < shares.size(); ++i) result.lines[i].points = shares[i];
   result.total_paid = merchandise - order.discount + order.shipping + order.tax;
+  result.merchandise = merchandise - order.discount;
   return result;
 }
 

@@ -16,6 +16,8 @@ struct OrderEarning {
   std::vector<OrderLineRecord> lines;  // one per order line, then #shipping / #tax if they earn
   Points points = 0;                   // before caps
   std::int64_t total_paid = 0;
+  std::int64_t merchandise = 0;  // lines - discount
+  std::int64_t margin = 0;       // of lines with a unit cost: net - cost, each at least 0
 };
 
 // Errors: currency_not_in_program (/data/currency), unit_cost_required (/data/lines/N/unit_cost).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/assert.h"
+#include "domain/ledger/tiers.h"
 
 namespace fidelis::domain {
 namespace {
@@ -110,6 +111,15 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
   if (reward == nullptr) {
     return at_reward(ErrorCode::reward_not_found,
                      "the program has no reward \"" + redeemed.reward + "\"");
+  }
+  if (!reward->min_tier.empty()) {
+    const Tiers& tiers = *program.tiers;  // the program refuses min_tier without tiers
+    const int level = current_level(tiers, s);
+    if (level < tiers.index_of(reward->min_tier)) {
+      return at_reward(
+          ErrorCode::reward_not_eligible,
+          "\"" + reward->id + "\" is for members in tier \"" + reward->min_tier + "\" or above");
+    }
   }
   if (reward->per_member && s.codes_held(reward->id) >= *reward->per_member) {
     return at_reward(ErrorCode::reward_limit_reached,

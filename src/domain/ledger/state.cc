@@ -60,6 +60,10 @@ std::optional<core::Timestamp> MemberState::next_due() const {
       consider(*redemption.expires_at);
     }
   }
+  if (tier) {
+    consider(tier->review_at);
+    if (tier->grace_until) consider(*tier->grace_until);
+  }
   for (const auto& lot : lots) {
     if (lot.state == LotState::pending) {
       consider(lot.available_at);

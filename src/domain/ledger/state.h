@@ -65,6 +65,9 @@ struct Badge {
   bool operator==(const Badge&) const = default;
 };
 
+// Months of tier history kept per member: the longest window allowed.
+inline constexpr std::int64_t kTierMonthsKept = 36;
+
 enum class CodeStatus : std::uint8_t { issued = 0, used = 1, cancelled = 2, expired = 3 };
 std::string_view code_status_name(CodeStatus status);
 
@@ -103,6 +106,31 @@ struct Redemption {
   bool operator==(const Redemption&) const = default;
 };
 
+// What one UTC month added to a member's tier measure (program "tiers").
+struct TierMonth {
+  std::int64_t month = 0;             // core::utc_month_number
+  std::int64_t spend = 0;             // net merchandise of orders placed, in the tiers' currency
+  std::int64_t refunded = 0;          // of that spend, refunded or cancelled since
+  std::int64_t margin = 0;            // of orders placed (lines with a unit cost)
+  std::int64_t orders = 0;            // placed, less those cancelled or refunded in full
+  Points points = 0;                  // credited, less take-backs for refunds and cancellations
+  std::int64_t satisfaction_sum = 0;  // survey answers scored 0-100
+  std::int64_t satisfaction_count = 0;
+
+  bool operator==(const TierMonth&) const = default;
+};
+
+// The member's tier: which level (empty: below the lowest), since when, the next review, and the
+// end of a grace period running after a review found the member below their level.
+struct MemberTier {
+  std::string id;
+  core::Timestamp since;
+  core::Timestamp review_at;
+  std::optional<core::Timestamp> grace_until;
+
+  bool operator==(const MemberTier&) const = default;
+};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -125,6 +153,8 @@ struct MemberState {
   std::vector<MissionProgress> missions;  // by mission id
   std::vector<Badge> badges;              // in the order awarded, each id once
   std::vector<Redemption> redemptions;    // in the order redeemed
+  std::optional<MemberTier> tier;         // under a program with tiers
+  std::vector<TierMonth> tier_months;     // by month, the last kTierMonthsKept
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;
@@ -133,7 +163,8 @@ struct MemberState {
 
   Points available() const;
   Points pending() const;
-  // The earliest time a timer (release, code expiry, lot expiry, inactivity expiry) is due.
+  // The earliest time a timer (release, code expiry, lot expiry, inactivity expiry, tier review,
+  // end of tier grace) is due.
   std::optional<core::Timestamp> next_due() const;
   // The soonest lot expiry among available lots, with the points it would take, if any.
   struct NextExpiry {
@@ -152,7 +183,8 @@ struct OrderLineRecord {
   std::string sku;
   std::int64_t quantity = 0;
   std::int64_t refunded_quantity = 0;
-  Points points = 0;  // what this line earned, as recorded at the time
+  Points points = 0;     // what this line earned, as recorded at the time
+  std::int64_t net = 0;  // the line's merchandise after its share of the discount (0: #shipping)
 
   bool operator==(const OrderLineRecord&) const = default;
 };
@@ -164,9 +196,10 @@ struct OrderRecord {
   std::string event_id;
   core::Currency currency;
   core::Timestamp placed_at;
-  std::int64_t total_paid = 0;  // lines - discount + shipping + tax, minor units
-  Points points = 0;            // credited (after caps)
-  std::uint32_t lot_id = 0;     // 0 when it earned nothing
+  std::int64_t total_paid = 0;   // lines - discount + shipping + tax, minor units
+  std::int64_t merchandise = 0;  // lines - discount
+  Points points = 0;             // credited (after caps)
+  std::uint32_t lot_id = 0;      // 0 when it earned nothing
   std::int64_t refunded_amount = 0;
   Points reversed = 0;  // taken back so far (including any waived shortfall)
   bool cancelled = false;

@@ -44,6 +44,9 @@ std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view 
 void read_window(ObjectReader& reader, std::optional<core::Timestamp>& from,
                  std::optional<core::Timestamp>& until);
 
+// Reads "tiers" into the program (tier_parse.cc).
+void read_tiers(ObjectReader& root, Program& program);
+
 // Reads one entry of "rewards" (reward_parse.cc).
 Reward read_reward(ObjectReader& reader, std::string id);
 

@@ -84,6 +84,46 @@ struct Mission {
   std::string terms;
 };
 
+// Tiers (docs/reference/program.md "Tiers"): ordered levels a member qualifies for by a measure
+// over a window of months, upgraded at once, reviewed for downgrades on a schedule.
+enum class TierMeasure { spend, points, orders, value_score };
+enum class Period { month, quarter, year };
+enum class Downgrade { one_step, recompute };
+
+struct TierLevel {
+  std::string id;
+  std::string name;
+  std::int64_t threshold = 0;  // spend: minor units of the tiers' currency; else a count or score
+  bool secret = false;         // not shown to members who have not reached it
+  std::int64_t earn_multiplier = kMultiplierScale;  // scaled, applies to order points
+  bool free_shipping = false;
+  bool early_access = false;
+  bool priority_service = false;
+  std::string terms;
+};
+
+// The value score (seed 004): each component scored 0-100, then a weighted mean.
+struct ValueScore {
+  int spend = 0, margin = 0, regularity = 0, satisfaction = 0, returns = 0;  // weights
+  std::int64_t spend_target = 0;   // minor units: spend at or above it scores 100
+  std::int64_t margin_target = 0;  // minor units
+};
+
+struct Tiers {
+  TierMeasure measure = TierMeasure::spend;
+  std::optional<core::Currency> currency;  // spend and value score: orders in it count
+  int window_months = 12;                  // rolling window, counting the current month
+  std::optional<Period> calendar;          // instead: the current calendar period
+  Period review = Period::month;           // downgrades are considered at each period's start
+  int grace_days = 0;
+  Downgrade downgrade = Downgrade::one_step;
+  ValueScore value_score;
+  std::vector<TierLevel> levels;  // ascending thresholds
+
+  // Index of a level, or -1.
+  int index_of(std::string_view id) const;
+};
+
 // What a reward gives (docs/reference/program.md "Rewards").
 enum class RewardKind {
   fixed_discount,    // `amount` off an order
@@ -112,6 +152,7 @@ struct Reward {
   std::optional<std::int64_t> stock;       // most codes outstanding or used, shop-wide
   std::optional<std::int64_t> per_member;  // most codes outstanding or used per member
   bool return_on_expiry = true;            // an expired unused code gives its points back
+  std::string min_tier;                    // only members in this tier or a higher one
   std::string terms;
 };
 
@@ -124,6 +165,7 @@ struct Program {
   std::vector<ActionRule> actions;  // by id
   std::vector<Mission> missions;    // by id
   std::vector<Reward> rewards;      // by id
+  std::optional<Tiers> tiers;
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -364,7 +364,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   core::Errors errors;
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
-                         "actions", "missions", "rewards"});
+                         "actions", "missions", "rewards", "tiers"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -386,7 +386,18 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   read_expiry(reader, program);
   read_rules(reader, "actions", program.actions, read_action);
   read_rules(reader, "missions", program.missions, read_mission);
+  read_tiers(reader, program);
   read_rules(reader, "rewards", program.rewards, read_reward);
+  // A reward reserved to a tier must name one.
+  for (const Reward& reward : program.rewards) {
+    if (!reward.min_tier.empty() &&
+        (!program.tiers || program.tiers->index_of(reward.min_tier) < 0)) {
+      errors.push_back(core::make_error(
+          ErrorCode::value_not_allowed,
+          "min_tier \"" + reward.min_tier + "\" is not a level of \"tiers\"",
+          core::json_pointer_child(core::json_pointer_child("/rewards", reward.id), "min_tier")));
+    }
+  }
   if (!errors.empty()) return errors;
   return program;
 }

@@ -77,7 +77,7 @@ std::optional<core::Money> read_money(ObjectReader& reader) {
 Reward read_reward(ObjectReader& reader, std::string id) {
   reader.reject_unknown({"kind", "name", "points", "amount", "currency", "percent", "sku",
                          "partner", "charity", "valid_days", "stock", "per_member", "expired_code",
-                         "terms"});
+                         "min_tier", "terms"});
   Reward reward;
   reward.id = std::move(id);
   reward.name = std::string(reader.string("name", true, 200).value_or(""));
@@ -147,6 +147,7 @@ Reward read_reward(ObjectReader& reader, std::string id) {
                      "expired_code needs valid_days (a code without validity never expires)",
                      reader.pointer("expired_code"));
   }
+  reward.min_tier = std::string(reader.string("min_tier", false, kIdLengthMax).value_or(""));
   // Members must be able to read what they get and on what terms (fair play, seed 003).
   reward.terms = std::string(reader.string("terms", true, 1000).value_or(""));
   return reward;

@@ -1,0 +1,51 @@
+// Tiers in the member state (docs/reference/program.md "Tiers"): the per-month facts a tier
+// measure needs, the measure over the program's window, upgrades at once, and the two timers
+// (review, end of grace) that may move a member down.
+#pragma once
+
+#include <optional>
+
+#include "core/time.h"
+#include "domain/ledger/state.h"
+#include "domain/program/program.h"
+
+namespace fidelis::domain {
+
+// The month entry for `at`, created (and old months dropped) as needed.
+TierMonth& tier_month(MemberState& state, core::Timestamp at);
+
+// An order placed or reduced (refund, cancellation): its spend, margin and count in the month it
+// was placed. `before` is the record before the change (nothing for a new order).
+void tier_record_order(MemberState& state, const Tiers& tiers, const OrderRecord& after,
+                       const OrderRecord* before, std::int64_t margin);
+// A survey answer's satisfaction, scored 0-100: NPS x 10, CSAT (x - 1) x 25, CES (7 - x) x 100 / 6.
+void tier_record_survey(MemberState& state, core::Timestamp at, std::int64_t score);
+
+// The measure of `tiers` for the member at `at`.
+std::int64_t tier_measure(const Tiers& tiers, const MemberState& state, core::Timestamp at);
+// The highest level whose threshold the measure reaches, or -1.
+int qualified_level(const Tiers& tiers, std::int64_t measure);
+// The member's level index, or -1 (no tier, or one the program no longer has).
+int current_level(const Tiers& tiers, const MemberState& state);
+
+// After an event at `at`: starts tier tracking, and upgrades at once when the member qualifies
+// for a higher level (a member who qualifies again during grace leaves it).
+void tier_after_event(MemberState& state, const Program& program, core::Timestamp at);
+// The tier timer due at `at` (review or end of grace), under `program` (which may have no tiers:
+// then the member's tier is dropped).
+void tier_timer(MemberState& state, const Program* program, core::Timestamp at);
+// The earliest tier timer, if any.
+std::optional<core::Timestamp> tier_due(const MemberState& state);
+
+// What a member sees: the level, the next visible level and what remains to reach it, what
+// remains to keep the level at the next review.
+struct TierProgress {
+  int level = -1;
+  std::int64_t measure = 0;
+  int next = -1;  // next level up that is not secret (or is the member's), -1 at the top
+  std::int64_t to_next = 0;
+  std::int64_t to_keep = 0;  // at the next review (measured over the window then)
+};
+TierProgress tier_progress(const Tiers& tiers, const MemberState& state, core::Timestamp now);
+
+}  // namespace fidelis::domain
