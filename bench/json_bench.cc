@@ -77,7 +77,7 @@ void WriteMemberViewOwnWriter(benchmark::State& state) {
   core::JsonWriter out;
   for (auto _ : state) {
     out.clear();
-    engine::write_member_json(out, "acme", member);
+    engine::write_member_json(out, "acme", member, nullptr);
     benchmark::DoNotOptimize(out.str().size());
   }
 }

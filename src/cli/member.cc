@@ -4,6 +4,8 @@
 
 #include "cli/commands.h"
 #include "core/json_writer.h"
+#include "domain/ledger/tiers.h"
+#include "engine/engine.h"
 #include "engine/views.h"
 
 namespace fidelis::cli {
@@ -18,7 +20,7 @@ int not_found(const std::string& shop, const std::string& member) {
   return kExitNotFound;
 }
 
-void print_member(const domain::MemberState& s) {
+void print_member(const domain::MemberState& s, const domain::Program* program) {
   std::printf("member %s, as of %s\n", s.member.c_str(), core::format_rfc3339(s.clock).c_str());
   std::printf("  available %lld\n  pending   %lld\n  debt      %lld\n",
               static_cast<long long>(s.available()), static_cast<long long>(s.pending()),
@@ -29,6 +31,32 @@ void print_member(const domain::MemberState& s) {
   if (const auto next = s.next_expiry()) {
     std::printf("  next expiry: %lld points at %s\n", static_cast<long long>(next->points),
                 core::format_rfc3339(next->at).c_str());
+  }
+  if (program != nullptr && program->tiers && s.tier) {
+    const domain::Tiers& tiers = *program->tiers;
+    const domain::TierProgress progress = domain::tier_progress(tiers, s, s.clock);
+    std::printf("  tier %s since %s, next review %s%s\n",
+                progress.level >= 0
+                    ? tiers.levels[static_cast<std::size_t>(progress.level)].name.c_str()
+                    : "(none yet)",
+                core::format_rfc3339(s.tier->since).c_str(),
+                core::format_rfc3339(s.tier->review_at).c_str(),
+                s.tier->grace_until
+                    ? (", in grace until " + core::format_rfc3339(*s.tier->grace_until)).c_str()
+                    : "");
+    if (progress.next >= 0) {
+      std::printf("  next tier %s: %lld to go (%s)\n",
+                  tiers.levels[static_cast<std::size_t>(progress.next)].name.c_str(),
+                  static_cast<long long>(progress.to_next),
+                  tiers.measure == domain::TierMeasure::spend    ? "minor units of spend"
+                  : tiers.measure == domain::TierMeasure::points ? "points"
+                  : tiers.measure == domain::TierMeasure::orders ? "orders"
+                                                                 : "value score");
+    }
+  }
+  for (const auto& code : s.redemptions) {
+    std::printf("  code %s: %s (%s), %s\n", code.code.c_str(), code.name.c_str(),
+                code.reward.c_str(), std::string(domain::code_status_name(code.status)).c_str());
   }
   for (const auto& badge : s.badges) {
     std::printf("  badge %s since %s (%s)\n", badge.id.c_str(),
@@ -60,12 +88,18 @@ int run_member(const Args& args) {
   }
   if (!*state) return not_found(shop, member);
   if (args.words[1] == "show") {
+    engine::Engine engine(*store);
+    auto program = engine.program_in_force(shop, (*state)->clock);
+    if (!program.ok()) {
+      print_errors(program.errors());
+      return kExitStorage;
+    }
     if (args.json()) {
       core::JsonWriter out;
-      engine::write_member_json(out, shop, **state);
+      engine::write_member_json(out, shop, **state, *program);
       std::printf("%s\n", out.str().c_str());
     } else {
-      print_member(**state);
+      print_member(**state, *program);
     }
     return kExitOk;
   }

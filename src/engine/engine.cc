@@ -249,6 +249,13 @@ const domain::Program* Engine::program_at(const ShopContext& context, core::Time
   return nullptr;
 }
 
+core::Result<const domain::Program*> Engine::program_in_force(const std::string& shop_id,
+                                                              core::Timestamp at) {
+  FIDELIS_TRY(ShopContext * context, shop(shop_id));
+  int version = 0;
+  return program_at(*context, at, version);
+}
+
 domain::ProgramAt Engine::program_lookup(const ShopContext& context, int max_version) const {
   return [this, &context, max_version](core::Timestamp at) {
     int version = 0;

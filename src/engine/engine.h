@@ -105,6 +105,10 @@ class Engine {
   core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
                                                           const std::string& member);
 
+  // The program version in force at `at` for the shop (null when it has none).
+  core::Result<const domain::Program*> program_in_force(const std::string& shop,
+                                                        core::Timestamp at);
+
   // Activates a program version for the shop (validated first). `applies_from` empty means
   // from the beginning of time, allowed only for the first version.
   core::Result<int> activate_program(const std::string& shop, std::string_view definition,

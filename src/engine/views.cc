@@ -2,11 +2,91 @@
 #include "engine/views.h"
 
 #include "core/time.h"
+#include "domain/ledger/tiers.h"
 
 namespace fidelis::engine {
 
+namespace {
+
+// {"spend": "12.00", "currency": "EUR"}, {"points": N}, {"orders": N} or {"value_score": N}.
+void write_measure(core::JsonWriter& out, const domain::Tiers& tiers, std::int64_t value) {
+  out.begin_object();
+  switch (tiers.measure) {
+    case domain::TierMeasure::spend:
+      out.key("spend").value(core::format_amount(value, *tiers.currency));
+      out.key("currency").value(tiers.currency->code_view());
+      break;
+    case domain::TierMeasure::points:
+      out.key("points").value(value);
+      break;
+    case domain::TierMeasure::orders:
+      out.key("orders").value(value);
+      break;
+    case domain::TierMeasure::value_score:
+      out.key("value_score").value(value);
+      break;
+  }
+  out.end_object();
+}
+
+std::string multiplier_text(std::int64_t scaled) {
+  std::string text = core::format_amount(scaled, core::Currency{{'X', 'X', 'X', 0}, 6});
+  while (!text.empty() && text.back() == '0') text.pop_back();
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+// The contract's "tier": the level (null below the lowest), what it gives, and what remains to
+// reach the next visible level and to keep this one at the next review.
+void write_tier(core::JsonWriter& out, const domain::Tiers& tiers,
+                const domain::MemberState& state) {
+  const domain::TierProgress progress = domain::tier_progress(tiers, state, state.clock);
+  const domain::TierLevel* level =
+      progress.level >= 0 ? &tiers.levels[static_cast<std::size_t>(progress.level)] : nullptr;
+  out.begin_object();
+  out.key("id");
+  level != nullptr ? out.value(level->id) : out.null();
+  out.key("name");
+  level != nullptr ? out.value(level->name) : out.null();
+  out.key("since").value(core::format_rfc3339(state.tier->since));
+  out.key("measure");
+  write_measure(out, tiers, progress.measure);
+  if (level != nullptr) {
+    out.key("benefits").begin_object();
+    out.key("earn_multiplier").value(multiplier_text(level->earn_multiplier));
+    out.key("free_shipping").value(level->free_shipping);
+    out.key("early_access").value(level->early_access);
+    out.key("priority_service").value(level->priority_service);
+    out.end_object();
+  }
+  out.key("review_at").value(core::format_rfc3339(state.tier->review_at));
+  if (state.tier->grace_until) {
+    out.key("grace_until").value(core::format_rfc3339(*state.tier->grace_until));
+  }
+  out.key("next");
+  if (progress.next >= 0) {
+    const domain::TierLevel& next = tiers.levels[static_cast<std::size_t>(progress.next)];
+    out.begin_object().key("id").value(next.id).key("name").value(next.name);
+    out.key("remaining");
+    write_measure(out, tiers, progress.to_next);
+    out.end_object();
+  } else {
+    out.null();
+  }
+  if (level != nullptr) {
+    out.key("keep").begin_object();
+    out.key("at").value(core::format_rfc3339(state.tier->review_at));
+    out.key("remaining");
+    write_measure(out, tiers, progress.to_keep);
+    out.end_object();
+  }
+  out.end_object();
+}
+
+}  // namespace
+
 void write_member_json(core::JsonWriter& out, const std::string& shop,
-                       const domain::MemberState& state) {
+                       const domain::MemberState& state, const domain::Program* program) {
   out.begin_object();
   out.key("member").value(state.member);
   out.key("shop").value(shop);
@@ -19,6 +99,12 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
   out.key("expired").value(state.expired);
   out.key("reversed").value(state.reversed);
   out.end_object();
+  out.key("tier");
+  if (program != nullptr && program->tiers && state.tier) {
+    write_tier(out, *program->tiers, state);
+  } else {
+    out.null();
+  }
   out.key("next_expiry");
   if (const auto next = state.next_expiry()) {
     out.begin_object().key("points").value(next->points);

@@ -6,11 +6,14 @@
 
 #include "core/json_writer.h"
 #include "domain/ledger/state.h"
+#include "domain/program/program.h"
 
 namespace fidelis::engine {
 
+// `program` is the version in force at the member's clock (for the tier and what remains to the
+// next one); null when the shop has none.
 void write_member_json(core::JsonWriter& out, const std::string& shop,
-                       const domain::MemberState& state);
+                       const domain::MemberState& state, const domain::Program* program);
 // A redemption code: what it gives, its status and validity.
 void write_redemption_json(core::JsonWriter& out, const domain::Redemption& redemption);
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,

@@ -69,7 +69,8 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
   EXPECT_EQ(
       shown.out,
       "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
-      "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"next_expiry\":"
+      "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"tier\":null,\"next_"
+      "expiry\":"
       "null,\"badges\":[],\"missions\":[],\"codes\":[],\"first_seen_at\":\"2025-03-01T10:00:00Z\","
       "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");
   EXPECT_EQ(run("--db " + db_ + " member show nobody").exit_code, 4);
@@ -117,6 +118,43 @@ TEST_F(Cli, RulesPageRendersAFileOrTheVersionInForce) {
   EXPECT_EQ(stored.out.rfind("# Basic points\n", 0), 0u) << stored.out;
   EXPECT_EQ(run("program rules-page " + program() + " --lang de").exit_code, 1);
   EXPECT_EQ(run("program rules-page " + program() + " --format pdf").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace fidelis
+
+namespace fidelis {
+namespace {
+
+// The contract's "tier": level, since, what remains to the next visible level (a secret one is
+// skipped) and to keep this one at the next review.
+TEST_F(Cli, MemberShowIncludesTheTierAndWhatRemains) {
+  const std::string program = write_file("tiers.json", R"({"name": "T",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}},
+    "tiers": {"measure": "spend", "currency": "EUR",
+      "levels": [
+        {"id": "bronze", "name": "Bronze", "threshold": "0", "terms": "t"},
+        {"id": "silver", "name": "Silver", "threshold": "100.00", "earn_multiplier": "1.5",
+         "terms": "t"},
+        {"id": "insider", "name": "Insider", "threshold": "150.00", "secret": true, "terms": "t"},
+        {"id": "gold", "name": "Gold", "threshold": "500.00", "terms": "t"}]}})");
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program).exit_code, 0);
+  const std::string order =
+      R"({"id":"e1","type":"order.placed","member":"m1","occurred_at":"2025-03-01T10:00:00Z","data":{"order_id":"o1","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"120.00"}]}})";
+  ASSERT_EQ(run("--db " + db_ + " ingest -", order + "\n").exit_code, 0);
+  const Outcome shown = run("--db " + db_ + " member show m1 --json");
+  EXPECT_NE(
+      shown.out.find(
+          R"("tier":{"id":"silver","name":"Silver","since":"2025-03-01T10:00:00Z",)"
+          R"("measure":{"spend":"120.00","currency":"EUR"},"benefits":{"earn_multiplier":"1.5",)"
+          R"("free_shipping":false,"early_access":false,"priority_service":false},)"
+          R"("review_at":"2025-04-01T00:00:00Z","next":{"id":"gold","name":"Gold",)"
+          R"("remaining":{"spend":"380.00","currency":"EUR"}},"keep":{"at":"2025-04-01T00:00:00Z",)"
+          R"("remaining":{"spend":"0.00","currency":"EUR"}}})"),
+      std::string::npos)
+      << shown.out;
+  const Outcome text = run("--db " + db_ + " member show m1");
+  EXPECT_NE(text.out.find("tier Silver since 2025-03-01T10:00:00Z"), std::string::npos) << text.out;
 }
 
 }  // namespace

@@ -52,7 +52,13 @@ std::string program_json(const Variant& v) {
           // them, with a per-member limit and a shop-wide stock.
           R"("rewards":{"back":{"kind":"free_shipping","name":"b","points":15,"valid_days":10,)"
           R"("terms":"t"},"keep":{"kind":"percent_discount","name":"k","points":9,"percent":5,)"
-          R"("valid_days":5,"expired_code":"keep_points","per_member":2,"stock":3,"terms":"t"}}})";
+          R"("valid_days":5,"expired_code":"keep_points","per_member":2,"stock":3,"terms":"t"}},)"
+          // Tiers that move on points with a grace period: their timers and state must replay
+          // exactly (a multiplier of 1 leaves the reference model's arithmetic alone).
+          R"("tiers":{"measure":"points","window":{"months":2},"grace_days":9,"levels":[)"
+          R"({"id":"a","name":"A","threshold":0,"terms":"t"},)"
+          R"({"id":"b","name":"B","threshold":60,"earn_multiplier":"1","terms":"t"},)"
+          R"({"id":"c","name":"C","threshold":150,"terms":"t"}]}})";
   return json;
 }
 
@@ -584,6 +590,8 @@ class Sequence {
       if (!*stored) continue;  // the member's first event was rejected
       const domain::MemberState& s = **stored;
       s.check_invariants();
+      EXPECT_TRUE(s.tier.has_value()) << name;  // every member is tracked under tiers
+      if (s.tier && !s.tier->id.empty()) ++tiers_seen_[s.tier->id];
       // A stored state is as of the member's last event or tick; bring the reference's view to
       // the same time by looking at what it would hold (timers not yet run are not applied).
       EXPECT_EQ(s.available() + s.pending(), ref.available() + ref.pending()) << name;
@@ -620,6 +628,9 @@ class Sequence {
   int event_number_ = 0;
   int order_number_ = 0;
   bool last_accepted_ = true;
+
+ public:
+  std::map<std::string, int> tiers_seen_;  // level -> member-steps spent in it
 };
 
 std::uint64_t base_seed() {
@@ -630,12 +641,19 @@ std::uint64_t base_seed() {
 TEST(LedgerProperty, MatchesTheReferenceModelOnRandomSequences) {
   const bool single = std::getenv("FIDELIS_PROPERTY_SEED") != nullptr;
   const int sequences = single ? 1 : 2000;
+  std::map<std::string, int> levels_seen;
   for (int i = 0; i < sequences && !::testing::Test::HasFailure(); ++i) {
     const std::uint64_t seed = base_seed() + static_cast<std::uint64_t>(i);
     SCOPED_TRACE("seed " + std::to_string(seed) +
                  " (rerun: FIDELIS_PROPERTY_SEED=" + std::to_string(seed) + ")");
     auto store = store::make_memory_store();
-    Sequence(seed, *store).run(80);
+    Sequence sequence(seed, *store);
+    sequence.run(80);
+    for (const auto& [level, count] : sequence.tiers_seen_) levels_seen[level] += count;
+  }
+  // The sequences reach every level, so tier reviews and downgrades are exercised.
+  if (!single) {
+    EXPECT_EQ(levels_seen.size(), 3u);
   }
 }
 

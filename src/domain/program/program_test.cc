@@ -186,5 +186,32 @@ TEST(Program, LocatesBadRewards) {
                    {"money_too_many_decimals", "/rewards/d/amount"}}));
 }
 
+TEST(Program, LocatesBadTiers) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  // Spend needs a currency; levels need rising thresholds and distinct ids.
+  EXPECT_EQ(errors_of(head + R"("tiers":{"measure":"spend","levels":[
+             {"id":"a","name":"A","threshold":"0","terms":"t"}]}})"),
+            (Found{{"field_missing", "/tiers/currency"}}));
+  EXPECT_EQ(
+      errors_of(head + R"("tiers":{"measure":"orders","window":{"months":12,"calendar":"year"},
+             "levels":[{"id":"a","name":"A","threshold":5,"terms":"t"},
+                       {"id":"a","name":"B","threshold":5,"terms":"t"}]}})"),
+      (Found{{"value_not_allowed", "/tiers/window"},
+             {"value_out_of_range", "/tiers/levels/1/threshold"},
+             {"value_not_allowed", "/tiers/levels/1/id"}}));
+  // A value score needs its weights and the targets of weighted money components.
+  EXPECT_EQ(errors_of(head + R"("tiers":{"measure":"value_score","currency":"EUR",
+             "value_score":{"weights":{"spend":50}},
+             "levels":[{"id":"a","name":"A","threshold":101,"terms":"t"}]}})"),
+            (Found{{"field_missing", "/tiers/value_score/spend_target"},
+                   {"value_out_of_range", "/tiers/levels/0/threshold"}}));
+  // A reward reserved to a tier names a level.
+  EXPECT_EQ(errors_of(head + R"("tiers":{"measure":"points","levels":[
+             {"id":"a","name":"A","threshold":0,"terms":"t"}]},
+             "rewards":{"r":{"kind":"free_shipping","name":"n","points":5,"min_tier":"gold",
+             "terms":"t"}}})"),
+            (Found{{"value_not_allowed", "/rewards/r/min_tier"}}));
+}
+
 }  // namespace
 }  // namespace fidelis::domain

@@ -242,6 +242,108 @@ Section missions_section(const Program& program, const Text& t) {
   return section;
 }
 
+std::string threshold_text(const Tiers& tiers, std::int64_t threshold, const Text& t) {
+  switch (tiers.measure) {
+    case TierMeasure::spend:
+      return core::format_amount(threshold, *tiers.currency) + " " +
+             std::string(tiers.currency->code_view());
+    case TierMeasure::points:
+      return t.points(threshold);
+    case TierMeasure::orders:
+      return std::to_string(threshold) + t(" orders", " commandes");
+    case TierMeasure::value_score:
+      return t("a score of ", "un score de ") + std::to_string(threshold);
+  }
+  return "";
+}
+
+std::string period_text(Period period, const Text& t) {
+  switch (period) {
+    case Period::month:
+      return t("month", "mois");
+    case Period::quarter:
+      return t("quarter", "trimestre");
+    case Period::year:
+      return t("year", "année");
+  }
+  return "";
+}
+
+// The tiers: how they are measured and reviewed, then each level members may see (secret levels
+// are left out, as the contract says).
+Section tiers_section(const Tiers& tiers, const Text& t) {
+  Section section{t("Tiers", "Niveaux"), {}};
+  std::string measure;
+  switch (tiers.measure) {
+    case TierMeasure::spend:
+      measure = t("your spend in ", "vos achats en ") + std::string(tiers.currency->code_view()) +
+                t(" (after discounts, less refunds)", " (après remises, moins les remboursements)");
+      break;
+    case TierMeasure::points:
+      measure = t("the points you earn", "les points que vous gagnez");
+      break;
+    case TierMeasure::orders:
+      measure = t("the number of your orders (less those cancelled or refunded in full)",
+                  "le nombre de vos commandes (moins celles annulées ou remboursées en entier)");
+      break;
+    case TierMeasure::value_score: {
+      const ValueScore& v = tiers.value_score;
+      measure =
+          t("a value score from 0 to 100 weighing ", "un score de valeur de 0 à 100 qui pèse ");
+      std::vector<std::string> parts;
+      if (v.spend > 0) parts.push_back(t("spend ", "les achats ") + std::to_string(v.spend));
+      if (v.margin > 0) parts.push_back(t("margin ", "la marge ") + std::to_string(v.margin));
+      if (v.regularity > 0)
+        parts.push_back(t("regular purchases ", "la régularité ") + std::to_string(v.regularity));
+      if (v.satisfaction > 0)
+        parts.push_back(t("satisfaction in surveys ", "la satisfaction aux enquêtes ") +
+                        std::to_string(v.satisfaction));
+      if (v.returns > 0)
+        parts.push_back(t("few returns ", "le peu de retours ") + std::to_string(v.returns));
+      for (std::size_t i = 0; i < parts.size(); ++i) measure += (i > 0 ? ", " : "") + parts[i];
+      break;
+    }
+  }
+  const std::string window =
+      tiers.calendar ? t("in the current calendar ", "sur le ") + period_text(*tiers.calendar, t) +
+                           t("", " calendaire en cours")
+                     : t("over the last " + t.months(tiers.window_months) + ", this month included",
+                         "sur les " + std::to_string(tiers.window_months) +
+                             " derniers mois, mois en cours compris");
+  section.items.push_back(t("Your tier is set by ", "Votre niveau dépend de ") + measure + " " +
+                          window + ".");
+  std::string review = t("You move up as soon as you qualify. Tiers are reviewed at the start of "
+                         "every ",
+                         "Vous montez dès que vous y avez droit. Les niveaux sont revus au début "
+                         "de chaque ") +
+                       period_text(tiers.review, t) +
+                       t("; if you no longer qualify, ", " ; si vous n'y avez plus droit, ");
+  if (tiers.grace_days > 0) {
+    review += t("you keep your tier for " + std::to_string(tiers.grace_days) + " more days, then ",
+                "vous gardez votre niveau " + t.days(tiers.grace_days) + " de plus, puis ");
+  }
+  review += tiers.downgrade == Downgrade::one_step
+                ? t("you move down one tier.", "vous descendez d'un niveau.")
+                : t("you move to the tier you qualify for.",
+                    "vous passez au niveau auquel vous avez droit.");
+  section.items.push_back(review);
+  for (const auto& level : tiers.levels) {
+    if (level.secret) continue;
+    std::string item =
+        level.name + t(": from ", " : à partir de ") + threshold_text(tiers, level.threshold, t);
+    if (level.earn_multiplier != kMultiplierScale) {
+      item += t("; points on orders × ", " ; points sur les commandes × ") +
+              multiplier_text(level.earn_multiplier, t);
+    }
+    if (level.free_shipping) item += t("; free shipping", " ; livraison offerte");
+    if (level.early_access) item += t("; early access", " ; accès en avant-première");
+    if (level.priority_service) item += t("; priority service", " ; service prioritaire");
+    item += ". " + level.terms;
+    section.items.push_back(std::move(item));
+  }
+  return section;
+}
+
 // What a reward gives, in a few words generated from its fields.
 std::string benefit_text(const Reward& reward, const Text& t) {
   const std::string amount =
@@ -289,6 +391,12 @@ Section rewards_section(const Program& program, const Text& t) {
               t(" per member", " par membre");
     }
     if (reward.stock) item += t(". Limited stock", ". Stock limité");
+    if (!reward.min_tier.empty() && program.tiers) {
+      const TierLevel& level =
+          program.tiers->levels[static_cast<std::size_t>(program.tiers->index_of(reward.min_tier))];
+      item += t(". For members in tier ", ". Réservé aux membres du niveau ") + level.name +
+              t(" or above", " ou au-dessus");
+    }
     item += t(". Cancelling an unused code gives its points back. ",
               ". Annuler un code non utilisé rend ses points. ") +
             reward.terms;
@@ -337,6 +445,7 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
                                    expiry_section(program, t)};
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
   if (!program.missions.empty()) sections.push_back(missions_section(program, t));
+  if (program.tiers) sections.push_back(tiers_section(*program.tiers, t));
   if (!program.rewards.empty()) sections.push_back(rewards_section(program, t));
   std::string out;
   if (format == PageFormat::markdown) {

@@ -133,5 +133,34 @@ TEST(RulesPage, ListsEveryRewardWithItsCostBenefitAndValidity) {
       << fr;
 }
 
+TEST(RulesPage, ExplainsTiersAndHidesSecretOnes) {
+  const Program program = program_from(R"({"name": "T",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}},
+    "tiers": {"measure": "spend", "currency": "EUR", "grace_days": 30,
+      "levels": [
+        {"id": "bronze", "name": "Bronze", "threshold": "0", "terms": "Welcome."},
+        {"id": "silver", "name": "Silver", "threshold": "100.00", "earn_multiplier": "1.5",
+         "terms": "More points."},
+        {"id": "insider", "name": "Insider", "threshold": "150.00", "secret": true,
+         "terms": "Hush."},
+        {"id": "gold", "name": "Gold", "threshold": "500.00", "free_shipping": true,
+         "terms": "Free shipping."}]}})");
+  const std::string en = render_rules_page(program, PageLanguage::en, PageFormat::markdown);
+  for (const char* sentence :
+       {"## Tiers\n",
+        "- Your tier is set by your spend in EUR (after discounts, less refunds) over the last 12 "
+        "months, this month included.\n",
+        "- You move up as soon as you qualify. Tiers are reviewed at the start of every month; if "
+        "you no longer qualify, you keep your tier for 30 more days, then you move down one "
+        "tier.\n",
+        "- Silver: from 100.00 EUR; points on orders × 1.5. More points.\n"}) {
+    EXPECT_NE(en.find(sentence), std::string::npos) << sentence << "\n---\n" << en;
+  }
+  EXPECT_EQ(en.find("Insider"), std::string::npos) << en;
+  EXPECT_EQ(en.find("Hush"), std::string::npos) << en;
+  const std::string fr = render_rules_page(program, PageLanguage::fr, PageFormat::markdown);
+  EXPECT_NE(fr.find("sur les 12 derniers mois, mois en cours compris"), std::string::npos) << fr;
+}
+
 }  // namespace
 }  // namespace fidelis::domain
