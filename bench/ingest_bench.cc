@@ -69,7 +69,7 @@ std::string fresh_db(const Options& options, const std::string& name) {
 
 std::string basic_program() {
   return R"({"name":"bench","earning":{"rates":{"*":{"points":1,"per":"1"}}},"pending":{"days":14},)"
-         R"("refunds":{"shortfall":"debt"},"expiry":{"mode":"lot","after_days":365}})";
+         R"("refunds":{"shortfall":"debt"},"expiry":{"mode":"lot","after_days":365,"notice_days":30}})";
 }
 
 struct Run {

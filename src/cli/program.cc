@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
+#include "domain/program/fair_play.h"
 #include "domain/program/program.h"
 #include "domain/program/rules_page.h"
 #include "engine/engine.h"
@@ -74,17 +75,36 @@ int run_program(const Args& args) {
   }
   core::JsonParser parser;
   auto program = domain::parse_program(parser, *text);
-  if (!program.ok()) {
-    print_errors(program.errors(), path);
+  // Fair play (seed 003) is part of checking: a program that parses but breaks it is refused.
+  core::Errors errors = program.ok() ? core::Errors{} : program.errors();
+  core::Errors warnings;
+  if (program.ok()) {
+    domain::FairPlayReport fair = domain::check_fair_play(*program);
+    errors = std::move(fair.errors);
+    warnings = std::move(fair.warnings);
+  }
+  for (const auto& warning : warnings) {
+    std::fprintf(stderr, "fidelis: %s: warning: %s: %s (%s)\n", path.c_str(), warning.where.c_str(),
+                 warning.message.c_str(), std::string(core::error_code_name(warning.code)).c_str());
+  }
+  auto write_list = [](core::JsonWriter& out, const core::Errors& list) {
+    out.begin_array();
+    for (const auto& error : list) {
+      out.begin_object().key("pointer").value(error.where);
+      out.key("code").value(core::error_code_name(error.code));
+      out.key("message").value(error.message).end_object();
+    }
+    out.end_array();
+  };
+  if (!errors.empty()) {
+    print_errors(errors, path);
     if (args.json()) {
       core::JsonWriter out;
-      out.begin_object().key("file").value(path).key("ok").value(false).key("errors").begin_array();
-      for (const auto& error : program.errors()) {
-        out.begin_object().key("pointer").value(error.where);
-        out.key("code").value(core::error_code_name(error.code));
-        out.key("message").value(error.message).end_object();
-      }
-      out.end_array().end_object();
+      out.begin_object().key("file").value(path).key("ok").value(false).key("errors");
+      write_list(out, errors);
+      out.key("warnings");
+      write_list(out, warnings);
+      out.end_object();
       std::printf("%s\n", out.str().c_str());
     }
     return kExitRejected;
@@ -93,10 +113,14 @@ int run_program(const Args& args) {
     if (args.json()) {
       core::JsonWriter out;
       out.begin_object().key("file").value(path).key("ok").value(true);
-      out.key("name").value(program->name).key("errors").begin_array().end_array().end_object();
+      out.key("name").value(program->name).key("errors").begin_array().end_array();
+      out.key("warnings");
+      write_list(out, warnings);
+      out.end_object();
       std::printf("%s\n", out.str().c_str());
     } else {
-      std::printf("%s: ok (program \"%s\")\n", path.c_str(), program->name.c_str());
+      std::printf("%s: ok (program \"%s\")%s\n", path.c_str(), program->name.c_str(),
+                  warnings.empty() ? "" : ", with warnings");
     }
     return kExitOk;
   }

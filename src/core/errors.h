@@ -57,6 +57,15 @@ namespace fidelis::core {
   X(code_already_used, "The code was used already; a code is used once.")                          \
   X(code_cancelled, "The code was cancelled and its points given back.")                           \
   X(code_expired, "The code's validity has ended.")                                                \
+  X(fair_play_chance, "Fair play: a reward or rule names a game of chance (lottery, draw).")       \
+  X(fair_play_credit, "Fair play: the program offers credit, a loan or interest.")                 \
+  X(fair_play_terms_missing, "Fair play: a rule, reward or tier has no terms members can read.")   \
+  X(fair_play_expiry_without_notice,                                                               \
+    "Fair play: points expire without a notice period of at least 14 days.")                       \
+  X(fair_play_devaluation_without_notice,                                                          \
+    "Fair play: a new version lowers what earned points are worth without 30 days' notice.")       \
+  X(fair_play_uncapped,                                                                            \
+    "Fair play warning: a mechanic rewards buying or acting more without a cap.")                  \
   X(event_id_reused_with_other_body, "An event id was reused with a different body.")              \
   X(event_shop_mismatch, "The event names a shop other than the one it was sent to.")              \
   X(program_missing, "No program is active for the shop, so events cannot be applied.")            \

@@ -3,6 +3,7 @@
 
 #include "core/assert.h"
 #include "core/digest.h"
+#include "domain/program/fair_play.h"
 #include "domain/reward/code.h"
 
 namespace fidelis::engine {
@@ -672,8 +673,17 @@ core::Result<int> Engine::activate_program(const std::string& shop_id, std::stri
                                            std::optional<core::Timestamp> applies_from,
                                            core::Timestamp activated_at) {
   FIDELIS_TRY(const domain::Program program, domain::parse_program(parser_, definition));
-  (void)program;
+  // Fair play is checked at every activation, whoever activates (CLI, API, tests).
+  domain::FairPlayReport fair = domain::check_fair_play(program);
+  if (!fair.errors.empty()) return std::move(fair.errors);
   FIDELIS_TRY(const auto versions, store_.programs(shop_id));
+  if (!versions.empty()) {
+    FIDELIS_TRY(const domain::Program previous,
+                domain::parse_program(parser_, versions.back().definition));
+    core::Errors devalued =
+        domain::check_devaluation(previous, program, applies_from, activated_at);
+    if (!devalued.empty()) return devalued;
+  }
   if (!versions.empty() && !applies_from) {
     return core::make_error(
         ErrorCode::usage,

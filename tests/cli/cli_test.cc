@@ -159,3 +159,37 @@ TEST_F(Cli, MemberShowIncludesTheTierAndWhatRemains) {
 
 }  // namespace
 }  // namespace fidelis
+
+namespace fidelis {
+namespace {
+
+// `program check` is the fair-play gate (seed 003): refusals exit 2 and say where; warnings let
+// the program through; activation refuses what check refuses.
+TEST_F(Cli, ProgramCheckRefusesUnfairProgramsAndWarnsOnUncappedOnes) {
+  const std::string unfair = write_file("unfair.json", R"({"name": "Lucky",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}},
+    "expiry": {"mode": "lot", "after_days": 90},
+    "rewards": {"r": {"kind": "access", "name": "Raffle ticket", "points": 10, "terms": "t"}}})");
+  const Outcome refused = run("program check " + unfair + " --json");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.out.find(R"({"pointer":"/rewards/r/terms","code":"fair_play_chance")"),
+            std::string::npos)
+      << refused.out;
+  EXPECT_NE(refused.out.find(
+                R"("pointer":"/expiry/notice_days","code":"fair_play_expiry_without_notice")"),
+            std::string::npos)
+      << refused.out;
+  EXPECT_EQ(run("--db " + db_ + " program activate " + unfair).exit_code, 2);
+
+  const std::string uncapped = write_file("uncapped.json", R"({"name": "Busy",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}},
+    "actions": {"a": {"on": "review.posted", "points": 5, "repeat": true, "terms": "t"}}})");
+  const Outcome warned = run("program check " + uncapped);
+  EXPECT_EQ(warned.exit_code, 0) << warned.err;
+  EXPECT_NE(warned.err.find("warning: /actions/a/repeat"), std::string::npos) << warned.err;
+  EXPECT_NE(warned.out.find("ok (program \"Busy\"), with warnings"), std::string::npos)
+      << warned.out;
+}
+
+}  // namespace
+}  // namespace fidelis

@@ -36,7 +36,8 @@ std::string program_json(const Variant& v) {
   json += R"("pending":{"days":)" + std::to_string(v.pending_days) + "},";
   json += R"("refunds":{"shortfall":")" + std::string(v.debt ? "debt" : "clamp") + "\"},";
   if (v.expiry_days) {
-    json += R"("expiry":{"mode":"lot","after_days":)" + std::to_string(*v.expiry_days) + "}}";
+    json += R"("expiry":{"mode":"lot","notice_days":14,"after_days":)" +
+            std::to_string(*v.expiry_days) + "}}";
   } else {
     json += R"("expiry":{"mode":"none"}})";
   }

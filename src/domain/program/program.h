@@ -49,6 +49,7 @@ struct Expiry {
   int after_days = 0;    // lot mode: lifetime in days (one of days or months)
   int after_months = 0;  // lot mode: lifetime in months; inactivity mode: months without activity
   bool round_to_month_end = false;
+  std::optional<int> notice_days;  // members are told this many days before points expire
   // Inactivity mode: the event types that count as activity.
   std::vector<std::string> activity = {"order.placed", "points.spent", "reward.redeemed"};
 };

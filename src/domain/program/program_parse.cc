@@ -173,7 +173,8 @@ void read_expiry(ObjectReader& root, Program& program) {
   const auto object = root.object("expiry", false);
   if (!object) return;
   ObjectReader expiry(*object, root.pointer("expiry"), root.errors());
-  expiry.reject_unknown({"mode", "after_days", "after_months", "round_to_month_end", "activity"});
+  expiry.reject_unknown(
+      {"mode", "after_days", "after_months", "round_to_month_end", "activity", "notice_days"});
   Expiry& out = program.expiry;
   const auto mode = read_choice<ExpiryMode>(expiry, "mode",
                                             {{"none", ExpiryMode::none},
@@ -188,6 +189,7 @@ void read_expiry(ObjectReader& root, Program& program) {
   out.after_days = static_cast<int>(read_bounded(expiry, "after_days", 1, 3660).value_or(0));
   out.after_months = static_cast<int>(read_bounded(expiry, "after_months", 1, 120).value_or(0));
   out.round_to_month_end = expiry.boolean("round_to_month_end", false).value_or(false);
+  out.notice_days = read_bounded(expiry, "notice_days", 1, 365);
   if (out.mode == ExpiryMode::lot) {
     if (!expiry.has("after_days") && !expiry.has("after_months")) {
       expiry.add_error(ErrorCode::field_missing, "lot expiry needs after_days or after_months",

@@ -172,6 +172,11 @@ Section expiry_section(const Program& program, const Text& t) {
       break;
     }
   }
+  if (expiry.mode != ExpiryMode::none && expiry.notice_days) {
+    section.items.push_back(
+        t("We tell you ", "Nous vous prévenons ") + t.days(*expiry.notice_days) +
+        t(" before any of your points expire.", " avant que vos points n'expirent."));
+  }
   return section;
 }
 

@@ -33,7 +33,8 @@ TEST(RulesPage, SaysWhatTheBasicProgramDoesInEnglish) {
         "- If those points were already used, the missing points are deducted from the next "
         "points you earn.\n",
         "- Points expire 365 days after they become available.\n",
-        "- When you use points, those closest to expiry go first.\n"}) {
+        "- When you use points, those closest to expiry go first.\n",
+        "- We tell you 30 days before any of your points expire.\n"}) {
     EXPECT_NE(page.find(sentence), std::string::npos) << sentence << "\n---\n" << page;
   }
   EXPECT_EQ(page.find("Other ways to earn"), std::string::npos);  // no actions in basic
