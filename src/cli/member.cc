@@ -94,9 +94,14 @@ int run_member(const Args& args) {
       print_errors(program.errors());
       return kExitStorage;
     }
+    auto code = engine.referral_code(shop, member);
+    if (!code.ok()) {
+      print_errors(code.errors());
+      return kExitStorage;
+    }
     if (args.json()) {
       core::JsonWriter out;
-      engine::write_member_json(out, shop, **state, *program);
+      engine::write_member_json(out, shop, **state, *program, *code);
       std::printf("%s\n", out.str().c_str());
     } else {
       print_member(**state, *program);

@@ -307,6 +307,12 @@ core::Status Engine::build_known_ids(ShopContext& context, const std::string& sh
   return core::Ok{};
 }
 
+bool Engine::member_exists(const std::string& shop_id, const std::string& member,
+                           bool is_new) const {
+  // `is_new` says the store has no row yet; a member created earlier in this batch exists.
+  return !is_new || overlay_.count(key(shop_id, member)) != 0;
+}
+
 core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id,
                                                       const std::string& member, bool& is_new) {
   const std::string k = key(shop_id, member);
@@ -367,15 +373,103 @@ core::Result<bool> Engine::code_exists(const std::string& shop_id, const std::st
   return owner.has_value();
 }
 
+core::Status Engine::view_referrer(const std::string& shop_id, const domain::Event& event,
+                                   domain::ShopView& view) {
+  const auto* change = std::get_if<domain::MemberChange>(&event.data);
+  if (event.type != domain::EventType::member_enrolled || change == nullptr ||
+      change->referred_by.empty()) {
+    return core::Ok{};
+  }
+  std::optional<std::string> referrer;
+  if (domain::looks_like_referral_code(change->referred_by)) {
+    const std::string k = key(shop_id, change->referred_by);
+    if (auto it = code_overlay_.find(k); it != code_overlay_.end()) {
+      referrer = it->second;
+    } else if (auto flying = in_flight_codes_.find(k); flying != in_flight_codes_.end()) {
+      referrer = flying->second;
+    } else {
+      FIDELIS_TRY(referrer, store_.code_owner(shop_id, change->referred_by));
+    }
+  } else {
+    referrer = change->referred_by;
+  }
+  if (!referrer) return core::Ok{};
+  if (*referrer == event.member) {
+    view.referrer = *referrer;  // a self-referral, even by a member's first event
+    return core::Ok{};
+  }
+  bool is_new = false;
+  FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, *referrer, is_new));
+  if (!member_exists(shop_id, *referrer, is_new)) return core::Ok{};
+  view.referrer = *referrer;
+  const std::int64_t month = core::utc_month_number(event.occurred_at);
+  for (const auto& referee : state.referees) {
+    if (core::utc_month_number(referee.at) == month &&
+        referee.status != domain::ReferralStatus::flagged &&
+        referee.status != domain::ReferralStatus::rejected) {
+      ++view.referrer_this_month;
+    }
+  }
+  return core::Ok{};
+}
+
+core::Result<Engine::ReferrerEffects> Engine::prepare_notices(
+    const std::string& shop_id, ShopContext& context,
+    const std::vector<domain::ReferralNotice>& notices, int max_version) {
+  ReferrerEffects prepared;
+  for (const auto& notice : notices) {
+    bool is_new = false;
+    FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, notice.referrer, is_new));
+    // The referrer was checked when the referral started.
+    if (!member_exists(shop_id, notice.referrer, is_new)) continue;
+    prepared.push_back(
+        {notice.referrer, is_new,
+         domain::apply_referral_notice(state, notice, program_lookup(context, max_version))});
+  }
+  return prepared;
+}
+
+void Engine::record_notices(const std::string& shop_id, ReferrerEffects effects) {
+  store::Batch& batch = batches_[shop_id];
+  for (auto& [referrer, is_new, effect] : effects) {
+    for (auto& line : effect.lines) batch.lines.push_back({referrer, std::move(line)});
+    overlay_[key(shop_id, referrer)] = {std::move(effect.state), is_new};
+  }
+}
+
+void Engine::index_referral_code(const std::string& shop_id, const ShopContext& context,
+                                 const std::string& member, const domain::Program& program) {
+  if (!program.referrals) return;
+  std::string code = domain::referral_code_from_digest(
+      core::hmac_sha256_hex(context.secret, "referral\x1f" + member));
+  code_overlay_[key(shop_id, code)] = member;
+  batches_[shop_id].codes.push_back({std::move(code), member});
+}
+
+core::Result<std::string> Engine::referral_code(const std::string& shop_id,
+                                                const std::string& member) {
+  FIDELIS_TRY(ShopContext * context, shop(shop_id));
+  return domain::referral_code_from_digest(
+      core::hmac_sha256_hex(context->secret, "referral\x1f" + member));
+}
+
 core::Status Engine::record_rewards(const std::string& shop_id, const std::string& member,
                                     domain::Effects& effects) {
+  // Read everything first: a failed read leaves the batch as it was.
+  std::map<std::string, std::int64_t> stock;
+  for (const auto& change : effects.stock) {
+    const std::string k = key(shop_id, change.reward);
+    auto it = stock.find(k);
+    if (it == stock.end()) {
+      FIDELIS_TRY(const std::int64_t outstanding, load_outstanding(shop_id, change.reward));
+      it = stock.emplace(k, outstanding).first;
+    }
+    it->second += change.delta;
+  }
+  for (const auto& [k, outstanding] : stock) stock_overlay_[k] = outstanding;
   for (auto& code : effects.new_codes) {
     code_overlay_[key(shop_id, code)] = member;
     batches_[shop_id].codes.push_back({std::move(code), member});
-  }
-  for (const auto& change : effects.stock) {
-    FIDELIS_TRY(const std::int64_t outstanding, load_outstanding(shop_id, change.reward));
-    stock_overlay_[key(shop_id, change.reward)] = outstanding + change.delta;
   }
   return core::Ok{};
 }
@@ -507,18 +601,25 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
     if (!outstanding.ok()) return fail(outstanding.take_errors());
     view.codes_outstanding = *outstanding;
   }
+  if (auto viewed = view_referrer(event.shop, event, view); !viewed.ok()) {
+    return fail(viewed.take_errors());
+  }
   // Timers run first under the versions known now: the event's own and earlier ones (replay
   // passes the recorded version as the bound, which selects the same ones).
   auto effects =
       domain::apply_event(*program, *state, event, order, view, program_lookup(context, version));
   if (!effects.ok()) return fail(effects.take_errors());
+  auto referrers = prepare_notices(event.shop, context, effects->notices, version);
+  if (!referrers.ok()) return fail(referrers.take_errors());
   if (auto status = record_rewards(event.shop, event.member, *effects); !status.ok()) {
     return fail(status.take_errors());
   }
   const std::int64_t seq =
       (seq_overlay_.count(event.shop) ? seq_overlay_[event.shop] : context.last_seq) + 1;
+  if (member_is_new) index_referral_code(event.shop, context, event.member, *program);
   record(event.shop, context, event, std::move(effects).value(), member_is_new, version, digest,
          seq);
+  record_notices(event.shop, std::move(referrers).value());
   result.outcome = Outcome::accepted;
   return result;
 }
@@ -544,10 +645,15 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   if (const auto* redeemed = std::get_if<domain::RewardRedeemed>(&event.data)) {
     FIDELIS_TRY(view.codes_outstanding, load_outstanding(shop_id, redeemed->reward));
   }
+  FIDELIS_CHECK(view_referrer(shop_id, event, view));
   FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order, view));
   FIDELIS_CHECK(record_rewards(shop_id, event.member, effects));
+  FIDELIS_TRY(ReferrerEffects referrers,
+              prepare_notices(shop_id, *context, effects.notices, input.program_version));
+  if (member_is_new) index_referral_code(shop_id, *context, event.member, *program);
   record(shop_id, *context, event, std::move(effects), member_is_new, input.program_version,
          input.personal_digest, input.seq);
+  record_notices(shop_id, std::move(referrers));
   return core::Ok{};
 }
 
@@ -572,9 +678,13 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
       FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
       domain::Effects effects = domain::advance_to(state, until, lookup);
       FIDELIS_CHECK(record_rewards(shop_id, member, effects));
+      const std::vector<domain::ReferralNotice> notices = std::move(effects.notices);
       result.lines += effects.lines.size();
       for (auto& line : effects.lines) batch.lines.push_back({member, std::move(line)});
       overlay_[key(shop_id, member)] = {std::move(effects.state), is_new};
+      // A tick is all or nothing: a failure aborts the whole batch.
+      FIDELIS_TRY(ReferrerEffects referrers, prepare_notices(shop_id, *context, notices, bound));
+      record_notices(shop_id, std::move(referrers));
       ++result.members;
     }
     if (result.members > 0) {
@@ -608,7 +718,7 @@ core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const 
     bool is_new = false;
     FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
     (void)state;
-    if (is_new) {
+    if (!member_exists(shop_id, member, is_new)) {
       return core::make_error(ErrorCode::member_not_found,
                               "no member \"" + member + "\" in shop \"" + shop_id + "\"",
                               "/member");

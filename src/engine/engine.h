@@ -105,6 +105,9 @@ class Engine {
   core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
                                                           const std::string& member);
 
+  // A member's referral code (stable; derived from the shop's secret).
+  core::Result<std::string> referral_code(const std::string& shop, const std::string& member);
+
   // The program version in force at `at` for the shop (null when it has none).
   core::Result<const domain::Program*> program_in_force(const std::string& shop,
                                                         core::Timestamp at);
@@ -136,6 +139,8 @@ class Engine {
   // The member's current state; `is_new` tells whether the store has no row for it yet.
   core::Result<domain::MemberState> load_member(const std::string& shop, const std::string& member,
                                                 bool& is_new);
+  // Whether a member exists, given load_member()'s `is_new`.
+  bool member_exists(const std::string& shop, const std::string& member, bool is_new) const;
   core::Result<std::optional<domain::OrderRecord>> load_order(const std::string& shop,
                                                               const std::string& order_id);
   // The program version in force at `at` among versions up to `max_version` (0: all), or
@@ -157,6 +162,24 @@ class Engine {
   core::Result<std::int64_t> load_outstanding(const std::string& shop, const std::string& reward);
   // Whether a code exists in the shop, as this batch sees it.
   core::Result<bool> code_exists(const std::string& shop, const std::string& code);
+  // What the shop knows for a referral: the referrer named by a member.enrolled event.
+  core::Status view_referrer(const std::string& shop, const domain::Event& event,
+                             domain::ShopView& view);
+  // The referrers' side of referral notices, computed before anything is recorded (so that a
+  // failure to read a referrer leaves the batch untouched), then recorded.
+  struct ReferrerEffect {
+    std::string referrer;
+    bool is_new = false;  // created in this batch, not yet in the store
+    domain::Effects effects;
+  };
+  using ReferrerEffects = std::vector<ReferrerEffect>;
+  core::Result<ReferrerEffects> prepare_notices(const std::string& shop, ShopContext& context,
+                                                const std::vector<domain::ReferralNotice>& notices,
+                                                int max_version);
+  void record_notices(const std::string& shop, ReferrerEffects effects);
+  // Indexes a new member's referral code when the program in force has referrals.
+  void index_referral_code(const std::string& shop, const ShopContext& context,
+                           const std::string& member, const domain::Program& program);
   // Adds the effects' codes and stock changes to the open batch.
   core::Status record_rewards(const std::string& shop, const std::string& member,
                               domain::Effects& effects);

@@ -32,6 +32,14 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
                                          std::size_t differences_max) {
   ReplayReport report;
   auto scratch = store::make_memory_store();
+  // The same secret: what derives from it (referral codes) must come out the same.
+  FIDELIS_TRY(const auto secret, live.shop_secret(shop));
+  if (secret) {
+    store::Batch keys;
+    keys.shop = shop;
+    keys.new_shop_secret = *secret;
+    FIDELIS_CHECK(scratch->commit_write({keys}));
+  }
   FIDELIS_TRY(const auto versions, live.programs(shop));
   for (const auto& version : versions) FIDELIS_CHECK(scratch->add_program(shop, version));
 

@@ -86,7 +86,8 @@ void write_tier(core::JsonWriter& out, const domain::Tiers& tiers,
 }  // namespace
 
 void write_member_json(core::JsonWriter& out, const std::string& shop,
-                       const domain::MemberState& state, const domain::Program* program) {
+                       const domain::MemberState& state, const domain::Program* program,
+                       std::string_view referral_code) {
   out.begin_object();
   out.key("member").value(state.member);
   out.key("shop").value(shop);
@@ -125,6 +126,30 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
     out.key("completed").value(progress.completed).end_object();
   }
   out.end_array();
+  out.key("referral");
+  const bool has_referrals = program != nullptr && program->referrals;
+  if (has_referrals || state.referral || !state.referees.empty()) {
+    out.begin_object();
+    if (has_referrals && !referral_code.empty()) out.key("code").value(referral_code);
+    out.key("referred_by");
+    if (state.referral) {
+      out.begin_object().key("member").value(state.referral->referrer);
+      out.key("status").value(domain::referral_status_name(state.referral->status));
+      if (!state.referral->reason.empty()) out.key("reason").value(state.referral->reason);
+      out.key("at").value(core::format_rfc3339(state.referral->at)).end_object();
+    } else {
+      out.null();
+    }
+    out.key("referees").begin_array();
+    for (const auto& referee : state.referees) {
+      out.begin_object().key("member").value(referee.member);
+      out.key("status").value(domain::referral_status_name(referee.status));
+      out.key("at").value(core::format_rfc3339(referee.at)).end_object();
+    }
+    out.end_array().end_object();
+  } else {
+    out.null();
+  }
   out.key("codes").begin_array();
   for (const auto& redemption : state.redemptions) write_redemption_json(out, redemption);
   out.end_array();

@@ -11,9 +11,11 @@
 namespace fidelis::engine {
 
 // `program` is the version in force at the member's clock (for the tier and what remains to the
-// next one); null when the shop has none.
+// next one); null when the shop has none. `referral_code` is the member's own (Engine::
+// referral_code), shown when the program has referrals.
 void write_member_json(core::JsonWriter& out, const std::string& shop,
-                       const domain::MemberState& state, const domain::Program* program);
+                       const domain::MemberState& state, const domain::Program* program,
+                       std::string_view referral_code = {});
 // A redemption code: what it gives, its status and validity.
 void write_redemption_json(core::JsonWriter& out, const domain::Redemption& redemption);
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,

@@ -217,6 +217,24 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.i(month.satisfaction_sum);
     w.i(month.satisfaction_count);
   }
+  w.b(state.referral.has_value());
+  if (state.referral) {
+    const domain::Referral& referral = *state.referral;
+    w.s(referral.referrer);
+    w.u(static_cast<std::uint64_t>(referral.status));
+    w.s(referral.reason);
+    w.t(referral.at);
+    w.s(referral.order_id);
+    w.ot(referral.qualify_at);
+    w.i(referral.referrer_points);
+    w.i(referral.referee_points);
+  }
+  w.u(state.referees.size());
+  for (const auto& referee : state.referees) {
+    w.s(referee.member);
+    w.u(static_cast<std::uint64_t>(referee.status));
+    w.t(referee.at);
+  }
   out = w.take();
 }
 
@@ -339,6 +357,30 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       month.satisfaction_sum = r.i();
       month.satisfaction_count = r.i();
       return month;
+    });
+    const auto referral_status = [&r, &known_values] {
+      const std::uint64_t status = r.u();
+      known_values &= status <= static_cast<std::uint64_t>(domain::ReferralStatus::rejected);
+      return static_cast<domain::ReferralStatus>(status);
+    };
+    if (r.b()) {
+      domain::Referral referral;
+      referral.referrer = r.s();
+      referral.status = referral_status();
+      referral.reason = r.s();
+      referral.at = r.t();
+      referral.order_id = r.s();
+      referral.qualify_at = r.ot();
+      referral.referrer_points = r.i();
+      referral.referee_points = r.i();
+      state.referral = std::move(referral);
+    }
+    read_list(r, state.referees, [&r, &referral_status] {
+      domain::Referee referee;
+      referee.member = r.s();
+      referee.status = referral_status();
+      referee.at = r.t();
+      return referee;
     });
   }
   if (!known_values) return corrupt("member state");

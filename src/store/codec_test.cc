@@ -69,6 +69,11 @@ domain::MemberState sample() {
                                   core::Timestamp{1'741'000'000'000'000}};
   state.tier_months = {{24'302, 12'000, 1'500, 3'000, 2, 120, 170, 2},
                        {24'303, 0, 0, 0, 0, -20, 0, 0}};
+  state.referral = domain::Referral{
+      "cust-7", domain::ReferralStatus::ordered,        "",  core::Timestamp{1'739'000'000'000'000},
+      "o-1",    core::Timestamp{1'740'209'600'000'000}, 500, 250};
+  state.referees = {
+      {"cust-99", domain::ReferralStatus::flagged, core::Timestamp{1'739'100'000'000'000}}};
   return state;
 }
 
@@ -92,14 +97,16 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.redemptions.clear();
   state.tier.reset();
   state.tier_months.clear();
+  state.referral.reset();
+  state.referees.clear();
   std::string bytes;
   encode_member(state, bytes);
   ASSERT_EQ(bytes.front(), '\x04');
-  ASSERT_EQ(bytes.substr(bytes.size() - 6), std::string(6, '\0'));
+  ASSERT_EQ(bytes.substr(bytes.size() - 8), std::string(8, '\0'));
   // Trailing zero bytes each version lacks: v4 ends with counts of actions, missions, badges,
-  // redemptions, a tier flag and a count of tier months; v3 stops after badges, v2 after actions,
-  // v1 before them.
-  for (const auto& [version, missing] : {std::pair{1, 6}, {2, 5}, {3, 3}}) {
+  // redemptions, a tier flag, a count of tier months, a referral flag and a count of referees;
+  // v3 stops after badges, v2 after actions, v1 before them.
+  for (const auto& [version, missing] : {std::pair{1, 8}, {2, 7}, {3, 5}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);

@@ -71,7 +71,8 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
       "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
       "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"tier\":null,\"next_"
       "expiry\":"
-      "null,\"badges\":[],\"missions\":[],\"codes\":[],\"first_seen_at\":\"2025-03-01T10:00:00Z\","
+      "null,\"badges\":[],\"missions\":[],\"referral\":null,\"codes\":[],\"first_seen_at\":\"2025-"
+      "03-01T10:00:00Z\","
       "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");
   EXPECT_EQ(run("--db " + db_ + " member show nobody").exit_code, 4);
   EXPECT_EQ(run("--db " + db_ + " --shop other member show m1").exit_code, 4);
@@ -189,6 +190,45 @@ TEST_F(Cli, ProgramCheckRefusesUnfairProgramsAndWarnsOnUncappedOnes) {
   EXPECT_NE(warned.err.find("warning: /actions/a/repeat"), std::string::npos) << warned.err;
   EXPECT_NE(warned.out.find("ok (program \"Busy\"), with warnings"), std::string::npos)
       << warned.out;
+}
+
+}  // namespace
+}  // namespace fidelis
+
+namespace fidelis {
+namespace {
+
+// Each member has a referral code; a friend who joins with it is linked to them.
+TEST_F(Cli, MemberShowGivesTheReferralCodeAndTheReferralsStatus) {
+  const std::string program = write_file("referrals.json", R"({"name": "R",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}}, "pending": {"days": 14},
+    "referrals": {"referrer_points": 500, "referee_points": 250, "terms": "t"}})");
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program).exit_code, 0);
+  ASSERT_EQ(
+      run("--db " + db_ + " ingest -",
+          R"({"id":"e1","type":"member.enrolled","member":"p1","occurred_at":"2025-03-01T10:00:00Z"})"
+          "\n")
+          .exit_code,
+      0);
+  const Outcome parent = run("--db " + db_ + " member show p1 --json");
+  const auto at = parent.out.find(R"("referral":{"code":"R-)");
+  ASSERT_NE(at, std::string::npos) << parent.out;
+  const std::string code = parent.out.substr(at + 20, 12);
+  ASSERT_EQ(
+      run("--db " + db_ + " ingest -",
+          R"({"id":"e2","type":"member.enrolled","member":"r1","occurred_at":"2025-03-02T10:00:00Z","data":{"referred_by":")" +
+              code + "\"}}\n")
+          .exit_code,
+      0);
+  const Outcome child = run("--db " + db_ + " member show r1 --json");
+  EXPECT_NE(child.out.find(
+                R"("referred_by":{"member":"p1","status":"pending","at":"2025-03-02T10:00:00Z"})"),
+            std::string::npos)
+      << child.out;
+  const Outcome again = run("--db " + db_ + " member show p1 --json");
+  EXPECT_NE(again.out.find(R"("referees":[{"member":"r1","status":"pending")"), std::string::npos)
+      << again.out;
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
 }
 
 }  // namespace

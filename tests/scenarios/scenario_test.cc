@@ -107,6 +107,14 @@ class ScenarioRunner {
         submit(with_codes(line.substr(6)), in);
       } else if (verb == "redeem") {
         redeem(words, in);
+      } else if (verb == "referral") {
+        check_referral(words);
+      } else if (verb == "referees") {
+        check_referees(words);
+      } else if (verb == "referral-code") {
+        auto code = engine_->referral_code("default", words.at(1));
+        ASSERT_TRUE(code.ok());
+        codes_[words.at(2)] = *code;
       } else if (verb == "tier") {
         check_tier(words);
       } else if (verb == "codes") {
@@ -191,6 +199,30 @@ class ScenarioRunner {
       EXPECT_EQ(domain::code_status_name(redemption->status), words[i].substr(equals + 1))
           << "line " << line_ << ": " << name;
     }
+  }
+
+  // `referral MEMBER STATUS [reason=WORDS_WITH_UNDERSCORES]`: how the member was referred.
+  void check_referral(const std::vector<std::string>& words) {
+    const domain::MemberState state = member(words.at(1));
+    ASSERT_TRUE(state.referral.has_value()) << "line " << line_ << ": no referral";
+    EXPECT_EQ(domain::referral_status_name(state.referral->status), words.at(2))
+        << "line " << line_;
+    if (words.size() > 3) {
+      std::string reason = words[3].substr(words[3].find('=') + 1);
+      for (char& c : reason) c = c == '_' ? ' ' : c;
+      EXPECT_EQ(state.referral->reason, reason) << "line " << line_;
+    }
+  }
+
+  // `referees MEMBER REFEREE=STATUS …`: exactly these referees, in the order they joined.
+  void check_referees(const std::vector<std::string>& words) {
+    std::vector<std::string> have;
+    for (const auto& referee : member(words.at(1)).referees) {
+      have.push_back(referee.member + "=" +
+                     std::string(domain::referral_status_name(referee.status)));
+    }
+    const std::vector<std::string> want(words.begin() + 2, words.end());
+    EXPECT_EQ(have, want) << "line " << line_;
   }
 
   // `tier MEMBER ID|none [since=TIME] [grace=TIME]`: the member's tier (none: below the lowest

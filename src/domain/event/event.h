@@ -32,6 +32,8 @@ enum class EventType {
   reward_redeemed,
   reward_used,
   reward_cancelled,
+  referral_approved,
+  referral_rejected,
   custom,
 };
 
@@ -126,6 +128,11 @@ struct RewardCancelled {
   std::string reason;
 };
 
+// The shop's decision on a referral held for review (member: the referee).
+struct ReferralReviewed {
+  std::string reason;
+};
+
 struct MemberChange {
   std::string locale;
   std::string referred_by;
@@ -136,7 +143,7 @@ struct MemberChange {
 using EventData =
     std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled, OrderRefunded,
                  PointsAdjusted, PointsSpent, ReviewPosted, SocialFollowed, ProfileCompleted,
-                 SurveyAnswered, RewardRedeemed, RewardUsed, RewardCancelled>;
+                 SurveyAnswered, RewardRedeemed, RewardUsed, RewardCancelled, ReferralReviewed>;
 
 struct Event {
   std::string id;

@@ -13,7 +13,7 @@ using core::ErrorCode;
 using core::Errors;
 using core::ObjectReader;
 
-constexpr std::array<std::pair<std::string_view, EventType>, 14> kEventTypes = {{
+constexpr std::array<std::pair<std::string_view, EventType>, 16> kEventTypes = {{
     {"member.enrolled", EventType::member_enrolled},
     {"member.updated", EventType::member_updated},
     {"order.placed", EventType::order_placed},
@@ -28,6 +28,8 @@ constexpr std::array<std::pair<std::string_view, EventType>, 14> kEventTypes = {
     {"reward.redeemed", EventType::reward_redeemed},
     {"reward.used", EventType::reward_used},
     {"reward.cancelled", EventType::reward_cancelled},
+    {"referral.approved", EventType::referral_approved},
+    {"referral.rejected", EventType::referral_rejected},
 }};
 
 constexpr std::array<std::string_view, 4> kPersonalFields = {"birthday", "email", "name", "phone"};
@@ -441,11 +443,15 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
   const auto data_object = reader.object("data", false);
   const bool needs_data =
       event.type != EventType::member_enrolled && event.type != EventType::member_updated &&
-      event.type != EventType::profile_completed && event.type != EventType::custom;
+      event.type != EventType::profile_completed && event.type != EventType::custom &&
+      event.type != EventType::referral_approved && event.type != EventType::referral_rejected;
   // Events whose data may be left out still carry their (empty) data.
   if (event.type == EventType::profile_completed) event.data = ProfileCompleted{};
   if (event.type == EventType::member_enrolled || event.type == EventType::member_updated) {
     event.data = MemberChange{};
+  }
+  if (event.type == EventType::referral_approved || event.type == EventType::referral_rejected) {
+    event.data = ReferralReviewed{};
   }
   if (!has_data && needs_data && !event.type_name.empty()) {
     reader.add_error(ErrorCode::field_missing, "data is required for " + event.type_name, "/data");
@@ -518,6 +524,11 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
         event.data = cancelled;
         break;
       }
+      case EventType::referral_approved:
+      case EventType::referral_rejected:
+        event.data =
+            ReferralReviewed{std::string(data_reader.string("reason", false, 500).value_or(""))};
+        break;
       case EventType::custom:
         break;
     }

@@ -8,6 +8,7 @@
 #include "domain/ledger/earning.h"
 #include "domain/ledger/ledger_writer.h"
 #include "domain/ledger/redemption.h"
+#include "domain/ledger/referrals.h"
 #include "domain/ledger/tiers.h"
 
 namespace fidelis::domain {
@@ -29,7 +30,7 @@ std::size_t timer_steps_max(const MemberState& state, Timestamp until) {
                                                               : core::utc_month_number(state.clock);
     tier_steps = static_cast<std::size_t>(2 * (core::utc_month_number(until) - from + 2));
   }
-  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 2 + tier_steps;
+  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 3 + tier_steps;
 }
 
 // One due timer: what it is and when.
@@ -65,6 +66,10 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
   }
   if (state.inactivity_deadline) consider({*state.inactivity_deadline, 3, 0});
   if (const auto tier = tier_due(state)) consider({*tier, 4, 0});
+  if (state.referral && state.referral->status == ReferralStatus::ordered &&
+      state.referral->qualify_at) {
+    consider({*state.referral->qualify_at, 5, 0});
+  }
   return best;
 }
 
@@ -109,6 +114,10 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
       writer.emit(std::move(line));
     } else if (timer->rank == 4) {
       tier_timer(s, program_at ? program_at(timer->at) : nullptr, timer->at);
+    } else if (timer->rank == 5) {
+      const Program* program = program_at ? program_at(timer->at) : nullptr;
+      referral_qualify(writer, timer->at, "timer",
+                       program != nullptr ? program->lot_expiry(timer->at) : std::nullopt);
     } else {
       s.inactivity_deadline.reset();
       LedgerLine line;
@@ -217,6 +226,7 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
                                  "earning.order", placed.order_id, "", waived);
   }
   if (program.tiers) tier_record_order(s, *program.tiers, order, nullptr, earning.margin);
+  referral_order_placed(writer, program, event, order);
   effects.order = std::move(order);
   return core::Ok{};
 }
@@ -326,6 +336,7 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.refunded", order);
   order.reversed += delta;
   if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
+  referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
   return core::Ok{};
 }
@@ -340,6 +351,7 @@ core::Status cancel_order(LedgerWriter& writer, const Program& program, const Ev
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.cancelled", order);
   order.reversed += delta;
   if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
+  referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
   return core::Ok{};
 }
@@ -488,6 +500,36 @@ Effects advance_to(const MemberState& state, core::Timestamp until, const Progra
   return effects;
 }
 
+Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice& notice,
+                              const ProgramAt& program_at) {
+  Effects effects;
+  effects.state = referrer;
+  LedgerWriter writer(effects);
+  MemberState& s = effects.state;
+  const Timestamp now = std::max(s.clock, notice.at);
+  run_timers(writer, now, program_at);
+  if (s.first_seen_at == Timestamp::min()) s.first_seen_at = notice.at;
+  auto it = std::find_if(s.referees.begin(), s.referees.end(),
+                         [&](const Referee& referee) { return referee.member == notice.referee; });
+  if (it == s.referees.end()) {
+    s.referees.push_back({notice.referee, notice.status, notice.at});
+  } else {
+    it->status = notice.status;
+  }
+  if (notice.points > 0) {
+    Event cause;
+    cause.id = notice.event;
+    const Program* program = program_at ? program_at(notice.at) : nullptr;
+    writer.credit(notice.points, LotState::available, LineKind::earn, notice.at, notice.at,
+                  program != nullptr ? program->lot_expiry(notice.at) : std::nullopt, cause,
+                  "referral.referrer", "", notice.referee, 0);
+  }
+  run_timers(writer, now, program_at);
+  s.clock = now;
+  s.check_invariants();
+  return effects;
+}
+
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
                                   const ShopView& shop, const ProgramAt& program_at) {
@@ -506,8 +548,15 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::member_updated: {
       const auto& change = std::get<MemberChange>(event.data);
       if (!change.locale.empty()) s.locale = change.locale;
+      if (event.type == EventType::member_enrolled) {
+        start_referral(writer, program, event, change, shop);
+      }
       break;
     }
+    case EventType::referral_approved:
+    case EventType::referral_rejected:
+      FIDELIS_CHECK(review_referral(writer, event, event.type == EventType::referral_approved));
+      break;
     case EventType::order_placed:
       FIDELIS_CHECK(
           place_order(writer, program, event, std::get<OrderPlaced>(event.data), order, effects));

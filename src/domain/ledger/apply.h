@@ -21,18 +21,36 @@ struct StockChange {
   bool operator==(const StockChange&) const = default;
 };
 
+// A referral's news for the referrer, whose state the engine changes next (the domain changes
+// one member at a time): a referee joined, was flagged, ordered, qualified, was voided…
+struct ReferralNotice {
+  std::string referrer;
+  std::string referee;
+  ReferralStatus status = ReferralStatus::pending;
+  Points points = 0;  // credited to the referrer (when the referral is rewarded)
+  core::Timestamp at;
+  std::string event;  // the causing event id, or "timer"
+
+  bool operator==(const ReferralNotice&) const = default;
+};
+
 struct Effects {
-  MemberState state;                   // the member's new state
-  std::vector<LedgerLine> lines;       // new ledger lines, in seq order
-  std::optional<OrderRecord> order;    // the order record created or changed, if any
-  std::vector<std::string> new_codes;  // codes issued to the member (shop-wide code index)
-  std::vector<StockChange> stock;      // codes issued (+1), cancelled or expired (-1)
+  MemberState state;                    // the member's new state
+  std::vector<LedgerLine> lines;        // new ledger lines, in seq order
+  std::optional<OrderRecord> order;     // the order record created or changed, if any
+  std::vector<std::string> new_codes;   // codes issued to the member (shop-wide code index)
+  std::vector<StockChange> stock;       // codes issued (+1), cancelled or expired (-1)
+  std::vector<ReferralNotice> notices;  // for referrers
 };
 
 // What the shop knows that one member's state does not.
 struct ShopView {
   // Codes of the reward a reward.redeemed event names, issued or used, shop-wide.
   std::int64_t codes_outstanding = 0;
+  // member.enrolled with referred_by: the referrer's member id when it names a known member (by
+  // id or referral code), and how many referrals that member has had this UTC month.
+  std::optional<std::string> referrer;
+  std::int64_t referrer_this_month = 0;
 };
 
 // The program version in force at a time (for timers, which may fall under other versions than
@@ -50,6 +68,11 @@ MemberState new_member(std::string_view member);
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
                                   const ShopView& shop = {}, const ProgramAt& program_at = {});
+
+// The referrer's side of a referral: its timers run to the notice's time, then the referee's
+// status is recorded and any points credited.
+Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice& notice,
+                              const ProgramAt& program_at);
 
 // Runs the member's timers due at or before `until` in due order: pending releases (with debt
 // repayment), code expiries, lot expiries, inactivity expiry, tier reviews and ends of grace

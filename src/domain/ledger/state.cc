@@ -36,6 +36,24 @@ std::int64_t MemberState::codes_held(std::string_view reward) const {
   });
 }
 
+std::string_view referral_status_name(ReferralStatus status) {
+  switch (status) {
+    case ReferralStatus::flagged:
+      return "flagged";
+    case ReferralStatus::pending:
+      return "pending";
+    case ReferralStatus::ordered:
+      return "ordered";
+    case ReferralStatus::rewarded:
+      return "rewarded";
+    case ReferralStatus::voided:
+      return "void";
+    case ReferralStatus::rejected:
+      return "rejected";
+  }
+  return "unknown";
+}
+
 std::string_view code_status_name(CodeStatus status) {
   switch (status) {
     case CodeStatus::issued:
@@ -59,6 +77,9 @@ std::optional<core::Timestamp> MemberState::next_due() const {
     if (redemption.status == CodeStatus::issued && redemption.expires_at) {
       consider(*redemption.expires_at);
     }
+  }
+  if (referral && referral->status == ReferralStatus::ordered && referral->qualify_at) {
+    consider(*referral->qualify_at);
   }
   if (tier) {
     consider(tier->review_at);
@@ -208,6 +229,14 @@ std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
     case LineKind::earn:
       if (line.rule.starts_with("action.")) {
         sentence = action_sentence(points, std::string_view(line.rule).substr(7), line.note, fr);
+      } else if (line.rule == "referral.referee") {
+        sentence = fr ? points + " offerts : vous nous avez rejoints grâce à un parrainage."
+                      : points + " given: you joined through a referral.";
+      } else if (line.rule == "referral.referrer") {
+        sentence = fr ? points + " gagnés : " + line.note +
+                            " nous a rejoints grâce à vous et sa première commande est confirmée."
+                      : points + " earned: " + line.note +
+                            " joined through you and their first order is confirmed.";
       } else if (line.rule.starts_with("mission.")) {
         const std::string mission = line.rule.substr(8);
         sentence = fr ? points + " gagnés : mission « " + mission + " » accomplie."

@@ -131,6 +131,39 @@ struct MemberTier {
   bool operator==(const MemberTier&) const = default;
 };
 
+// A referral as the referee holds it (docs/reference/program.md "Referrals").
+enum class ReferralStatus : std::uint8_t {
+  flagged = 0,   // held for review (self-referral, unknown referrer, not new, over the cap)
+  pending = 1,   // waiting for the referee's first order
+  ordered = 2,   // first order placed, waiting for its return window
+  rewarded = 3,  // both sides credited
+  voided = 4,    // the first order was cancelled or refunded in full within its window
+  rejected = 5,  // a flagged referral the shop turned down
+};
+std::string_view referral_status_name(ReferralStatus status);
+
+struct Referral {
+  std::string referrer;  // the referrer's member id (as sent, when it could not be resolved)
+  ReferralStatus status = ReferralStatus::pending;
+  std::string reason;  // why it is flagged or void
+  core::Timestamp at;  // when the referee joined
+  std::string order_id;
+  std::optional<core::Timestamp> qualify_at;  // the first order's return window ends
+  Points referrer_points = 0;                 // the program's amounts when the referee joined
+  Points referee_points = 0;
+
+  bool operator==(const Referral&) const = default;
+};
+
+// A referral as the referrer sees it.
+struct Referee {
+  std::string member;
+  ReferralStatus status = ReferralStatus::pending;
+  core::Timestamp at;  // when the referee joined
+
+  bool operator==(const Referee&) const = default;
+};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -155,6 +188,8 @@ struct MemberState {
   std::vector<Redemption> redemptions;    // in the order redeemed
   std::optional<MemberTier> tier;         // under a program with tiers
   std::vector<TierMonth> tier_months;     // by month, the last kTierMonthsKept
+  std::optional<Referral> referral;       // how this member was referred, if they were
+  std::vector<Referee> referees;          // members this one referred, in the order they joined
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;
@@ -164,7 +199,7 @@ struct MemberState {
   Points available() const;
   Points pending() const;
   // The earliest time a timer (release, code expiry, lot expiry, inactivity expiry, tier review,
-  // end of tier grace) is due.
+  // end of tier grace, referral qualifying) is due.
   std::optional<core::Timestamp> next_due() const;
   // The soonest lot expiry among available lots, with the points it would take, if any.
   struct NextExpiry {

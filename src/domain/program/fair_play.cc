@@ -97,6 +97,10 @@ FairPlayReport check_fair_play(const Program& program) {
     check_text(errors, reward.id + " " + reward.name + " " + reward.terms,
                pointer("rewards", reward.id, "terms"));
   }
+  if (program.referrals) {
+    require_terms(errors, program.referrals->terms, "/referrals/terms");
+    check_text(errors, program.referrals->terms, "/referrals/terms");
+  }
   if (program.tiers) {
     for (std::size_t i = 0; i < program.tiers->levels.size(); ++i) {
       const TierLevel& level = program.tiers->levels[i];

@@ -157,6 +157,15 @@ struct Reward {
   std::string terms;
 };
 
+// Double-sided referrals (parrainage): once the referee's first order has passed the return
+// window, both members are credited (docs/reference/program.md "Referrals").
+struct Referrals {
+  Points referrer_points = 0;
+  Points referee_points = 0;
+  std::optional<std::int64_t> max_per_month;  // per referrer; beyond, referrals are flagged
+  std::string terms;
+};
+
 struct Program {
   std::string name;
   Earning earning;
@@ -167,6 +176,7 @@ struct Program {
   std::vector<Mission> missions;    // by id
   std::vector<Reward> rewards;      // by id
   std::optional<Tiers> tiers;
+  std::optional<Referrals> referrals;
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -366,7 +366,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   core::Errors errors;
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
-                         "actions", "missions", "rewards", "tiers"});
+                         "actions", "missions", "rewards", "tiers", "referrals"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -389,6 +389,20 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   read_rules(reader, "actions", program.actions, read_action);
   read_rules(reader, "missions", program.missions, read_mission);
   read_tiers(reader, program);
+  if (const auto referrals = reader.object("referrals", false)) {
+    ObjectReader r(*referrals, "/referrals", errors);
+    r.reject_unknown({"referrer_points", "referee_points", "max_per_month", "terms"});
+    Referrals out;
+    out.referrer_points = read_bounded(r, "referrer_points", 0, 1'000'000).value_or(0);
+    out.referee_points = read_bounded(r, "referee_points", 0, 1'000'000).value_or(0);
+    if (out.referrer_points + out.referee_points == 0) {
+      r.add_error(ErrorCode::field_missing, "referrer_points or referee_points is required",
+                  r.self_pointer());
+    }
+    out.max_per_month = read_bounded(r, "max_per_month", 1, 10'000);
+    out.terms = std::string(r.string("terms", true, 1000).value_or(""));
+    program.referrals = std::move(out);
+  }
   read_rules(reader, "rewards", program.rewards, read_reward);
   // A reward reserved to a tier must name one.
   for (const Reward& reward : program.rewards) {

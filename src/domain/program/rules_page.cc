@@ -451,6 +451,31 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
   if (!program.missions.empty()) sections.push_back(missions_section(program, t));
   if (program.tiers) sections.push_back(tiers_section(*program.tiers, t));
+  if (program.referrals) {
+    const Referrals& r = *program.referrals;
+    Section section{t("Referrals", "Parrainage"), {}};
+    section.items.push_back(
+        t("Share your referral code. When a friend joins with it and their first order is past "
+          "the return window, you get ",
+          "Partagez votre code de parrainage. Quand un ami s'inscrit avec ce code et que sa "
+          "première commande a passé le délai de retour, vous recevez ") +
+        t.points(r.referrer_points) + t(" and your friend ", " et votre ami ") +
+        t.points(r.referee_points) +
+        t(". A first order cancelled or refunded in full within that window does not count.",
+          ". Une première commande annulée ou remboursée en entier pendant ce délai ne compte "
+          "pas."));
+    std::string review = t("Referrals of yourself, of existing customers",
+                           "Les parrainages de soi-même, de clients existants");
+    if (r.max_per_month) {
+      review += t(" or beyond ", " ou au-delà de ") + std::to_string(*r.max_per_month) +
+                t(" a month", " par mois");
+    }
+    review += t(" are reviewed by the shop before they count. ",
+                " sont examinés par la boutique avant de compter. ") +
+              r.terms;
+    section.items.push_back(std::move(review));
+    sections.push_back(std::move(section));
+  }
   if (!program.rewards.empty()) sections.push_back(rewards_section(program, t));
   std::string out;
   if (format == PageFormat::markdown) {

@@ -48,4 +48,24 @@ std::optional<std::string> normalize_code(std::string_view text) {
   return grouped(plain);
 }
 
+std::string referral_code_from_digest(std::string_view hex_digest) {
+  FIDELIS_ASSERT(hex_digest.size() >= 13);
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < 13; ++i) {
+    const char c = hex_digest[i];
+    bits = (bits << 4) | static_cast<std::uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  }
+  std::string code = "R-";
+  for (int i = 0; i < 10; ++i) code += kAlphabet[(bits >> (47 - 5 * i)) & 31];
+  return code;
+}
+
+bool looks_like_referral_code(std::string_view text) {
+  if (text.size() != 12 || text.substr(0, 2) != "R-") return false;
+  for (const char c : text.substr(2)) {
+    if (kAlphabet.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 }  // namespace fidelis::domain

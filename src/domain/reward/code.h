@@ -19,4 +19,11 @@ std::string format_code(std::span<const unsigned char> random);
 // The printed form of a code as a person typed it, or nothing when it cannot be a code.
 std::optional<std::string> normalize_code(std::string_view text);
 
+// A member's referral code, "R-" and 10 characters of the same alphabet (50 bits), from a keyed
+// digest of the member id in lower-case hex (at least 13 hex digits): stable, and unguessable
+// without the shop's secret.
+std::string referral_code_from_digest(std::string_view hex_digest);
+// Whether `text` is written like a referral code (then it is looked up as one).
+bool looks_like_referral_code(std::string_view text);
+
 }  // namespace fidelis::domain
