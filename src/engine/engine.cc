@@ -646,7 +646,10 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
     FIDELIS_TRY(view.codes_outstanding, load_outstanding(shop_id, redeemed->reward));
   }
   FIDELIS_CHECK(view_referrer(shop_id, event, view));
-  FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order, view));
+  // Timers run first under the versions the live run could see: those up to the recorded one.
+  FIDELIS_TRY(domain::Effects effects,
+              domain::apply_event(*program, state, event, order, view,
+                                  program_lookup(*context, input.program_version)));
   FIDELIS_CHECK(record_rewards(shop_id, event.member, effects));
   FIDELIS_TRY(ReferrerEffects referrers,
               prepare_notices(shop_id, *context, effects.notices, input.program_version));
