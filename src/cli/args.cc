@@ -8,9 +8,9 @@
 namespace fidelis::cli {
 namespace {
 
-constexpr std::array<std::string_view, 18> kValueOptions = {
-    "db",   "shop", "until", "from",   "at",  "after", "limit",  "batch", "members",
-    "seed", "days", "sync",  "events", "out", "lang",  "format", "order", "reason"};
+constexpr std::array<std::string_view, 19> kValueOptions = {
+    "db",   "shop", "until",  "from", "at",   "after",  "limit", "batch",  "members", "seed",
+    "days", "sync", "events", "out",  "lang", "format", "order", "reason", "program"};
 constexpr std::array<std::string_view, 4> kFlags = {"json", "verify", "help", "keep"};
 
 }  // namespace

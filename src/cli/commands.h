@@ -36,5 +36,6 @@ int run_program(const Args& args);
 int run_replay(const Args& args);
 int run_demo(const Args& args);
 int run_reward(const Args& args);
+int run_simulate(const Args& args);
 
 }  // namespace fidelis::cli

@@ -24,6 +24,9 @@ Commands:
   reward use CODE [--order ID]               the shop took the code (once)
   reward cancel CODE [--reason TEXT]         withdraw an unused code; its points come back
                                              (reward commands act now, or at --at TIME)
+  simulate --program DRAFT [--from T] [--to T]
+                                             the stored history under DRAFT beside the live
+                                             program: points, liability, tiers, rewards
   replay --verify                            rebuild state from the event log and compare
 
 Global options (before or after the command):
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return run_replay(args);
   if (command == "demo") return run_demo(args);
   if (command == "reward") return run_reward(args);
+  if (command == "simulate") return run_simulate(args);
   print_errors({fidelis::core::make_error(fidelis::core::ErrorCode::usage,
                                           "unknown command \"" + command + "\"")});
   std::fputs("run `fidelis --help` for usage\n", stderr);

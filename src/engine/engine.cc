@@ -624,16 +624,18 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
   return result;
 }
 
-core::Status Engine::apply_stored(const std::string& shop_id, const store::StoredInput& input) {
+core::Status Engine::apply_stored(const std::string& shop_id, const store::StoredInput& input,
+                                  bool by_time) {
   FIDELIS_ASSERT(in_batch_);
   FIDELIS_ASSERT(input.kind == store::InputKind::event);
   FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, input.body, shop_id));
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
-  const domain::Program* program = program_version(*context, input.program_version);
+  int version = input.program_version;
+  const domain::Program* program = by_time ? program_at(*context, event.occurred_at, version)
+                                           : program_version(*context, version);
   if (program == nullptr) {
-    return core::make_error(
-        ErrorCode::program_missing,
-        "program version " + std::to_string(input.program_version) + " is not stored");
+    return core::make_error(ErrorCode::program_missing,
+                            "program version " + std::to_string(version) + " is not stored");
   }
   bool member_is_new = false;
   FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, event.member, member_is_new));
@@ -647,14 +649,13 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   }
   FIDELIS_CHECK(view_referrer(shop_id, event, view));
   // Timers run first under the versions the live run could see: those up to the recorded one.
-  FIDELIS_TRY(domain::Effects effects,
-              domain::apply_event(*program, state, event, order, view,
-                                  program_lookup(*context, input.program_version)));
-  FIDELIS_CHECK(record_rewards(shop_id, event.member, effects));
+  FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order, view,
+                                                           program_lookup(*context, version)));
   FIDELIS_TRY(ReferrerEffects referrers,
-              prepare_notices(shop_id, *context, effects.notices, input.program_version));
+              prepare_notices(shop_id, *context, effects.notices, version));
+  FIDELIS_CHECK(record_rewards(shop_id, event.member, effects));
   if (member_is_new) index_referral_code(shop_id, *context, event.member, *program);
-  record(shop_id, *context, event, std::move(effects), member_is_new, input.program_version,
+  record(shop_id, *context, event, std::move(effects), member_is_new, version,
          input.personal_digest, input.seq);
   record_notices(shop_id, std::move(referrers));
   return core::Ok{};

@@ -96,9 +96,11 @@ class Engine {
   core::Result<TickResult> tick(const std::string& shop, core::Timestamp until,
                                 int max_version = 0);
 
-  // Replay: applies a stored input again, under the program version it recorded. Used by
-  // replay verification on a scratch store.
-  core::Status apply_stored(const std::string& shop, const store::StoredInput& input);
+  // Replay: applies a stored input again, under the program version it recorded (or, with
+  // `by_time`, under the version in force at the event's time: simulation of a draft). Used by
+  // replay verification and simulation on scratch stores.
+  core::Status apply_stored(const std::string& shop, const store::StoredInput& input,
+                            bool by_time = false);
 
   // A member's committed state, read through the engine's in-memory cache (filled from the
   // store on a miss). Nothing when the member does not exist.
@@ -233,5 +235,32 @@ struct ReplayReport {
 };
 core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& shop,
                                          std::size_t differences_max = 20);
+
+// Simulation (docs/reference/cli.md "simulate"): the shop's stored history replayed in memory
+// twice, under the live versions and under a draft (in force from `from`, or from the start),
+// up to `to`; what each run issued, spent and let expire in [from, to), and where it ends.
+struct SimulationTotals {
+  domain::Points issued = 0;    // credits: orders, actions, missions, referrals, adjustments
+  domain::Points redeemed = 0;  // spent (rewards and points.spent), less codes given back
+  domain::Points expired = 0;
+  domain::Points reversed = 0;      // taken back for refunds, cancellations, negative adjustments
+  domain::Points outstanding = 0;   // available + pending - debt, all members, at the end
+  std::int64_t rewards_issued = 0;  // codes
+  std::map<std::string, std::int64_t> tiers;  // members per level at the end ("" = none)
+  std::size_t members = 0;
+  // Outstanding points at the best rate a reward offers (amount per point), when one does.
+  std::optional<core::Money> liability;
+};
+struct SimulationReport {
+  std::size_t inputs = 0;
+  SimulationTotals live, draft;
+  std::size_t members_affected = 0;   // whose end state differs between the runs
+  std::size_t refused = 0;            // inputs the draft could not apply (a reward it lacks…)
+  std::vector<std::string> refusals;  // the first few, with the reason
+  double seconds = 0;                 // wall time of both runs
+};
+core::Result<SimulationReport> simulate(store::Store& live, const std::string& shop,
+                                        std::string_view draft, std::optional<core::Timestamp> from,
+                                        std::optional<core::Timestamp> to);
 
 }  // namespace fidelis::engine

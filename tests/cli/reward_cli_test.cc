@@ -195,3 +195,53 @@ TEST_F(RewardCli, ConcurrentRedemptionsNeverExceedTheStock) {
 
 }  // namespace
 }  // namespace fidelis
+
+namespace fidelis {
+namespace {
+
+// `simulate` replays the stored history under a draft beside the live program: the live program
+// as a draft changes nothing; a draft earning twice issues twice; a draft without the reward
+// members redeemed refuses those redemptions and says so.
+TEST_F(RewardCli, SimulateComparesADraftWithTheLiveProgram) {
+  std::string orders;
+  for (int i = 0; i < 5; ++i) orders += order("m" + std::to_string(i), 5 + i);
+  ASSERT_EQ(run("--db " + db_ + " ingest -", orders).exit_code, 0);
+  ASSERT_EQ(run("--db " + db_ + " reward redeem m4 voucher-5 --at 2025-03-02T00:00:00Z").exit_code,
+            0);
+
+  const std::string same = write_file("same.json", kProgram);
+  const auto unchanged = run("--db " + db_ + " simulate --program " + same + " --json");
+  ASSERT_EQ(unchanged.exit_code, 0) << unchanged.err;
+  EXPECT_NE(unchanged.out.find(R"("members_affected":0,"refused":0)"), std::string::npos)
+      << unchanged.out;
+  EXPECT_NE(unchanged.out.find(R"("live":{"points_issued":3500,"points_redeemed":500,)"),
+            std::string::npos)
+      << unchanged.out;
+
+  std::string doubled_text = kProgram;
+  doubled_text.replace(doubled_text.find(R"("points": 100, "per")"), 20, R"("points": 200, "per")");
+  const auto doubled = run("--db " + db_ + " simulate --program " +
+                           write_file("double.json", doubled_text) + " --json");
+  ASSERT_EQ(doubled.exit_code, 0) << doubled.err;
+  EXPECT_NE(doubled.out.find(R"("draft":{"points_issued":7000,)"), std::string::npos)
+      << doubled.out;
+  EXPECT_NE(doubled.out.find(R"("members_affected":5,)"), std::string::npos) << doubled.out;
+
+  const std::string without_rewards = write_file("bare.json", R"({"name": "Bare",
+    "earning": {"rates": {"EUR": {"points": 100, "per": "1.00"}}}})");
+  const auto bare = run("--db " + db_ + " simulate --program " + without_rewards + " --json");
+  ASSERT_EQ(bare.exit_code, 0) << bare.err;
+  EXPECT_NE(bare.out.find(R"("refused":1,"refusals":["event redeem-)"), std::string::npos)
+      << bare.out;
+  EXPECT_NE(bare.out.find(R"(the program has no reward \"voucher-5\")"), std::string::npos)
+      << bare.out;
+
+  // The draft must pass the program check, fair play included.
+  const std::string unfair = write_file("unfair.json", R"({"name": "Lottery night",
+    "earning": {"rates": {"EUR": {"points": 100, "per": "1.00"}}}})");
+  EXPECT_EQ(run("--db " + db_ + " simulate --program " + unfair).exit_code, 2);
+  EXPECT_EQ(run("--db " + db_ + " simulate").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace fidelis

@@ -1,0 +1,193 @@
+// simulate(): the stored history replayed under the live versions and under a draft, side by
+// side, with the same engine and domain code as live (nothing here decides a rule).
+#include <chrono>
+
+#include "engine/engine.h"
+#include "store/memory/memory_store.h"
+
+namespace fidelis::engine {
+namespace {
+
+constexpr std::size_t kBatchMax = 10'000;
+constexpr std::size_t kInputPage = 10'000;
+constexpr std::size_t kRefusalsKept = 10;
+
+struct Run {
+  std::unique_ptr<store::Store> store = store::make_memory_store();
+  std::vector<domain::Program> programs;  // as the run activated them, for the point value
+};
+
+// Best amount a reward gives per point, as (amount, points); nothing if no reward has an amount.
+std::optional<std::pair<core::Money, domain::Points>> best_rate(const domain::Program& program) {
+  std::optional<std::pair<core::Money, domain::Points>> best;
+  for (const auto& reward : program.rewards) {
+    if (!reward.amount) continue;
+    if (!best || (best->first.currency == reward.amount->currency &&
+                  static_cast<domain::Wide>(reward.amount->minor) * best->second >
+                      static_cast<domain::Wide>(best->first.minor) * reward.points)) {
+      best = std::pair{*reward.amount, reward.points};
+    }
+  }
+  return best;
+}
+
+// Replays the shop's inputs into `run` up to `to`. `by_time`: events take the version in force
+// at their time (the draft run); otherwise the version they recorded.
+core::Status replay_into(store::Store& live, const std::string& shop, Run& run, bool by_time,
+                         std::optional<core::Timestamp> to, SimulationReport& report) {
+  Engine engine(*run.store);
+  std::int64_t after = 0;
+  for (;;) {
+    FIDELIS_TRY(const auto page, live.inputs(shop, after, kInputPage));
+    if (page.empty()) break;
+    for (const auto& input : page) {
+      after = input.seq;
+      if (to && input.at >= *to) continue;
+      if (!by_time) ++report.inputs;
+      if (input.kind == store::InputKind::tick) {
+        if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
+        FIDELIS_TRY(const TickResult ticked,
+                    engine.tick(shop, input.at, by_time ? 0 : input.program_version));
+        (void)ticked;
+        continue;
+      }
+      if (!engine.in_batch()) FIDELIS_CHECK(engine.begin_batch());
+      auto applied = engine.apply_stored(shop, input, by_time);
+      if (!applied.ok()) {
+        if (!by_time) {
+          return core::make_error(core::ErrorCode::storage_error,
+                                  "input " + std::to_string(input.seq) +
+                                      " no longer replays under its own version: " +
+                                      applied.error().message + " (run replay --verify)");
+        }
+        ++report.refused;
+        if (report.refusals.size() < kRefusalsKept) {
+          report.refusals.push_back("event " + input.event_id + ": " + applied.error().message);
+        }
+      }
+      if (engine.batch_events() >= kBatchMax) FIDELIS_CHECK(engine.commit_batch());
+    }
+  }
+  if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
+  return core::Ok{};
+}
+
+core::Result<SimulationTotals> totals(Run& run, const std::string& shop,
+                                      std::optional<core::Timestamp> from,
+                                      std::optional<core::Timestamp> to,
+                                      std::map<std::string, domain::MemberState>& states) {
+  SimulationTotals totals;
+  FIDELIS_CHECK(run.store->for_each_member(
+      shop, [&](const domain::MemberState& state) { states.emplace(state.member, state); }));
+  for (const auto& [member, state] : states) {
+    ++totals.members;
+    totals.outstanding += state.available() + state.pending() - state.debt;
+    ++totals.tiers[state.tier ? state.tier->id : ""];
+    FIDELIS_TRY(const auto lines, run.store->ledger(shop, member, 0, SIZE_MAX));
+    for (const auto& line : lines) {
+      if ((from && line.at < *from) || (to && line.at >= *to)) continue;
+      switch (line.kind) {
+        case domain::LineKind::pending:
+        case domain::LineKind::earn:
+          totals.issued += line.points;
+          break;
+        case domain::LineKind::adjust:
+          (line.points > 0 ? totals.issued : totals.reversed) +=
+              line.points > 0 ? line.points : -line.points;
+          break;
+        case domain::LineKind::spend:
+          totals.redeemed -= line.points;
+          if (line.rule.starts_with("reward.")) ++totals.rewards_issued;
+          break;
+        case domain::LineKind::returned:
+          totals.redeemed -= line.points;
+          break;
+        case domain::LineKind::expire:
+          totals.expired -= line.points;
+          break;
+        case domain::LineKind::reverse:
+        case domain::LineKind::debt:
+          totals.reversed -= line.points;
+          break;
+        case domain::LineKind::release:
+        case domain::LineKind::repay:
+          break;
+      }
+    }
+  }
+  if (!run.programs.empty()) {
+    if (const auto rate = best_rate(run.programs.back())) {
+      totals.liability =
+          core::Money{static_cast<std::int64_t>(static_cast<domain::Wide>(totals.outstanding) *
+                                                rate->first.minor / rate->second),
+                      rate->first.currency};
+    }
+  }
+  return totals;
+}
+
+}  // namespace
+
+core::Result<SimulationReport> simulate(store::Store& live, const std::string& shop,
+                                        std::string_view draft, std::optional<core::Timestamp> from,
+                                        std::optional<core::Timestamp> to) {
+  const auto started = std::chrono::steady_clock::now();
+  core::JsonParser parser;
+  FIDELIS_TRY(const domain::Program draft_program, domain::parse_program(parser, draft));
+  FIDELIS_TRY(const auto versions, live.programs(shop));
+  if (versions.empty()) {
+    return core::make_error(core::ErrorCode::program_missing,
+                            "shop \"" + shop + "\" has no program: nothing to simulate against");
+  }
+  FIDELIS_TRY(const auto secret, live.shop_secret(shop));
+  Run live_run, draft_run;
+  for (Run* run : {&live_run, &draft_run}) {
+    store::Batch keys;
+    keys.shop = shop;
+    keys.new_shop_secret = secret.value_or("");
+    FIDELIS_CHECK(run->store->commit_write({keys}));
+  }
+  // The live run has the live versions; the draft run the live versions that start before
+  // `from`, then the draft from `from` (or alone, from the beginning).
+  int number = 0;
+  for (const auto& version : versions) {
+    FIDELIS_CHECK(live_run.store->add_program(shop, version));
+    FIDELIS_TRY(domain::Program program, domain::parse_program(parser, version.definition));
+    live_run.programs.push_back(program);
+    const bool before_draft = from && (!version.applies_from || *version.applies_from < *from);
+    if (before_draft) {
+      store::ProgramVersion kept = version;
+      kept.version = ++number;
+      FIDELIS_CHECK(draft_run.store->add_program(shop, kept));
+      draft_run.programs.push_back(std::move(program));
+    }
+  }
+  store::ProgramVersion draft_version;
+  draft_version.version = ++number;
+  draft_version.applies_from = number == 1 ? std::nullopt : from;
+  draft_version.definition = std::string(draft);
+  FIDELIS_CHECK(draft_run.store->add_program(shop, draft_version));
+  draft_run.programs.push_back(draft_program);
+
+  SimulationReport report;
+  FIDELIS_CHECK(replay_into(live, shop, live_run, false, to, report));
+  FIDELIS_CHECK(replay_into(live, shop, draft_run, true, to, report));
+  std::map<std::string, domain::MemberState> live_states, draft_states;
+  FIDELIS_TRY(report.live, totals(live_run, shop, from, to, live_states));
+  FIDELIS_TRY(report.draft, totals(draft_run, shop, from, to, draft_states));
+  for (const auto& [member, state] : live_states) {
+    const auto it = draft_states.find(member);
+    const bool same = it != draft_states.end() && it->second.available() == state.available() &&
+                      it->second.pending() == state.pending() &&
+                      it->second.earned == state.earned && it->second.tier == state.tier;
+    if (!same) ++report.members_affected;
+  }
+  for (const auto& [member, state] : draft_states) {
+    if (!live_states.count(member)) ++report.members_affected;
+  }
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace fidelis::engine
