@@ -38,11 +38,16 @@ std::string multiplier_text(std::int64_t scaled) {
 
 // The contract's "tier": the level (null below the lowest), what it gives, and what remains to
 // reach the next visible level and to keep this one at the next review.
-void write_tier(core::JsonWriter& out, const domain::Tiers& tiers,
+void write_tier(core::JsonWriter& out, const domain::Program& program,
                 const domain::MemberState& state) {
+  const domain::Tiers& tiers = *program.tiers;
   const domain::TierProgress progress = domain::tier_progress(tiers, state, state.clock);
   const domain::TierLevel* level =
       progress.level >= 0 ? &tiers.levels[static_cast<std::size_t>(progress.level)] : nullptr;
+  // Benefits are those of the tier, or of an active membership's level when higher.
+  const int benefit = domain::benefit_level(program, state);
+  const domain::TierLevel* benefits =
+      benefit >= 0 ? &tiers.levels[static_cast<std::size_t>(benefit)] : nullptr;
   out.begin_object();
   out.key("id");
   level != nullptr ? out.value(level->id) : out.null();
@@ -51,12 +56,13 @@ void write_tier(core::JsonWriter& out, const domain::Tiers& tiers,
   out.key("since").value(core::format_rfc3339(state.tier->since));
   out.key("measure");
   write_measure(out, tiers, progress.measure);
-  if (level != nullptr) {
+  if (benefits != nullptr) {
     out.key("benefits").begin_object();
-    out.key("earn_multiplier").value(multiplier_text(level->earn_multiplier));
-    out.key("free_shipping").value(level->free_shipping);
-    out.key("early_access").value(level->early_access);
-    out.key("priority_service").value(level->priority_service);
+    out.key("earn_multiplier").value(multiplier_text(benefits->earn_multiplier));
+    out.key("free_shipping").value(benefits->free_shipping);
+    out.key("early_access").value(benefits->early_access);
+    out.key("priority_service").value(benefits->priority_service);
+    if (benefits != level) out.key("from_membership").value(true);
     out.end_object();
   }
   out.key("review_at").value(core::format_rfc3339(state.tier->review_at));
@@ -102,7 +108,7 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
   out.end_object();
   out.key("tier");
   if (program != nullptr && program->tiers && state.tier) {
-    write_tier(out, *program->tiers, state);
+    write_tier(out, *program, state);
   } else {
     out.null();
   }
@@ -147,6 +153,20 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
       out.key("at").value(core::format_rfc3339(referee.at)).end_object();
     }
     out.end_array().end_object();
+  } else {
+    out.null();
+  }
+  out.key("membership");
+  if (state.membership) {
+    const domain::Membership& m = *state.membership;
+    out.begin_object().key("plan").value(m.plan);
+    out.key("status").value(domain::membership_status_name(m.status));
+    out.key("since").value(core::format_rfc3339(m.since));
+    out.key("until").value(core::format_rfc3339(m.until));
+    if (m.status != domain::MembershipStatus::active) {
+      out.key("ended_at").value(core::format_rfc3339(m.ended_at));
+    }
+    out.end_object();
   } else {
     out.null();
   }

@@ -235,6 +235,14 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.u(static_cast<std::uint64_t>(referee.status));
     w.t(referee.at);
   }
+  w.b(state.membership.has_value());
+  if (state.membership) {
+    w.s(state.membership->plan);
+    w.u(static_cast<std::uint64_t>(state.membership->status));
+    w.t(state.membership->since);
+    w.t(state.membership->until);
+    w.t(state.membership->ended_at);
+  }
   out = w.take();
 }
 
@@ -382,6 +390,17 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       referee.at = r.t();
       return referee;
     });
+    if (r.b()) {
+      domain::Membership membership;
+      membership.plan = r.s();
+      const std::uint64_t status = r.u();
+      known_values &= status <= static_cast<std::uint64_t>(domain::MembershipStatus::expired);
+      membership.status = static_cast<domain::MembershipStatus>(status);
+      membership.since = r.t();
+      membership.until = r.t();
+      membership.ended_at = r.t();
+      state.membership = std::move(membership);
+    }
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

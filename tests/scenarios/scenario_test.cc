@@ -107,6 +107,12 @@ class ScenarioRunner {
         submit(with_codes(line.substr(6)), in);
       } else if (verb == "redeem") {
         redeem(words, in);
+      } else if (verb == "membership") {
+        const domain::MemberState state = member(words.at(1));
+        const std::string have =
+            state.membership ? std::string(domain::membership_status_name(state.membership->status))
+                             : "none";
+        EXPECT_EQ(have, words.at(2)) << "line " << line_;
       } else if (verb == "referral") {
         check_referral(words);
       } else if (verb == "referees") {

@@ -34,6 +34,10 @@ enum class EventType {
   reward_cancelled,
   referral_approved,
   referral_rejected,
+  membership_started,
+  membership_renewed,
+  membership_cancelled,
+  membership_expired,
   custom,
 };
 
@@ -133,6 +137,14 @@ struct ReferralReviewed {
   std::string reason;
 };
 
+// A paid membership, as the shop's billing reports it. started/renewed: `plan` and the end of
+// the period paid for (`until`); cancelled and expired end it at the event.
+struct MembershipChange {
+  std::string plan;                      // started: required; renewed: optional (a plan change)
+  std::optional<core::Timestamp> until;  // started, renewed: required
+  std::string reason;
+};
+
 struct MemberChange {
   std::string locale;
   std::string referred_by;
@@ -140,10 +152,10 @@ struct MemberChange {
   std::optional<std::string> email, phone, name, birthday;
 };
 
-using EventData =
-    std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled, OrderRefunded,
-                 PointsAdjusted, PointsSpent, ReviewPosted, SocialFollowed, ProfileCompleted,
-                 SurveyAnswered, RewardRedeemed, RewardUsed, RewardCancelled, ReferralReviewed>;
+using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,
+                               OrderRefunded, PointsAdjusted, PointsSpent, ReviewPosted,
+                               SocialFollowed, ProfileCompleted, SurveyAnswered, RewardRedeemed,
+                               RewardUsed, RewardCancelled, ReferralReviewed, MembershipChange>;
 
 struct Event {
   std::string id;

@@ -13,7 +13,7 @@ using core::ErrorCode;
 using core::Errors;
 using core::ObjectReader;
 
-constexpr std::array<std::pair<std::string_view, EventType>, 16> kEventTypes = {{
+constexpr std::array<std::pair<std::string_view, EventType>, 20> kEventTypes = {{
     {"member.enrolled", EventType::member_enrolled},
     {"member.updated", EventType::member_updated},
     {"order.placed", EventType::order_placed},
@@ -30,6 +30,10 @@ constexpr std::array<std::pair<std::string_view, EventType>, 16> kEventTypes = {
     {"reward.cancelled", EventType::reward_cancelled},
     {"referral.approved", EventType::referral_approved},
     {"referral.rejected", EventType::referral_rejected},
+    {"membership.started", EventType::membership_started},
+    {"membership.renewed", EventType::membership_renewed},
+    {"membership.cancelled", EventType::membership_cancelled},
+    {"membership.expired", EventType::membership_expired},
 }};
 
 constexpr std::array<std::string_view, 4> kPersonalFields = {"birthday", "email", "name", "phone"};
@@ -444,7 +448,8 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
   const bool needs_data =
       event.type != EventType::member_enrolled && event.type != EventType::member_updated &&
       event.type != EventType::profile_completed && event.type != EventType::custom &&
-      event.type != EventType::referral_approved && event.type != EventType::referral_rejected;
+      event.type != EventType::referral_approved && event.type != EventType::referral_rejected &&
+      event.type != EventType::membership_cancelled && event.type != EventType::membership_expired;
   // Events whose data may be left out still carry their (empty) data.
   if (event.type == EventType::profile_completed) event.data = ProfileCompleted{};
   if (event.type == EventType::member_enrolled || event.type == EventType::member_updated) {
@@ -452,6 +457,10 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
   }
   if (event.type == EventType::referral_approved || event.type == EventType::referral_rejected) {
     event.data = ReferralReviewed{};
+  }
+  if (event.type == EventType::membership_cancelled ||
+      event.type == EventType::membership_expired) {
+    event.data = MembershipChange{};
   }
   if (!has_data && needs_data && !event.type_name.empty()) {
     reader.add_error(ErrorCode::field_missing, "data is required for " + event.type_name, "/data");
@@ -529,6 +538,31 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
         event.data =
             ReferralReviewed{std::string(data_reader.string("reason", false, 500).value_or(""))};
         break;
+      case EventType::membership_started:
+      case EventType::membership_renewed:
+      case EventType::membership_cancelled:
+      case EventType::membership_expired: {
+        MembershipChange change;
+        const bool starts = event.type == EventType::membership_started;
+        const bool renews = event.type == EventType::membership_renewed;
+        if (starts || data_reader.has("plan")) {
+          change.plan = read_id(data_reader, "plan", true).value_or("");
+        }
+        if (starts || renews) {
+          if (const auto until = data_reader.string("until", true, 64)) {
+            auto at = core::parse_rfc3339(*until);
+            if (at.ok()) {
+              change.until = *at;
+            } else {
+              data_reader.add_error(ErrorCode::timestamp_invalid, "until: " + at.error().message,
+                                    data_reader.pointer("until"));
+            }
+          }
+        }
+        change.reason = std::string(data_reader.string("reason", false, 500).value_or(""));
+        event.data = change;
+        break;
+      }
       case EventType::custom:
         break;
     }

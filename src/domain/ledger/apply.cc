@@ -30,7 +30,7 @@ std::size_t timer_steps_max(const MemberState& state, Timestamp until) {
                                                               : core::utc_month_number(state.clock);
     tier_steps = static_cast<std::size_t>(2 * (core::utc_month_number(until) - from + 2));
   }
-  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 3 + tier_steps;
+  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 4 + tier_steps;
 }
 
 // One due timer: what it is and when.
@@ -69,6 +69,9 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
   if (state.referral && state.referral->status == ReferralStatus::ordered &&
       state.referral->qualify_at) {
     consider({*state.referral->qualify_at, 5, 0});
+  }
+  if (state.membership && state.membership->status == MembershipStatus::active) {
+    consider({state.membership->until, 6, 0});
   }
   return best;
 }
@@ -114,6 +117,8 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
       writer.emit(std::move(line));
     } else if (timer->rank == 4) {
       tier_timer(s, program_at ? program_at(timer->at) : nullptr, timer->at);
+    } else if (timer->rank == 6) {
+      expire_membership(s);
     } else if (timer->rank == 5) {
       const Program* program = program_at ? program_at(timer->at) : nullptr;
       referral_qualify(writer, timer->at, "timer",
@@ -148,8 +153,7 @@ core::Error located(ErrorCode code, std::string message, std::string where) {
 // program rounds, shared out to the lines as before.
 void apply_tier_multiplier(const Program& program, const MemberState& state,
                            OrderEarning& earning) {
-  if (!program.tiers) return;
-  const int level = current_level(*program.tiers, state);
+  const int level = benefit_level(program, state);
   if (level < 0) return;
   const std::int64_t multiplier =
       program.tiers->levels[static_cast<std::size_t>(level)].earn_multiplier;
@@ -553,6 +557,12 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       }
       break;
     }
+    case EventType::membership_started:
+    case EventType::membership_renewed:
+    case EventType::membership_cancelled:
+    case EventType::membership_expired:
+      FIDELIS_CHECK(apply_membership(s, program, event));
+      break;
     case EventType::referral_approved:
     case EventType::referral_rejected:
       FIDELIS_CHECK(review_referral(writer, event, event.type == EventType::referral_approved));

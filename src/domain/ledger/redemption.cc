@@ -114,7 +114,7 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
   }
   if (!reward->min_tier.empty()) {
     const Tiers& tiers = *program.tiers;  // the program refuses min_tier without tiers
-    const int level = current_level(tiers, s);
+    const int level = benefit_level(program, s);
     if (level < tiers.index_of(reward->min_tier)) {
       return at_reward(
           ErrorCode::reward_not_eligible,

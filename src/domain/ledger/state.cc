@@ -36,6 +36,18 @@ std::int64_t MemberState::codes_held(std::string_view reward) const {
   });
 }
 
+std::string_view membership_status_name(MembershipStatus status) {
+  switch (status) {
+    case MembershipStatus::active:
+      return "active";
+    case MembershipStatus::cancelled:
+      return "cancelled";
+    case MembershipStatus::expired:
+      return "expired";
+  }
+  return "unknown";
+}
+
 std::string_view referral_status_name(ReferralStatus status) {
   switch (status) {
     case ReferralStatus::flagged:
@@ -81,6 +93,7 @@ std::optional<core::Timestamp> MemberState::next_due() const {
   if (referral && referral->status == ReferralStatus::ordered && referral->qualify_at) {
     consider(*referral->qualify_at);
   }
+  if (membership && membership->status == MembershipStatus::active) consider(membership->until);
   if (tier) {
     consider(tier->review_at);
     if (tier->grace_until) consider(*tier->grace_until);

@@ -164,6 +164,20 @@ struct Referee {
   bool operator==(const Referee&) const = default;
 };
 
+// A paid membership (docs/reference/program.md "Memberships").
+enum class MembershipStatus : std::uint8_t { active = 0, cancelled = 1, expired = 2 };
+std::string_view membership_status_name(MembershipStatus status);
+
+struct Membership {
+  std::string plan;
+  MembershipStatus status = MembershipStatus::active;
+  core::Timestamp since;  // started (the latest start)
+  core::Timestamp until;  // end of the period paid for
+  core::Timestamp ended_at;
+
+  bool operator==(const Membership&) const = default;
+};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -190,6 +204,7 @@ struct MemberState {
   std::vector<TierMonth> tier_months;     // by month, the last kTierMonthsKept
   std::optional<Referral> referral;       // how this member was referred, if they were
   std::vector<Referee> referees;          // members this one referred, in the order they joined
+  std::optional<Membership> membership;
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;

@@ -241,6 +241,67 @@ std::optional<Timestamp> tier_due(const MemberState& state) {
   return due;
 }
 
+int benefit_level(const Program& program, const MemberState& state) {
+  if (!program.tiers) return -1;
+  int level = current_level(*program.tiers, state);
+  if (state.membership && state.membership->status == MembershipStatus::active) {
+    for (const auto& plan : program.memberships) {
+      if (plan.id == state.membership->plan) {
+        level = std::max(level, program.tiers->index_of(plan.level));
+      }
+    }
+  }
+  return level;
+}
+
+core::Status apply_membership(MemberState& state, const Program& program, const Event& event) {
+  const auto& change = std::get<MembershipChange>(event.data);
+  const bool active = state.membership && state.membership->status == MembershipStatus::active;
+  if (!change.plan.empty()) {
+    const bool known =
+        std::any_of(program.memberships.begin(), program.memberships.end(),
+                    [&](const MembershipPlan& plan) { return plan.id == change.plan; });
+    if (!known) {
+      return core::make_error(core::ErrorCode::membership_plan_unknown,
+                              "the program has no membership plan \"" + change.plan + "\"",
+                              "/data/plan");
+    }
+  }
+  if (change.until && *change.until <= event.occurred_at) {
+    return core::make_error(core::ErrorCode::value_out_of_range,
+                            "until must be after the event's occurred_at", "/data/until");
+  }
+  if (event.type != EventType::membership_started && !active) {
+    return core::make_error(core::ErrorCode::membership_not_active,
+                            "member \"" + event.member + "\" has no active membership", "/type");
+  }
+  switch (event.type) {
+    case EventType::membership_started:
+      state.membership = Membership{change.plan, MembershipStatus::active, event.occurred_at,
+                                    *change.until, Timestamp{}};
+      break;
+    case EventType::membership_renewed:
+      if (!change.plan.empty()) state.membership->plan = change.plan;
+      state.membership->until = *change.until;
+      break;
+    default:
+      // Cancelled or expired: the benefits end now, whatever was paid for (no trap either way:
+      // the shop reports the cancellation when the member asks, and it takes effect then).
+      state.membership->status = event.type == EventType::membership_cancelled
+                                     ? MembershipStatus::cancelled
+                                     : MembershipStatus::expired;
+      state.membership->ended_at = event.occurred_at;
+      break;
+  }
+  return core::Ok{};
+}
+
+void expire_membership(MemberState& state) {
+  FIDELIS_ASSERT(state.membership && state.membership->status == MembershipStatus::active);
+  state.membership->status = MembershipStatus::expired;
+  state.membership->ended_at = state.membership->until;
+}
+
 TierProgress tier_progress(const Tiers& tiers, const MemberState& state, Timestamp now) {
   TierProgress progress;
   progress.level = current_level(tiers, state);

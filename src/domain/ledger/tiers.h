@@ -5,7 +5,9 @@
 
 #include <optional>
 
+#include "core/result.h"
 #include "core/time.h"
+#include "domain/event/event.h"
 #include "domain/ledger/state.h"
 #include "domain/program/program.h"
 
@@ -36,6 +38,14 @@ void tier_after_event(MemberState& state, const Program& program, core::Timestam
 void tier_timer(MemberState& state, const Program* program, core::Timestamp at);
 // The earliest tier timer, if any.
 std::optional<core::Timestamp> tier_due(const MemberState& state);
+
+// The level whose benefits the member enjoys now: their tier, or the level of an active paid
+// membership when that is higher. -1 when neither.
+int benefit_level(const Program& program, const MemberState& state);
+// membership.started / renewed / cancelled / expired.
+core::Status apply_membership(MemberState& state, const Program& program, const Event& event);
+// The timer: the period paid for ended without a renewal.
+void expire_membership(MemberState& state);
 
 // What a member sees: the level, the next visible level and what remains to reach it, what
 // remains to keep the level at the next review.

@@ -97,6 +97,10 @@ FairPlayReport check_fair_play(const Program& program) {
     check_text(errors, reward.id + " " + reward.name + " " + reward.terms,
                pointer("rewards", reward.id, "terms"));
   }
+  for (const auto& plan : program.memberships) {
+    require_terms(errors, plan.terms, pointer("memberships", plan.id, "terms"));
+    check_text(errors, plan.name + " " + plan.terms, pointer("memberships", plan.id, "terms"));
+  }
   if (program.referrals) {
     require_terms(errors, program.referrals->terms, "/referrals/terms");
     check_text(errors, program.referrals->terms, "/referrals/terms");

@@ -166,6 +166,15 @@ struct Referrals {
   std::string terms;
 };
 
+// A paid membership plan (billing stays with the shop): while active, the member enjoys the
+// benefits of the tier level it names (docs/reference/program.md "Memberships").
+struct MembershipPlan {
+  std::string id;
+  std::string name;
+  std::string level;  // a level of "tiers"
+  std::string terms;
+};
+
 struct Program {
   std::string name;
   Earning earning;
@@ -177,6 +186,7 @@ struct Program {
   std::vector<Reward> rewards;      // by id
   std::optional<Tiers> tiers;
   std::optional<Referrals> referrals;
+  std::vector<MembershipPlan> memberships;  // by id
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -366,7 +366,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   core::Errors errors;
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
-                         "actions", "missions", "rewards", "tiers", "referrals"});
+                         "actions", "missions", "rewards", "tiers", "referrals", "memberships"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -404,6 +404,22 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
     program.referrals = std::move(out);
   }
   read_rules(reader, "rewards", program.rewards, read_reward);
+  read_rules(reader, "memberships", program.memberships, [](ObjectReader& r, std::string id) {
+    r.reject_unknown({"name", "level", "terms"});
+    MembershipPlan plan;
+    plan.id = std::move(id);
+    plan.name = std::string(r.string("name", true, 200).value_or(""));
+    plan.level = std::string(r.string("level", true, kIdLengthMax).value_or(""));
+    plan.terms = std::string(r.string("terms", true, 1000).value_or(""));
+    return plan;
+  });
+  for (const MembershipPlan& plan : program.memberships) {
+    if (!plan.level.empty() && (!program.tiers || program.tiers->index_of(plan.level) < 0)) {
+      errors.push_back(core::make_error(
+          ErrorCode::value_not_allowed, "level \"" + plan.level + "\" is not a level of \"tiers\"",
+          core::json_pointer_child(core::json_pointer_child("/memberships", plan.id), "level")));
+    }
+  }
   // A reward reserved to a tier must name one.
   for (const Reward& reward : program.rewards) {
     if (!reward.min_tier.empty() &&

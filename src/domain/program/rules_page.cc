@@ -451,6 +451,24 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
   if (!program.missions.empty()) sections.push_back(missions_section(program, t));
   if (program.tiers) sections.push_back(tiers_section(*program.tiers, t));
+  if (!program.memberships.empty() && program.tiers) {
+    Section section{t("Paid memberships", "Abonnements payants"), {}};
+    for (const auto& plan : program.memberships) {
+      const TierLevel& level =
+          program.tiers->levels[static_cast<std::size_t>(program.tiers->index_of(plan.level))];
+      section.items.push_back(
+          plan.name +
+          t(": while your membership is active, you enjoy the benefits of the ",
+            " : tant que votre abonnement est actif, vous profitez des avantages du "
+            "niveau ") +
+          level.name +
+          t(" tier (or of your own tier, if higher). Cancelling takes effect at once. ",
+            " (ou de votre propre niveau, s'il est plus élevé). Une résiliation prend "
+            "effet immédiatement. ") +
+          plan.terms);
+    }
+    sections.push_back(std::move(section));
+  }
   if (program.referrals) {
     const Referrals& r = *program.referrals;
     Section section{t("Referrals", "Parrainage"), {}};
