@@ -58,7 +58,7 @@ namespace fidelis::core {
   X(code_cancelled, "The code was cancelled and its points given back.")                           \
   X(code_expired, "The code's validity has ended.")                                                \
   X(referral_not_flagged, "The member has no referral held for review, or it cannot be approved.") \
-  X(membership_plan_unknown, "The program has no membership plan with this id.")                  \
+  X(membership_plan_unknown, "The program has no membership plan with this id.")                   \
   X(membership_not_active, "The member has no active membership to renew, cancel or expire.")      \
   X(fair_play_chance, "Fair play: a reward or rule names a game of chance (lottery, draw).")       \
   X(fair_play_credit, "Fair play: the program offers credit, a loan or interest.")                 \
