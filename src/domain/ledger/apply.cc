@@ -12,6 +12,11 @@
 #include "domain/ledger/tiers.h"
 
 namespace fidelis::domain {
+
+// Defined with the missions below; the release timer calls it.
+void count_released_order(LedgerWriter& writer, const Program* program, const Lot& lot,
+                          core::Timestamp released_at);
+
 namespace {
 
 using core::ErrorCode;
@@ -98,6 +103,10 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
         line.order_id = order_id;
         writer.emit(std::move(line));
         writer.repay_debt(timer->index, timer->at, "timer", order_id);
+      }
+      if (const Lot* released = writer.find_lot(timer->index)) {
+        count_released_order(writer, program_at ? program_at(timer->at) : nullptr, *released,
+                             timer->at);
       }
     } else if (timer->rank == 1) {
       expire_code(writer, s.redemptions[timer->index]);
@@ -457,15 +466,19 @@ void earn_by_actions(LedgerWriter& writer, const Program& program, const Event& 
   // and "once" must stay once.
 }
 
-// Counts the event toward every mission it matches; a mission completes when its count reaches
+// Counts one action toward every mission it matches; a mission completes when its count reaches
 // the target (once, or once per calendar month), crediting its points and awarding its badge.
-void progress_missions(LedgerWriter& writer, const Program& program, const Event& event) {
+// `counted_at` places the action in a window or month; the credit is made at `credit_at`.
+void count_for_missions(LedgerWriter& writer, const Program& program, const Event& action,
+                        Timestamp counted_at, Timestamp credit_at) {
   MemberState& s = writer.state();
+  Event placed = action;  // the window test reads the action's own time
+  placed.occurred_at = counted_at;
   for (const Mission& mission : program.missions) {
-    if (!counts(event, mission.on, mission.network, mission.from, mission.until)) continue;
+    if (!counts(placed, mission.on, mission.network, mission.from, mission.until)) continue;
     MissionProgress& progress = entry_for(s.missions, mission.id, &MissionProgress::mission);
     if (mission.monthly) {
-      const std::int64_t month = core::utc_month_number(event.occurred_at);
+      const std::int64_t month = core::utc_month_number(counted_at);
       if (progress.month != month) {
         progress.month = month;
         progress.count = 0;
@@ -477,15 +490,25 @@ void progress_missions(LedgerWriter& writer, const Program& program, const Event
     ++progress.completed;
     const std::string rule = "mission." + mission.id;
     if (mission.points > 0) {
-      writer.credit(mission.points, LotState::available, LineKind::earn, event.occurred_at,
-                    event.occurred_at, program.lot_expiry(event.occurred_at), event, rule, "",
-                    mission.id, 0);
+      writer.credit(mission.points, LotState::available, LineKind::earn, credit_at, credit_at,
+                    program.lot_expiry(credit_at), action, rule, "", mission.id, 0);
     }
     const bool held = std::any_of(s.badges.begin(), s.badges.end(),
                                   [&](const Badge& badge) { return badge.id == mission.badge; });
-    if (!mission.badge.empty() && !held)
-      s.badges.push_back({mission.badge, event.occurred_at, rule});
+    if (!mission.badge.empty() && !held) s.badges.push_back({mission.badge, credit_at, rule});
   }
+}
+
+// Orders count toward missions once they can no longer be cancelled: when their points are
+// released (the return window passed), and only if some of those points are still there.
+void count_released_order(LedgerWriter& writer, const Program* program, const Lot& lot,
+                          Timestamp released_at) {
+  if (program == nullptr || lot.order_id.empty() || lot.remaining == 0) return;
+  Event order;
+  order.id = "timer";
+  order.type = EventType::order_placed;
+  order.type_name = "order.placed";
+  count_for_missions(writer, *program, order, lot.earned_at, released_at);
 }
 
 MemberState new_member(std::string_view member) {
@@ -623,7 +646,12 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       break;
   }
   earn_by_actions(writer, program, event);
-  progress_missions(writer, program, event);
+  // Orders count when released (count_released_order), or at once without a return window.
+  if (event.type != EventType::order_placed) {
+    count_for_missions(writer, program, event, event.occurred_at, event.occurred_at);
+  } else if (program.pending_days == 0 && effects.order && effects.order->points > 0) {
+    count_for_missions(writer, program, event, event.occurred_at, event.occurred_at);
+  }
   if (program.expiry.mode == ExpiryMode::inactivity &&
       program.counts_as_activity(event.type_name)) {
     const Timestamp deadline = core::add_months(event.occurred_at, program.expiry.after_months);

@@ -245,7 +245,8 @@ std::string read_counted_type(ObjectReader& reader) {
   if (!action_event_allowed(*on)) {
     reader.add_error(ErrorCode::value_not_allowed,
                      "on must be member.enrolled, review.posted, social.followed, "
-                     "profile.completed, survey.answered or a custom.* type",
+                     "profile.completed, survey.answered or a custom.* type (missions also "
+                     "take order.placed)",
                      reader.pointer("on"));
   }
   return std::string(*on);
@@ -302,9 +303,12 @@ Mission read_mission(ObjectReader& reader, std::string id) {
       {"on", "network", "target", "points", "badge", "recurring", "from", "until", "terms"});
   Mission mission;
   mission.id = std::move(id);
-  // Orders are left out until a mission can count an order only once its return window has
-  // passed: counting at placement would reward orders that are then cancelled.
-  mission.on = read_counted_type(reader);
+  // Orders count too, once their return window has passed (apply.cc count_released_order).
+  if (reader.string("on", false, 128) == std::optional<std::string_view>("order.placed")) {
+    mission.on = "order.placed";
+  } else {
+    mission.on = read_counted_type(reader);
+  }
   mission.network = read_network(reader, mission.on);
   if (!reader.has("target")) {
     reader.add_error(ErrorCode::field_missing, "target is required", reader.pointer("target"));

@@ -124,10 +124,11 @@ TEST(Program, LocatesBadActionRules) {
 
 TEST(Program, LocatesBadMissions) {
   const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
-  EXPECT_EQ(errors_of(head + R"("missions":{"m":{"on":"order.placed","target":0,"terms":"t"}}})"),
-            (Found{{"value_not_allowed", "/missions/m/on"},
-                   {"value_out_of_range", "/missions/m/target"},
-                   {"field_missing", "/missions/m"}}));
+  EXPECT_EQ(
+      errors_of(head + R"("missions":{"m":{"on":"order.cancelled","target":0,"terms":"t"}}})"),
+      (Found{{"value_not_allowed", "/missions/m/on"},
+             {"value_out_of_range", "/missions/m/target"},
+             {"field_missing", "/missions/m"}}));
   EXPECT_EQ(errors_of(head + R"("missions":{"m":{"on":"review.posted","network":"x","points":5,
             "recurring":"week","badge":"a b\u0001","terms":"t"}}})"),
             (Found{{"value_not_allowed", "/missions/m/network"},
