@@ -39,6 +39,12 @@ Timestamp start_of_next_month(Timestamp at);
 // Whole days since the epoch (UTC) and months since year 0, for per-day and per-month caps.
 std::int64_t utc_day_number(Timestamp at);
 std::int64_t utc_month_number(Timestamp at);
+// Whether `zone` is an IANA time zone name the system's database knows ("Europe/Paris").
+bool is_time_zone(std::string_view zone);
+// The first local midnight strictly after `after` that falls on `month`-`day` in `zone` (UTC when
+// empty). February 29 falls on February 28 in other years.
+Timestamp next_local_day(std::string_view zone, int month, int day, Timestamp after);
+
 // The first instant (UTC) of a month given as utc_month_number() counts it.
 Timestamp start_of_month_number(std::int64_t month);
 

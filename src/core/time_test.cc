@@ -55,5 +55,24 @@ TEST(Timestamp, MonthNumbersRoundTrip) {
             "2026-01-01T00:00:00Z");
 }
 
+TEST(TimeZones, NextLocalDayIsTheLocalMidnightInTheMembersZone) {
+  const Timestamp january = *parse_rfc3339("2025-01-10T12:00:00Z");
+  EXPECT_EQ(format_rfc3339(next_local_day("Europe/Paris", 3, 15, january)), "2025-03-14T23:00:00Z");
+  EXPECT_EQ(format_rfc3339(next_local_day("America/Sao_Paulo", 3, 15, january)),
+            "2025-03-15T03:00:00Z");
+  EXPECT_EQ(format_rfc3339(next_local_day("", 3, 15, january)), "2025-03-15T00:00:00Z");
+  // Strictly after: on the instant itself, next year's.
+  EXPECT_EQ(
+      format_rfc3339(next_local_day("Europe/Paris", 3, 15, *parse_rfc3339("2025-03-14T23:00:00Z"))),
+      "2026-03-14T23:00:00Z");
+  // February 29 falls on the 28th in other years.
+  EXPECT_EQ(format_rfc3339(next_local_day("", 2, 29, january)), "2025-02-28T00:00:00Z");
+  EXPECT_EQ(format_rfc3339(next_local_day("", 2, 29, *parse_rfc3339("2027-03-01T00:00:00Z"))),
+            "2028-02-29T00:00:00Z");
+  EXPECT_TRUE(is_time_zone("Europe/Paris"));
+  EXPECT_FALSE(is_time_zone("Mars/Olympus"));
+  EXPECT_FALSE(is_time_zone(""));
+}
+
 }  // namespace
 }  // namespace fidelis::core

@@ -243,6 +243,9 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.t(state.membership->until);
     w.t(state.membership->ended_at);
   }
+  w.s(state.birthday_md);
+  w.s(state.time_zone);
+  w.ot(state.next_birthday);
   out = w.take();
 }
 
@@ -401,6 +404,9 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       membership.ended_at = r.t();
       state.membership = std::move(membership);
     }
+    state.birthday_md = r.s();
+    state.time_zone = r.s();
+    state.next_birthday = r.ot();
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

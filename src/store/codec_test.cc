@@ -100,14 +100,18 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.referral.reset();
   state.referees.clear();
   state.membership.reset();
+  state.birthday_md.clear();
+  state.time_zone.clear();
+  state.next_birthday.reset();
   std::string bytes;
   encode_member(state, bytes);
   ASSERT_EQ(bytes.front(), '\x04');
-  ASSERT_EQ(bytes.substr(bytes.size() - 9), std::string(9, '\0'));
+  ASSERT_EQ(bytes.substr(bytes.size() - 12), std::string(12, '\0'));
   // Trailing zero bytes each version lacks: v4 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
-  // a membership flag; v3 stops after badges, v2 after actions, v1 before them.
-  for (const auto& [version, missing] : {std::pair{1, 9}, {2, 8}, {3, 6}}) {
+  // a membership flag, then an empty birthday, an empty time zone and no next birthday; v3 stops
+  // after badges, v2 after actions, v1 before them.
+  for (const auto& [version, missing] : {std::pair{1, 12}, {2, 11}, {3, 9}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);

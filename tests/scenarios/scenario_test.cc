@@ -107,6 +107,11 @@ class ScenarioRunner {
         submit(with_codes(line.substr(6)), in);
       } else if (verb == "redeem") {
         redeem(words, in);
+      } else if (verb == "next-birthday") {
+        const domain::MemberState state = member(words.at(1));
+        EXPECT_EQ(state.next_birthday ? core::format_rfc3339(*state.next_birthday) : "none",
+                  words.at(2))
+            << "line " << line_;
       } else if (verb == "membership") {
         const domain::MemberState state = member(words.at(1));
         const std::string have =

@@ -148,6 +148,10 @@ struct MembershipChange {
 struct MemberChange {
   std::string locale;
   std::string referred_by;
+  std::string time_zone;  // IANA name, e.g. "Europe/Paris"
+  // "MM-DD" of the birthday: derived from `birthday` and kept in the event log (month and day
+  // only), so that birthday timers replay; `birthday` itself stays personal.
+  std::string birthday_md;
   // Personal fields, when sent. They go to the profile store, never to the event log.
   std::optional<std::string> email, phone, name, birthday;
 };

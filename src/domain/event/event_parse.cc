@@ -229,6 +229,20 @@ std::optional<Points> read_points(ObjectReader& data, bool allow_negative) {
   return points;
 }
 
+// "MM-DD" of a birthday written "YYYY-MM-DD" or "MM-DD", or nothing when it is neither.
+std::optional<std::string> birthday_month_day(std::string_view text) {
+  if (text.size() == 10 && text[4] == '-') text = text.substr(5);
+  if (text.size() != 5 || text[2] != '-') return std::nullopt;
+  for (const std::size_t i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int month = (text[0] - '0') * 10 + (text[1] - '0');
+  const int day = (text[3] - '0') * 10 + (text[4] - '0');
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return std::nullopt;
+  return std::string(text);
+}
+
 MemberChange parse_member_change(ObjectReader& data) {
   MemberChange change;
   auto personal = [&data](std::string_view key) -> std::optional<std::string> {
@@ -241,7 +255,37 @@ MemberChange parse_member_change(ObjectReader& data) {
   change.name = personal("name");
   change.birthday = personal("birthday");
   change.locale = std::string(data.string("locale", false, 35).value_or(""));
-  (void)data.string("time_zone", false, 64);
+  if (const auto zone = data.string("time_zone", false, 64)) {
+    if (core::is_time_zone(*zone)) {
+      change.time_zone = std::string(*zone);
+    } else {
+      data.add_error(ErrorCode::value_not_allowed,
+                     "time_zone \"" + std::string(*zone) +
+                         "\" is not an IANA time zone (such as \"Europe/Paris\")",
+                     data.pointer("time_zone"));
+    }
+  }
+  if (change.birthday) {
+    if (auto md = birthday_month_day(*change.birthday)) {
+      change.birthday_md = std::move(*md);
+    } else {
+      data.add_error(ErrorCode::value_not_allowed, "birthday is \"YYYY-MM-DD\" or \"MM-DD\"",
+                     data.pointer("birthday"));
+    }
+    if (data.has("birthday_md")) {
+      data.add_error(ErrorCode::value_not_allowed,
+                     "birthday_md is set by Fidelis from birthday: send one or the other",
+                     data.pointer("birthday_md"));
+    }
+  } else if (const auto md = data.string("birthday_md", false, 5)) {
+    // A stored event (its birthday kept apart), or a shop that shares only month and day.
+    if (auto checked = birthday_month_day(*md)) {
+      change.birthday_md = std::move(*checked);
+    } else {
+      data.add_error(ErrorCode::value_not_allowed, "birthday_md is \"MM-DD\"",
+                     data.pointer("birthday_md"));
+    }
+  }
   if (data.has("referred_by")) change.referred_by = read_id(data, "referred_by", true).value_or("");
   if (data.has("consents")) (void)data.object("consents", false);
   return change;
@@ -360,6 +404,13 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
         if (&target == &personal && personal.str().empty()) personal.begin_object();
         target.key(fields[j].first);
         FIDELIS_CHECK(core::write_canonical(target, fields[j].second, pointer));
+        if (&target == &personal && fields[j].first == "birthday") {
+          // Month and day stay in the log for the birthday timer (MemberChange::birthday_md).
+          const auto* change = std::get_if<MemberChange>(&event.data);
+          if (change != nullptr && !change->birthday_md.empty()) {
+            body.key("birthday_md").value(change->birthday_md);
+          }
+        }
       }
       body.end_object();
     } else {

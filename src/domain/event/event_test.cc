@@ -42,6 +42,26 @@ TEST(Event, MemberEventsWithoutDataCarryAnEmptyChange) {
   }
 }
 
+// The birthday is personal; its month and day go to the log for the birthday timer.
+TEST(Event, KeepsTheBirthdaysMonthAndDayInTheBodyAndTheRestApart) {
+  core::JsonParser parser;
+  auto event = parse_event(parser, R"({"type": "member.enrolled", "id": "e1", "member": "m1",
+    "occurred_at": "2025-03-01T10:15:00Z",
+    "data": {"birthday": "1990-03-15", "time_zone": "Europe/Paris"}})",
+                           "acme");
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  EXPECT_EQ(event->personal, R"({"birthday":"1990-03-15"})");
+  EXPECT_NE(event->body.find(R"("data":{"birthday_md":"03-15","time_zone":"Europe/Paris"})"),
+            std::string::npos)
+      << event->body;
+  EXPECT_EQ(event->body.find("1990"), std::string::npos) << event->body;
+  // The stored body parses back to the same month and day.
+  auto stored = parse_event(parser, event->body, "acme");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(std::get<MemberChange>(stored->data).birthday_md, "03-15");
+  EXPECT_EQ(stored->body, event->body);
+}
+
 TEST(Event, ReportsEveryErrorWithItsPointer) {
   core::JsonParser parser;
   auto event = parse_event(parser, R"({"type": "order.placed", "id": "e1", "member": "m1",

@@ -19,6 +19,33 @@ void count_released_order(LedgerWriter& writer, const Program* program, const Lo
 
 namespace {
 
+// The member's next birthday after `after` under `program`, if the program celebrates it.
+void schedule_birthday(MemberState& s, const Program* program, core::Timestamp after) {
+  if (program == nullptr || !program->birthday || s.birthday_md.empty()) {
+    s.next_birthday.reset();
+    return;
+  }
+  const int month = std::stoi(s.birthday_md.substr(0, 2));
+  const int day = std::stoi(s.birthday_md.substr(3, 2));
+  s.next_birthday = core::next_local_day(s.time_zone, month, day, after);
+}
+
+// The birthday timer: the points, then next year's.
+void celebrate_birthday(LedgerWriter& writer, const Program* program, core::Timestamp at) {
+  MemberState& s = writer.state();
+  if (program != nullptr && program->birthday) {
+    Event cause;
+    cause.id = "timer";
+    writer.credit(program->birthday->points, LotState::available, LineKind::earn, at, at,
+                  program->lot_expiry(at), cause, "milestone.birthday", "", "", 0);
+  }
+  schedule_birthday(s, program, at);
+}
+
+}  // namespace
+
+namespace {
+
 using core::ErrorCode;
 using core::Timestamp;
 
@@ -35,7 +62,8 @@ std::size_t timer_steps_max(const MemberState& state, Timestamp until) {
                                                               : core::utc_month_number(state.clock);
     tier_steps = static_cast<std::size_t>(2 * (core::utc_month_number(until) - from + 2));
   }
-  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 4 + tier_steps;
+  // Birthdays: at most one a year, so no more than the tier steps.
+  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 5 + 2 * tier_steps;
 }
 
 // One due timer: what it is and when.
@@ -78,6 +106,7 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
   if (state.membership && state.membership->status == MembershipStatus::active) {
     consider({state.membership->until, 6, 0});
   }
+  if (state.next_birthday) consider({*state.next_birthday, 7, 0});
   return best;
 }
 
@@ -128,6 +157,8 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
       tier_timer(s, program_at ? program_at(timer->at) : nullptr, timer->at);
     } else if (timer->rank == 6) {
       expire_membership(s);
+    } else if (timer->rank == 7) {
+      celebrate_birthday(writer, program_at ? program_at(timer->at) : nullptr, timer->at);
     } else if (timer->rank == 5) {
       const Program* program = program_at ? program_at(timer->at) : nullptr;
       referral_qualify(writer, timer->at, "timer",
@@ -575,6 +606,11 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::member_updated: {
       const auto& change = std::get<MemberChange>(event.data);
       if (!change.locale.empty()) s.locale = change.locale;
+      const bool moved = (!change.birthday_md.empty() && change.birthday_md != s.birthday_md) ||
+                         (!change.time_zone.empty() && change.time_zone != s.time_zone);
+      if (!change.birthday_md.empty()) s.birthday_md = change.birthday_md;
+      if (!change.time_zone.empty()) s.time_zone = change.time_zone;
+      if (moved) schedule_birthday(s, &program, now);
       if (event.type == EventType::member_enrolled) {
         start_referral(writer, program, event, change, shop);
       }
@@ -670,6 +706,10 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     }
     if (points != 0) tier_month(s, event.occurred_at).points += points;
     tier_after_event(s, program, now);
+  }
+  // A program that starts or stops celebrating birthdays takes effect at the member's next event.
+  if (static_cast<bool>(program.birthday) != s.next_birthday.has_value()) {
+    schedule_birthday(s, &program, now);
   }
   // A late event can create a lot whose release is already past the member's clock.
   run_timers(writer, now, timers_program);

@@ -94,6 +94,7 @@ std::optional<core::Timestamp> MemberState::next_due() const {
     consider(*referral->qualify_at);
   }
   if (membership && membership->status == MembershipStatus::active) consider(membership->until);
+  if (next_birthday) consider(*next_birthday);
   if (tier) {
     consider(tier->review_at);
     if (tier->grace_until) consider(*tier->grace_until);
@@ -242,6 +243,9 @@ std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
     case LineKind::earn:
       if (line.rule.starts_with("action.")) {
         sentence = action_sentence(points, std::string_view(line.rule).substr(7), line.note, fr);
+      } else if (line.rule == "milestone.birthday") {
+        sentence = fr ? points + " offerts pour votre anniversaire. Joyeux anniversaire !"
+                      : points + " given for your birthday. Happy birthday!";
       } else if (line.rule == "referral.referee") {
         sentence = fr ? points + " offerts : vous nous avez rejoints grâce à un parrainage."
                       : points + " given: you joined through a referral.";

@@ -205,6 +205,9 @@ struct MemberState {
   std::optional<Referral> referral;       // how this member was referred, if they were
   std::vector<Referee> referees;          // members this one referred, in the order they joined
   std::optional<Membership> membership;
+  std::string birthday_md;                       // "MM-DD", empty when unknown
+  std::string time_zone;                         // IANA name, empty: UTC
+  std::optional<core::Timestamp> next_birthday;  // under a program with a birthday milestone
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;
@@ -214,7 +217,7 @@ struct MemberState {
   Points available() const;
   Points pending() const;
   // The earliest time a timer (release, code expiry, lot expiry, inactivity expiry, tier review,
-  // end of tier grace, referral qualifying) is due.
+  // end of tier grace, referral qualifying, membership end, birthday) is due.
   std::optional<core::Timestamp> next_due() const;
   // The soonest lot expiry among available lots, with the points it would take, if any.
   struct NextExpiry {

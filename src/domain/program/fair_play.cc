@@ -97,6 +97,10 @@ FairPlayReport check_fair_play(const Program& program) {
     check_text(errors, reward.id + " " + reward.name + " " + reward.terms,
                pointer("rewards", reward.id, "terms"));
   }
+  if (program.birthday) {
+    require_terms(errors, program.birthday->terms, "/milestones/birthday/terms");
+    check_text(errors, program.birthday->terms, "/milestones/birthday/terms");
+  }
   for (const auto& plan : program.memberships) {
     require_terms(errors, plan.terms, pointer("memberships", plan.id, "terms"));
     check_text(errors, plan.name + " " + plan.terms, pointer("memberships", plan.id, "terms"));

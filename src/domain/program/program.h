@@ -175,6 +175,13 @@ struct MembershipPlan {
   std::string terms;
 };
 
+// Milestones as timers (docs/reference/program.md "Milestones"): for now the birthday, at local
+// midnight in the member's time zone.
+struct BirthdayMilestone {
+  Points points = 0;
+  std::string terms;
+};
+
 struct Program {
   std::string name;
   Earning earning;
@@ -187,6 +194,7 @@ struct Program {
   std::optional<Tiers> tiers;
   std::optional<Referrals> referrals;
   std::vector<MembershipPlan> memberships;  // by id
+  std::optional<BirthdayMilestone> birthday;
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -370,7 +370,8 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   core::Errors errors;
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
-                         "actions", "missions", "rewards", "tiers", "referrals", "memberships"});
+                         "actions", "missions", "rewards", "tiers", "referrals", "memberships",
+                         "milestones"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -408,6 +409,21 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
     program.referrals = std::move(out);
   }
   read_rules(reader, "rewards", program.rewards, read_reward);
+  if (const auto milestones = reader.object("milestones", false)) {
+    ObjectReader m(*milestones, "/milestones", errors);
+    m.reject_unknown({"birthday"});
+    if (const auto birthday = m.object("birthday", false)) {
+      ObjectReader b(*birthday, "/milestones/birthday", errors);
+      b.reject_unknown({"points", "terms"});
+      BirthdayMilestone out;
+      if (!b.has("points")) {
+        b.add_error(ErrorCode::field_missing, "points is required", b.pointer("points"));
+      }
+      out.points = read_bounded(b, "points", 1, 1'000'000).value_or(0);
+      out.terms = std::string(b.string("terms", true, 1000).value_or(""));
+      program.birthday = std::move(out);
+    }
+  }
   read_rules(reader, "memberships", program.memberships, [](ObjectReader& r, std::string id) {
     r.reject_unknown({"name", "level", "terms"});
     MembershipPlan plan;

@@ -451,6 +451,13 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
   if (!program.missions.empty()) sections.push_back(missions_section(program, t));
   if (program.tiers) sections.push_back(tiers_section(*program.tiers, t));
+  if (program.birthday) {
+    sections.push_back(
+        Section{t("Your birthday", "Votre anniversaire"),
+                {t("On your birthday, at midnight where you live, you receive ",
+                   "Le jour de votre anniversaire, à minuit chez vous, vous recevez ") +
+                 t.points(program.birthday->points) + ". " + program.birthday->terms}});
+  }
   if (!program.memberships.empty() && program.tiers) {
     Section section{t("Paid memberships", "Abonnements payants"), {}};
     for (const auto& plan : program.memberships) {
