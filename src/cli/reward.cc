@@ -1,10 +1,12 @@
 // `fidelis reward redeem|validate|use|cancel`: a member's rewards and their codes from the
 // command line. Each acts now (the wall clock) unless --at says when.
 #include <cstdio>
+#include <variant>
 
 #include "cli/commands.h"
 #include "core/digest.h"
 #include "core/json_writer.h"
+#include "domain/ledger/redemption.h"
 #include "engine/engine.h"
 #include "engine/views.h"
 
@@ -49,32 +51,8 @@ int redeem(const Args& args, engine::Engine& engine, core::Timestamp now) {
   return kExitOk;
 }
 
-// Why a code cannot be used at `now`, or nothing when it can.
-std::optional<core::Error> unusable(const domain::Redemption& r, core::Timestamp now) {
-  switch (r.status) {
-    case domain::CodeStatus::used:
-      return core::make_error(
-          core::ErrorCode::code_already_used,
-          "code " + r.code + " was used on " + core::format_rfc3339(r.closed_at));
-    case domain::CodeStatus::cancelled:
-      return core::make_error(
-          core::ErrorCode::code_cancelled,
-          "code " + r.code + " was cancelled on " + core::format_rfc3339(r.closed_at));
-    case domain::CodeStatus::expired:
-      return core::make_error(core::ErrorCode::code_expired, "code " + r.code + " expired on " +
-                                                                 core::format_rfc3339(r.closed_at));
-    case domain::CodeStatus::issued:
-      break;
-  }
-  // Timers may not have run yet: the code's own expiry decides.
-  if (r.expires_at && now >= *r.expires_at) {
-    return core::make_error(core::ErrorCode::code_expired, "code " + r.code + " expired on " +
-                                                               core::format_rfc3339(*r.expires_at));
-  }
-  return std::nullopt;
-}
-
-int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
+// The code and its holder, or the exit code to return (code_not_found: 4).
+std::variant<engine::Engine::FoundCode, int> find_code(const Args& args, engine::Engine& engine) {
   auto found = engine.find_code(args.shop(), args.words[2]);
   if (!found.ok()) return fail(found.errors());
   if (!*found) {
@@ -82,12 +60,19 @@ int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
         {core::make_error(core::ErrorCode::code_not_found,
                           "no code " + args.words[2] + " in shop \"" + args.shop() + "\"")});
   }
-  const domain::Redemption& r = (*found)->redemption;
-  const auto problem = unusable(r, now);
+  return std::move(**found);
+}
+
+int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
+  auto looked_up = find_code(args, engine);
+  if (const int* exit = std::get_if<int>(&looked_up)) return *exit;
+  const auto& found = std::get<engine::Engine::FoundCode>(looked_up);
+  const domain::Redemption& r = found.redemption;
+  const auto problem = domain::code_unusable(r, now);
   if (args.json()) {
     core::JsonWriter out;
     out.begin_object().key("valid").value(!problem.has_value());
-    out.key("member").value((*found)->member);
+    out.key("member").value(found.member);
     if (problem) out.key("why_not").value(problem->message);
     out.key("redemption");
     engine::write_redemption_json(out, r);
@@ -95,7 +80,7 @@ int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
     std::printf("%s\n", out.str().c_str());
   } else {
     std::printf("code %s: %s\n  member %s, %s (%s), valid until %s\n", r.code.c_str(),
-                problem ? "NOT VALID" : "valid", (*found)->member.c_str(), r.name.c_str(),
+                problem ? "NOT VALID" : "valid", found.member.c_str(), r.name.c_str(),
                 r.reward.c_str(), optional_time_text(r.expires_at).c_str());
   }
   if (problem) {
@@ -108,15 +93,11 @@ int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
 // Applies one reward.used or reward.cancelled event for the code's holder.
 int act_on_code(const Args& args, engine::Engine& engine, core::Timestamp now) {
   const bool use = args.words[1] == "use";
-  auto found = engine.find_code(args.shop(), args.words[2]);
-  if (!found.ok()) return fail(found.errors());
-  if (!*found) {
-    return fail(
-        {core::make_error(core::ErrorCode::code_not_found,
-                          "no code " + args.words[2] + " in shop \"" + args.shop() + "\"")});
-  }
-  const std::string& member = (*found)->member;
-  const std::string& code = (*found)->redemption.code;
+  auto looked_up = find_code(args, engine);
+  if (const int* exit = std::get_if<int>(&looked_up)) return *exit;
+  const auto& found = std::get<engine::Engine::FoundCode>(looked_up);
+  const std::string& member = found.member;
+  const std::string& code = found.redemption.code;
   core::JsonWriter json;
   json.begin_object();
   json.key("id").value((use ? "use-" : "cancel-") + core::random_hex(12));

@@ -366,11 +366,12 @@ core::Result<std::int64_t> Engine::load_outstanding(const std::string& shop_id,
   return store_.reward_outstanding(shop_id, reward);
 }
 
-core::Result<bool> Engine::code_exists(const std::string& shop_id, const std::string& code) {
+core::Result<std::optional<std::string>> Engine::code_holder(const std::string& shop_id,
+                                                             const std::string& code) {
   const std::string k = key(shop_id, code);
-  if (code_overlay_.count(k) != 0 || in_flight_codes_.count(k) != 0) return true;
-  FIDELIS_TRY(const auto owner, store_.code_owner(shop_id, code));
-  return owner.has_value();
+  if (auto it = code_overlay_.find(k); it != code_overlay_.end()) return {it->second};
+  if (auto it = in_flight_codes_.find(k); it != in_flight_codes_.end()) return {it->second};
+  return store_.code_owner(shop_id, code);
 }
 
 core::Status Engine::view_referrer(const std::string& shop_id, const domain::Event& event,
@@ -382,14 +383,7 @@ core::Status Engine::view_referrer(const std::string& shop_id, const domain::Eve
   }
   std::optional<std::string> referrer;
   if (domain::looks_like_referral_code(change->referred_by)) {
-    const std::string k = key(shop_id, change->referred_by);
-    if (auto it = code_overlay_.find(k); it != code_overlay_.end()) {
-      referrer = it->second;
-    } else if (auto flying = in_flight_codes_.find(k); flying != in_flight_codes_.end()) {
-      referrer = flying->second;
-    } else {
-      FIDELIS_TRY(referrer, store_.code_owner(shop_id, change->referred_by));
-    }
+    FIDELIS_TRY(referrer, code_holder(shop_id, change->referred_by));
   } else {
     referrer = change->referred_by;
   }
@@ -449,8 +443,12 @@ void Engine::index_referral_code(const std::string& shop_id, const ShopContext& 
 core::Result<std::string> Engine::referral_code(const std::string& shop_id,
                                                 const std::string& member) {
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
+  return derive_referral_code(*context, member);
+}
+
+std::string Engine::derive_referral_code(const ShopContext& context, const std::string& member) {
   return domain::referral_code_from_digest(
-      core::hmac_sha256_hex(context->secret, "referral\x1f" + member));
+      core::hmac_sha256_hex(context.secret, "referral\x1f" + member));
 }
 
 core::Status Engine::record_rewards(const std::string& shop_id, const std::string& member,
@@ -665,7 +663,6 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
                                       int max_version) {
   // Due members are found in the store: nothing may still be on its way there.
   FIDELIS_CHECK(wait_commit());
-  FIDELIS_CHECK(begin_batch());
   auto run = [&]() -> core::Result<TickResult> {
     FIDELIS_TRY(ShopContext * context, shop(shop_id));
     FIDELIS_TRY(const std::vector<std::string> due,
@@ -705,19 +702,12 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
     }
     return result;
   };
-  auto result = run();
-  if (!result.ok()) {
-    abort_batch();
-    return result;
-  }
-  FIDELIS_CHECK(commit_batch());
-  return result;
+  return in_own_batch(run);
 }
 
 core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const std::string& member,
                                               const std::string& reward, core::Timestamp at) {
   FIDELIS_ASSERT(!writer_);
-  FIDELIS_CHECK(begin_batch());
   auto run = [&]() -> core::Result<Redeemed> {
     bool is_new = false;
     FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, member, is_new));
@@ -732,8 +722,8 @@ core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const 
       // 65 random bits: a repeat is next to impossible, but the index decides.
       FIDELIS_ASSERT(attempt < 100);
       code = domain::format_code(core::random_bytes(domain::kCodeRandomBytes));
-      FIDELIS_TRY(const bool taken, code_exists(shop_id, code));
-      if (!taken) break;
+      FIDELIS_TRY(const auto holder, code_holder(shop_id, code));
+      if (!holder) break;
     }
     core::JsonWriter json;
     json.begin_object();
@@ -754,13 +744,7 @@ core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const 
     redeemed.available_after = after.available();
     return redeemed;
   };
-  auto result = run();
-  if (!result.ok()) {
-    abort_batch();
-    return result;
-  }
-  FIDELIS_CHECK(commit_batch());
-  return result;
+  return in_own_batch(run);
 }
 
 core::Result<std::optional<Engine::FoundCode>> Engine::find_code(const std::string& shop_id,

@@ -162,8 +162,22 @@ class Engine {
   SubmitResult submit_parsed(domain::Event& event);
   // Codes of a reward outstanding or used, as this batch sees it.
   core::Result<std::int64_t> load_outstanding(const std::string& shop, const std::string& reward);
-  // Whether a code exists in the shop, as this batch sees it.
-  core::Result<bool> code_exists(const std::string& shop, const std::string& code);
+  // The member holding a code (redemption or referral), as this batch sees it.
+  core::Result<std::optional<std::string>> code_holder(const std::string& shop,
+                                                       const std::string& code);
+  std::string derive_referral_code(const ShopContext& context, const std::string& member);
+  // Runs `work` in a batch of its own: committed when it succeeds, aborted when it fails.
+  template <typename Work>
+  auto in_own_batch(Work& work) -> decltype(work()) {
+    FIDELIS_CHECK(begin_batch());
+    auto result = work();
+    if (!result.ok()) {
+      abort_batch();
+      return result;
+    }
+    FIDELIS_CHECK(commit_batch());
+    return result;
+  }
   // What the shop knows for a referral: the referrer named by a member.enrolled event.
   core::Status view_referrer(const std::string& shop, const domain::Event& event,
                              domain::ShopView& view);

@@ -20,25 +20,16 @@ core::Error at_reward(ErrorCode code, std::string message) {
 }
 
 // The member's redemption with this code, open for a change: an unknown code, or one of another
-// member, answers as absent; a closed one says why.
+// member, answers as absent; a closed one says why. (Timers have run to the event's time, so the
+// status alone decides.)
 core::Result<Redemption*> open_redemption(MemberState& state, const std::string& code) {
   for (auto& redemption : state.redemptions) {
     if (redemption.code != code) continue;
-    switch (redemption.status) {
-      case CodeStatus::issued:
-        return &redemption;
-      case CodeStatus::used:
-        return at_code(
-            ErrorCode::code_already_used,
-            "code " + code + " was used on " + core::format_rfc3339(redemption.closed_at) +
-                (redemption.order_id.empty() ? "" : " (order " + redemption.order_id + ")"));
-      case CodeStatus::cancelled:
-        return at_code(ErrorCode::code_cancelled, "code " + code + " was cancelled on " +
-                                                      core::format_rfc3339(redemption.closed_at));
-      case CodeStatus::expired:
-        return at_code(ErrorCode::code_expired, "code " + code + " expired on " +
-                                                    core::format_rfc3339(redemption.closed_at));
+    if (auto problem = code_unusable(redemption, Timestamp::min())) {
+      problem->where = "/data/code";
+      return std::move(*problem);
     }
+    return &redemption;
   }
   return at_code(ErrorCode::code_not_found, "member \"" + state.member + "\" has no code " + code);
 }
@@ -103,6 +94,28 @@ void return_points(LedgerWriter& writer, Redemption& redemption, Timestamp at,
 }
 
 }  // namespace
+
+std::optional<core::Error> code_unusable(const Redemption& r, Timestamp now) {
+  const std::string closed = core::format_rfc3339(r.closed_at);
+  switch (r.status) {
+    case CodeStatus::used:
+      return core::make_error(ErrorCode::code_already_used,
+                              "code " + r.code + " was used on " + closed +
+                                  (r.order_id.empty() ? "" : " (order " + r.order_id + ")"));
+    case CodeStatus::cancelled:
+      return core::make_error(ErrorCode::code_cancelled,
+                              "code " + r.code + " was cancelled on " + closed);
+    case CodeStatus::expired:
+      return core::make_error(ErrorCode::code_expired, "code " + r.code + " expired on " + closed);
+    case CodeStatus::issued:
+      break;
+  }
+  if (r.expires_at && now >= *r.expires_at) {
+    return core::make_error(ErrorCode::code_expired, "code " + r.code + " expired on " +
+                                                         core::format_rfc3339(*r.expires_at));
+  }
+  return std::nullopt;
+}
 
 core::Status redeem(LedgerWriter& writer, const Program& program, const Event& event,
                     const RewardRedeemed& redeemed, const ShopView& shop) {

@@ -4,11 +4,17 @@
 // expire at once, in plain sight.
 #pragma once
 
+#include <optional>
+
 #include "core/result.h"
 #include "domain/ledger/apply.h"
 #include "domain/ledger/ledger_writer.h"
 
 namespace fidelis::domain {
+
+// Why a code cannot be used at `now`, or nothing when it can: used, cancelled or expired (by its
+// status, or by its own end when its timer has not run yet). The error has no location.
+std::optional<core::Error> code_unusable(const Redemption& redemption, core::Timestamp now);
 
 core::Status redeem(LedgerWriter& writer, const Program& program, const Event& event,
                     const RewardRedeemed& redeemed, const ShopView& shop);
