@@ -44,6 +44,11 @@ bool is_time_zone(std::string_view zone);
 // The first local midnight strictly after `after` that falls on `month`-`day` in `zone` (UTC when
 // empty). February 29 falls on February 28 in other years.
 Timestamp next_local_day(std::string_view zone, int month, int day, Timestamp after);
+// The local month (1-12) and day of `at` in `zone` (UTC when empty or unknown).
+struct MonthDay {
+  int month = 1, day = 1;
+};
+MonthDay local_month_day(std::string_view zone, Timestamp at);
 
 // The first instant (UTC) of a month given as utc_month_number() counts it.
 Timestamp start_of_month_number(std::int64_t month);

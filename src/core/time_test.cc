@@ -74,5 +74,13 @@ TEST(TimeZones, NextLocalDayIsTheLocalMidnightInTheMembersZone) {
   EXPECT_FALSE(is_time_zone(""));
 }
 
+TEST(TimeZones, LocalMonthDayIsTheDateWhereTheMemberLives) {
+  const Timestamp late = *parse_rfc3339("2025-03-14T23:30:00Z");
+  EXPECT_EQ(local_month_day("Europe/Paris", late).month, 3);
+  EXPECT_EQ(local_month_day("Europe/Paris", late).day, 15);
+  EXPECT_EQ(local_month_day("", late).day, 14);
+  EXPECT_EQ(local_month_day("America/Sao_Paulo", *parse_rfc3339("2025-01-01T01:00:00Z")).month, 12);
+}
+
 }  // namespace
 }  // namespace fidelis::core

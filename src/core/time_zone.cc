@@ -46,4 +46,14 @@ Timestamp next_local_day(std::string_view zone, int month, int day, Timestamp af
   return Timestamp::max();  // not reached: a date recurs every year
 }
 
+MonthDay local_month_day(std::string_view zone, Timestamp at) {
+  const date::time_zone* tz = zone.empty() ? nullptr : find_zone(zone);
+  const chr::sys_time<chr::microseconds> at_sys{chr::microseconds{at.micros}};
+  const auto local = tz != nullptr ? tz->to_local(at_sys)
+                                   : date::local_time<chr::microseconds>{at_sys.time_since_epoch()};
+  const date::year_month_day ymd{date::floor<date::days>(local)};
+  return {static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
 }  // namespace fidelis::core

@@ -126,6 +126,25 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
     out.end_object();
   }
   out.end_array();
+  out.key("milestones").begin_object();
+  out.key("first_purchase");
+  if (state.first_purchase_md.empty()) {
+    out.null();
+  } else {
+    out.value(state.first_purchase_md);
+  }
+  out.key("settled_spend").value(state.settled_spend);
+  out.key("spend_reached").begin_array();
+  for (const auto& id : state.spend_reached) out.value(id);
+  out.end_array();
+  for (const auto& [which, key] :
+       {std::pair{domain::Yearly::birthday, "next_birthday"},
+        {domain::Yearly::purchase_anniversary, "next_purchase_anniversary"},
+        {domain::Yearly::program_anniversary, "next_program_anniversary"}}) {
+    const auto& at = domain::yearly_timer(state, which);
+    if (at) out.key(key).value(core::format_rfc3339(*at));
+  }
+  out.end_object();
   out.key("missions").begin_array();
   for (const auto& progress : state.missions) {
     out.begin_object().key("id").value(progress.mission).key("count").value(progress.count);

@@ -8,10 +8,11 @@ namespace fidelis::store {
 namespace {
 
 // Order records: version 2 adds merchandise and each line's net. Member states: version 2 adds
-// action counts, version 3 mission progress and badges, version 4 redemptions and tiers. Older
+// action counts, version 3 mission progress and badges, version 4 redemptions and tiers,
+// version 5 milestones (lot spend, first purchase, anniversaries, spend reached). Older
 // blobs are still read.
 constexpr std::uint8_t kFormatVersion = 2;
-constexpr std::uint8_t kMemberFormatVersion = 4;
+constexpr std::uint8_t kMemberFormatVersion = 5;
 
 class Writer {
  public:
@@ -246,6 +247,21 @@ void encode_member(const domain::MemberState& state, std::string& out) {
   w.s(state.birthday_md);
   w.s(state.time_zone);
   w.ot(state.next_birthday);
+  w.s(state.first_purchase_md);
+  w.ot(state.next_purchase_anniversary);
+  w.ot(state.next_program_anniversary);
+  w.i(state.settled_spend);
+  w.u(state.spend_reached.size());
+  for (const auto& id : state.spend_reached) w.s(id);
+  // Lots' spend, sparse (most lots have none): how many, then each lot's position and spend.
+  std::uint64_t with_spend = 0;
+  for (const auto& lot : state.lots) with_spend += lot.spend != 0 ? 1 : 0;
+  w.u(with_spend);
+  for (std::size_t i = 0; i < state.lots.size(); ++i) {
+    if (state.lots[i].spend == 0) continue;
+    w.u(i);
+    w.i(state.lots[i].spend);
+  }
   out = w.take();
 }
 
@@ -407,6 +423,20 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
     state.birthday_md = r.s();
     state.time_zone = r.s();
     state.next_birthday = r.ot();
+  }
+  if (version >= 5) {
+    state.first_purchase_md = r.s();
+    state.next_purchase_anniversary = r.ot();
+    state.next_program_anniversary = r.ot();
+    state.settled_spend = r.i();
+    read_list(r, state.spend_reached, [&r] { return r.s(); });
+    const std::size_t with_spend = r.count();
+    for (std::size_t k = 0; k < with_spend && r.ok(); ++k) {
+      const std::uint64_t index = r.u();
+      const std::int64_t spend = r.i();
+      if (index >= state.lots.size()) return corrupt("member state");
+      state.lots[index].spend = spend;
+    }
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

@@ -74,6 +74,12 @@ domain::MemberState sample() {
       "o-1",    core::Timestamp{1'740'209'600'000'000}, 500, 250};
   state.referees = {
       {"cust-99", domain::ReferralStatus::flagged, core::Timestamp{1'739'100'000'000'000}}};
+  state.first_purchase_md = "02-14";
+  state.next_purchase_anniversary = core::Timestamp{1'771'027'200'000'000};
+  state.next_program_anniversary = core::Timestamp{1'772'323'200'000'000};
+  state.settled_spend = 52'000;
+  state.spend_reached = {"spend-100", "spend-500"};
+  state.lots.back().spend = 11'500;
   return state;
 }
 
@@ -103,22 +109,29 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.birthday_md.clear();
   state.time_zone.clear();
   state.next_birthday.reset();
+  state.first_purchase_md.clear();
+  state.next_purchase_anniversary.reset();
+  state.next_program_anniversary.reset();
+  state.settled_spend = 0;
+  state.spend_reached.clear();
+  for (auto& lot : state.lots) lot.spend = 0;
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x04');
-  ASSERT_EQ(bytes.substr(bytes.size() - 12), std::string(12, '\0'));
-  // Trailing zero bytes each version lacks: v4 ends with counts of actions, missions, badges,
+  ASSERT_EQ(bytes.front(), '\x05');
+  ASSERT_EQ(bytes.substr(bytes.size() - 18), std::string(18, '\0'));
+  // Trailing zero bytes each version lacks: v5 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
-  // a membership flag, then an empty birthday, an empty time zone and no next birthday; v3 stops
-  // after badges, v2 after actions, v1 before them.
-  for (const auto& [version, missing] : {std::pair{1, 12}, {2, 11}, {3, 9}}) {
+  // a membership flag, then an empty birthday, an empty time zone and no next birthday, then no
+  // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend; v4
+  // stops before the first purchase, v3 after badges, v2 after actions, v1 before them.
+  for (const auto& [version, missing] : {std::pair{1, 18}, {2, 17}, {3, 15}, {4, 6}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
     ASSERT_TRUE(decoded.ok()) << version;
     EXPECT_EQ(*decoded, state) << version;
   }
-  EXPECT_FALSE(decode_member('\x05' + bytes.substr(1)).ok());
+  EXPECT_FALSE(decode_member('\x06' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

@@ -71,7 +71,8 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
       "{\"member\":\"m1\",\"shop\":\"default\",\"points\":{\"available\":0,\"pending\":25,"
       "\"debt\":0,\"earned\":25,\"spent\":0,\"expired\":0,\"reversed\":0},\"tier\":null,\"next_"
       "expiry\":"
-      "null,\"badges\":[],\"missions\":[],\"referral\":null,\"membership\":null,\"codes\":[],"
+      "null,\"badges\":[],\"milestones\":{\"first_purchase\":null,\"settled_spend\":0,"
+      "\"spend_reached\":[]},\"missions\":[],\"referral\":null,\"membership\":null,\"codes\":[],"
       "\"first_seen_at\":\"2025-"
       "03-01T10:00:00Z\","
       "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");

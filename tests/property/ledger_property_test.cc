@@ -59,7 +59,11 @@ std::string program_json(const Variant& v) {
           R"("tiers":{"measure":"points","window":{"months":2},"grace_days":9,"levels":[)"
           R"({"id":"a","name":"A","threshold":0,"terms":"t"},)"
           R"({"id":"b","name":"B","threshold":60,"earn_multiplier":"1","terms":"t"},)"
-          R"({"id":"c","name":"C","threshold":150,"terms":"t"}]}})";
+          R"({"id":"c","name":"C","threshold":150,"terms":"t"}]},)"
+          // A spend milestone awarding a badge only: settled spend, first purchase and badges
+          // must replay exactly without moving the reference model's points.
+          R"("milestones":{"spend":{"s":{"amount":"50.00","currency":"EUR","badge":"s50",)"
+          R"("terms":"t"}}}})";
   return json;
 }
 

@@ -107,11 +107,15 @@ class ScenarioRunner {
         submit(with_codes(line.substr(6)), in);
       } else if (verb == "redeem") {
         redeem(words, in);
-      } else if (verb == "next-birthday") {
-        const domain::MemberState state = member(words.at(1));
-        EXPECT_EQ(state.next_birthday ? core::format_rfc3339(*state.next_birthday) : "none",
-                  words.at(2))
-            << "line " << line_;
+      } else if (verb == "next-yearly") {
+        // next-yearly MEMBER birthday|first_purchase_anniversary|program_anniversary TIME|none
+        domain::MemberState state = member(words.at(1));
+        const std::map<std::string, domain::Yearly> kinds = {
+            {"birthday", domain::Yearly::birthday},
+            {"first_purchase_anniversary", domain::Yearly::purchase_anniversary},
+            {"program_anniversary", domain::Yearly::program_anniversary}};
+        const auto& timer = domain::yearly_timer(state, kinds.at(words.at(2)));
+        EXPECT_EQ(timer ? core::format_rfc3339(*timer) : "none", words.at(3)) << "line " << line_;
       } else if (verb == "membership") {
         const domain::MemberState state = member(words.at(1));
         const std::string have =

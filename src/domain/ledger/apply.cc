@@ -7,6 +7,7 @@
 #include "core/assert.h"
 #include "domain/ledger/earning.h"
 #include "domain/ledger/ledger_writer.h"
+#include "domain/ledger/milestones.h"
 #include "domain/ledger/redemption.h"
 #include "domain/ledger/referrals.h"
 #include "domain/ledger/tiers.h"
@@ -16,33 +17,6 @@ namespace fidelis::domain {
 // Defined with the missions below; the release timer calls it.
 void count_released_order(LedgerWriter& writer, const Program* program, const Lot& lot,
                           core::Timestamp released_at);
-
-namespace {
-
-// The member's next birthday after `after` under `program`, if the program celebrates it.
-void schedule_birthday(MemberState& s, const Program* program, core::Timestamp after) {
-  if (program == nullptr || !program->birthday || s.birthday_md.empty()) {
-    s.next_birthday.reset();
-    return;
-  }
-  const int month = std::stoi(s.birthday_md.substr(0, 2));
-  const int day = std::stoi(s.birthday_md.substr(3, 2));
-  s.next_birthday = core::next_local_day(s.time_zone, month, day, after);
-}
-
-// The birthday timer: the points, then next year's.
-void celebrate_birthday(LedgerWriter& writer, const Program* program, core::Timestamp at) {
-  MemberState& s = writer.state();
-  if (program != nullptr && program->birthday) {
-    Event cause;
-    cause.id = "timer";
-    writer.credit(program->birthday->points, LotState::available, LineKind::earn, at, at,
-                  program->lot_expiry(at), cause, "milestone.birthday", "", "", 0);
-  }
-  schedule_birthday(s, program, at);
-}
-
-}  // namespace
 
 namespace {
 
@@ -62,8 +36,15 @@ std::size_t timer_steps_max(const MemberState& state, Timestamp until) {
                                                               : core::utc_month_number(state.clock);
     tier_steps = static_cast<std::size_t>(2 * (core::utc_month_number(until) - from + 2));
   }
-  // Birthdays: at most one a year, so no more than the tier steps.
-  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 5 + 2 * tier_steps;
+  // Yearly milestones: each at most once a year.
+  std::size_t yearly_steps = 0;
+  if (until > state.clock && state.clock != Timestamp::min()) {
+    yearly_steps = 3 * static_cast<std::size_t>(
+                           (until.micros - state.clock.micros) / (365 * core::kMicrosPerDay) + 2);
+  }
+  // Spend milestones credit when an order settles: at most one line each per release.
+  return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 5 + 2 * tier_steps +
+         yearly_steps;
 }
 
 // One due timer: what it is and when.
@@ -106,7 +87,13 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
   if (state.membership && state.membership->status == MembershipStatus::active) {
     consider({state.membership->until, 6, 0});
   }
-  if (state.next_birthday) consider({*state.next_birthday, 7, 0});
+  // Yearly milestones: ranks 7 (birthday), 8 (first-purchase anniversary), 9 (program's).
+  int rank = 7;
+  for (const auto& yearly :
+       {state.next_birthday, state.next_purchase_anniversary, state.next_program_anniversary}) {
+    if (yearly) consider({*yearly, rank, 0});
+    ++rank;
+  }
   return best;
 }
 
@@ -121,7 +108,9 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
       Lot* lot = writer.find_lot(timer->index);
       lot->state = LotState::available;
       const std::string order_id = lot->order_id;
-      if (lot->remaining > 0) {
+      // Kept: not all taken back in the window (debt repaid from it below still counts).
+      const bool kept = lot->remaining > 0;
+      if (kept) {
         LedgerLine line;
         line.at = timer->at;
         line.kind = LineKind::release;
@@ -133,9 +122,11 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
         writer.emit(std::move(line));
         writer.repay_debt(timer->index, timer->at, "timer", order_id);
       }
-      if (const Lot* released = writer.find_lot(timer->index)) {
-        count_released_order(writer, program_at ? program_at(timer->at) : nullptr, *released,
-                             timer->at);
+      if (const Lot* released = writer.find_lot(timer->index); released != nullptr && kept) {
+        const Program* program = program_at ? program_at(timer->at) : nullptr;
+        const Lot settled = *released;
+        count_released_order(writer, program, settled, timer->at);
+        order_settled(writer, program, settled, timer->at, "timer");
       }
     } else if (timer->rank == 1) {
       expire_code(writer, s.redemptions[timer->index]);
@@ -157,8 +148,9 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
       tier_timer(s, program_at ? program_at(timer->at) : nullptr, timer->at);
     } else if (timer->rank == 6) {
       expire_membership(s);
-    } else if (timer->rank == 7) {
-      celebrate_birthday(writer, program_at ? program_at(timer->at) : nullptr, timer->at);
+    } else if (timer->rank >= 7) {
+      celebrate_yearly(writer, program_at ? program_at(timer->at) : nullptr,
+                       kYearlyMilestones[timer->rank - 7], timer->at);
     } else if (timer->rank == 5) {
       const Program* program = program_at ? program_at(timer->at) : nullptr;
       referral_qualify(writer, timer->at, "timer",
@@ -268,6 +260,10 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
                                  is_pending ? LineKind::pending : LineKind::earn, event.occurred_at,
                                  available_at, program.lot_expiry(available_at), event,
                                  "earning.order", placed.order_id, "", waived);
+    const auto& spend = program.spend_milestones;
+    if (!spend.empty() && spend.front().amount.currency == placed.currency) {
+      if (Lot* lot = writer.find_lot(order.lot_id)) lot->spend = order.merchandise;
+    }
   }
   if (program.tiers) tier_record_order(s, *program.tiers, order, nullptr, earning.margin);
   referral_order_placed(writer, program, event, order);
@@ -379,6 +375,10 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
   FIDELIS_ASSERT(delta >= 0);
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.refunded", order);
   order.reversed += delta;
+  if (Lot* lot = writer.find_lot(order.lot_id);
+      lot != nullptr && lot->state == LotState::pending && lot->spend > 0) {
+    lot->spend = order.merchandise - order.refunded_merchandise();
+  }
   if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
@@ -524,9 +524,7 @@ void count_for_missions(LedgerWriter& writer, const Program& program, const Even
       writer.credit(mission.points, LotState::available, LineKind::earn, credit_at, credit_at,
                     program.lot_expiry(credit_at), action, rule, "", mission.id, 0);
     }
-    const bool held = std::any_of(s.badges.begin(), s.badges.end(),
-                                  [&](const Badge& badge) { return badge.id == mission.badge; });
-    if (!mission.badge.empty() && !held) s.badges.push_back({mission.badge, credit_at, rule});
+    writer.award_badge(mission.badge, credit_at, rule);
   }
 }
 
@@ -534,7 +532,7 @@ void count_for_missions(LedgerWriter& writer, const Program& program, const Even
 // released (the return window passed), and only if some of those points are still there.
 void count_released_order(LedgerWriter& writer, const Program* program, const Lot& lot,
                           Timestamp released_at) {
-  if (program == nullptr || lot.order_id.empty() || lot.remaining == 0) return;
+  if (program == nullptr || lot.order_id.empty()) return;
   Event order;
   order.id = "timer";
   order.type = EventType::order_placed;
@@ -610,7 +608,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
                          (!change.time_zone.empty() && change.time_zone != s.time_zone);
       if (!change.birthday_md.empty()) s.birthday_md = change.birthday_md;
       if (!change.time_zone.empty()) s.time_zone = change.time_zone;
-      if (moved) schedule_birthday(s, &program, now);
+      if (moved) sync_yearly(s, program, now, true);
       if (event.type == EventType::member_enrolled) {
         start_referral(writer, program, event, change, shop);
       }
@@ -688,6 +686,17 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
   } else if (program.pending_days == 0 && effects.order && effects.order->points > 0) {
     count_for_missions(writer, program, event, event.occurred_at, event.occurred_at);
   }
+  if (event.type == EventType::order_placed && program.pending_days == 0 && effects.order &&
+      effects.order->lot_id != 0) {
+    Lot settled;
+    settled.earned_at = event.occurred_at;
+    settled.order_id = effects.order->order_id;
+    const auto& spend = program.spend_milestones;
+    if (!spend.empty() && spend.front().amount.currency == effects.order->currency) {
+      settled.spend = effects.order->merchandise;
+    }
+    order_settled(writer, &program, settled, event.occurred_at, event.id);
+  }
   if (program.expiry.mode == ExpiryMode::inactivity &&
       program.counts_as_activity(event.type_name)) {
     const Timestamp deadline = core::add_months(event.occurred_at, program.expiry.after_months);
@@ -707,10 +716,9 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     if (points != 0) tier_month(s, event.occurred_at).points += points;
     tier_after_event(s, program, now);
   }
-  // A program that starts or stops celebrating birthdays takes effect at the member's next event.
-  if (static_cast<bool>(program.birthday) != s.next_birthday.has_value()) {
-    schedule_birthday(s, &program, now);
-  }
+  // A program that starts or stops celebrating a yearly milestone takes effect at the member's
+  // next event.
+  sync_yearly(s, program, now, false);
   // A late event can create a lot whose release is already past the member's clock.
   run_timers(writer, now, timers_program);
   s.clock = now;

@@ -89,6 +89,16 @@ class LedgerWriter {
     emit(std::move(line));
   }
 
+  // Awards a badge once: a member holds each badge id at most once.
+  void award_badge(const std::string& id, core::Timestamp at, std::string source) {
+    auto& badges = effects_.state.badges;
+    if (id.empty() || std::any_of(badges.begin(), badges.end(),
+                                  [&id](const Badge& badge) { return badge.id == id; })) {
+      return;
+    }
+    badges.push_back({id, at, std::move(source)});
+  }
+
   // Credits a new lot. Pending lots wait for `available_at`; available ones repay debt first.
   std::uint32_t credit(Points points, LotState state, LineKind kind, core::Timestamp at,
                        core::Timestamp available_at, std::optional<core::Timestamp> expires_at,

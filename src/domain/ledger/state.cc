@@ -80,6 +80,20 @@ std::string_view code_status_name(CodeStatus status) {
   return "unknown";
 }
 
+std::int64_t OrderRecord::refunded_merchandise() const {
+  const OrderRecord& order = *this;
+  if (order.fully_refunded || order.cancelled) return order.merchandise;
+  Wide refunded = 0;
+  for (const auto& line : order.lines) {
+    if (line.quantity > 0)
+      refunded += static_cast<Wide>(line.net) * line.refunded_quantity / line.quantity;
+  }
+  if (order.total_paid > 0) {
+    refunded += static_cast<Wide>(order.merchandise) * order.refunded_amount / order.total_paid;
+  }
+  return static_cast<std::int64_t>(std::min<Wide>(refunded, order.merchandise));
+}
+
 std::optional<core::Timestamp> MemberState::next_due() const {
   std::optional<core::Timestamp> due = inactivity_deadline;
   auto consider = [&due](core::Timestamp at) {
@@ -94,7 +108,9 @@ std::optional<core::Timestamp> MemberState::next_due() const {
     consider(*referral->qualify_at);
   }
   if (membership && membership->status == MembershipStatus::active) consider(membership->until);
-  if (next_birthday) consider(*next_birthday);
+  for (const auto& yearly : {next_birthday, next_purchase_anniversary, next_program_anniversary}) {
+    if (yearly) consider(*yearly);
+  }
   if (tier) {
     consider(tier->review_at);
     if (tier->grace_until) consider(*tier->grace_until);
@@ -254,6 +270,15 @@ std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
                             " nous a rejoints grâce à vous et sa première commande est confirmée."
                       : points + " earned: " + line.note +
                             " joined through you and their first order is confirmed.";
+      } else if (line.rule == "milestone.first_purchase_anniversary") {
+        sentence = fr ? points + " offerts : un an de plus depuis votre premier achat. Merci !"
+                      : points + " given: another year since your first purchase. Thank you!";
+      } else if (line.rule == "milestone.program_anniversary") {
+        sentence = fr ? points + " offerts pour l'anniversaire du programme."
+                      : points + " given for the program's anniversary.";
+      } else if (line.rule == "milestone.spend") {
+        sentence = fr ? points + " offerts : palier de dépenses « " + line.note + " » atteint."
+                      : points + " given: you reached the spend milestone \"" + line.note + "\".";
       } else if (line.rule.starts_with("mission.")) {
         const std::string mission = line.rule.substr(8);
         sentence = fr ? points + " gagnés : mission « " + mission + " » accomplie."

@@ -32,6 +32,9 @@ struct Lot {
   core::Timestamp available_at;               // release time for pending lots
   std::optional<core::Timestamp> expires_at;  // lot expiry; valid while time < expires_at
   std::string order_id;                       // for order lots (the ledger names the event)
+  // Order lots: the order's net merchandise still kept (refunds in the window take it down), in
+  // the currency of the spend milestones at the time; 0 otherwise. Counted when the order settles.
+  std::int64_t spend = 0;
 
   bool operator==(const Lot&) const = default;
 };
@@ -178,6 +181,11 @@ struct Membership {
   bool operator==(const Membership&) const = default;
 };
 
+// The yearly milestones (program "milestones"), in timer rank order.
+enum class Yearly { birthday, purchase_anniversary, program_anniversary };
+inline constexpr Yearly kYearlyMilestones[] = {Yearly::birthday, Yearly::purchase_anniversary,
+                                               Yearly::program_anniversary};
+
 struct MemberState {
   std::string member;
   core::Timestamp clock = core::Timestamp::min();  // latest time applied (event or timer)
@@ -208,6 +216,11 @@ struct MemberState {
   std::string birthday_md;                       // "MM-DD", empty when unknown
   std::string time_zone;                         // IANA name, empty: UTC
   std::optional<core::Timestamp> next_birthday;  // under a program with a birthday milestone
+  std::string first_purchase_md;                 // "MM-DD", local date of the first settled order
+  std::optional<core::Timestamp> next_purchase_anniversary;
+  std::optional<core::Timestamp> next_program_anniversary;
+  std::int64_t settled_spend = 0;          // of settled orders, in the spend milestones' currency
+  std::vector<std::string> spend_reached;  // spend milestones reached, in the order reached
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;
@@ -217,7 +230,7 @@ struct MemberState {
   Points available() const;
   Points pending() const;
   // The earliest time a timer (release, code expiry, lot expiry, inactivity expiry, tier review,
-  // end of tier grace, referral qualifying, membership end, birthday) is due.
+  // end of tier grace, referral qualifying, membership end, yearly milestones) is due.
   std::optional<core::Timestamp> next_due() const;
   // The soonest lot expiry among available lots, with the points it would take, if any.
   struct NextExpiry {
@@ -258,6 +271,10 @@ struct OrderRecord {
   bool cancelled = false;
   bool fully_refunded = false;
   std::vector<OrderLineRecord> lines;
+
+  // Merchandise refunded so far: each line's net by units refunded, the order's merchandise by
+  // amount refunded (as reversal_target() does for points), at most the merchandise.
+  std::int64_t refunded_merchandise() const;
 
   bool operator==(const OrderRecord&) const = default;
 };
@@ -301,6 +318,12 @@ struct LedgerLine {
 
   bool operator==(const LedgerLine&) const = default;
 };
+
+// The member's timer for a yearly milestone (milestones.cc).
+std::optional<core::Timestamp>& yearly_timer(MemberState& state, Yearly which);
+inline const std::optional<core::Timestamp>& yearly_timer(const MemberState& state, Yearly which) {
+  return yearly_timer(const_cast<MemberState&>(state), which);
+}
 
 // One readable sentence saying why the balance moved, in English or French (locale "fr…").
 std::string reason_sentence(const LedgerLine& line, std::string_view locale);

@@ -44,20 +44,6 @@ std::int64_t percent_of(std::int64_t part, std::int64_t whole) {
                                 static_cast<std::int64_t>(static_cast<Wide>(part) * 100 / whole));
 }
 
-// Merchandise refunded so far on an order: as reversal_target() does for points.
-std::int64_t refunded_merchandise(const OrderRecord& order) {
-  if (order.fully_refunded || order.cancelled) return order.merchandise;
-  Wide refunded = 0;
-  for (const auto& line : order.lines) {
-    if (line.quantity > 0)
-      refunded += static_cast<Wide>(line.net) * line.refunded_quantity / line.quantity;
-  }
-  if (order.total_paid > 0) {
-    refunded += static_cast<Wide>(order.merchandise) * order.refunded_amount / order.total_paid;
-  }
-  return static_cast<std::int64_t>(std::min<Wide>(refunded, order.merchandise));
-}
-
 TierMonth* find_month(MemberState& state, std::int64_t month) {
   for (auto& entry : state.tier_months) {
     if (entry.month == month) return &entry;
@@ -111,7 +97,8 @@ void tier_record_order(MemberState& state, const Tiers& tiers, const OrderRecord
   const bool was_counted = !before->cancelled && !before->fully_refunded;
   const bool is_counted = !after.cancelled && !after.fully_refunded;
   if (was_counted && !is_counted) --month->orders;
-  if (counts_spend) month->refunded += refunded_merchandise(after) - refunded_merchandise(*before);
+  if (counts_spend)
+    month->refunded += after.refunded_merchandise() - before->refunded_merchandise();
 }
 
 void tier_record_survey(MemberState& state, Timestamp at, std::int64_t score) {

@@ -97,9 +97,18 @@ FairPlayReport check_fair_play(const Program& program) {
     check_text(errors, reward.id + " " + reward.name + " " + reward.terms,
                pointer("rewards", reward.id, "terms"));
   }
-  if (program.birthday) {
-    require_terms(errors, program.birthday->terms, "/milestones/birthday/terms");
-    check_text(errors, program.birthday->terms, "/milestones/birthday/terms");
+  for (const auto& [yearly, key] : {std::pair{&program.birthday, "birthday"},
+                                    {&program.purchase_anniversary, "first_purchase_anniversary"},
+                                    {&program.program_anniversary, "program_anniversary"}}) {
+    if (!*yearly) continue;
+    const std::string where = std::string("/milestones/") + key + "/terms";
+    require_terms(errors, (*yearly)->terms, where);
+    check_text(errors, (*yearly)->terms, where);
+  }
+  for (const auto& milestone : program.spend_milestones) {
+    const std::string where = "/milestones/spend/" + milestone.id + "/terms";
+    require_terms(errors, milestone.terms, where);
+    check_text(errors, milestone.id + " " + milestone.terms, where);
   }
   for (const auto& plan : program.memberships) {
     require_terms(errors, plan.terms, pointer("memberships", plan.id, "terms"));

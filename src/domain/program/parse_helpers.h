@@ -44,8 +44,16 @@ std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view 
 void read_window(ObjectReader& reader, std::optional<core::Timestamp>& from,
                  std::optional<core::Timestamp>& until);
 
+// "badge": an id, or empty when absent (program_parse.cc).
+std::string read_badge(ObjectReader& reader);
+// "amount": "5.00" with "currency": "EUR", more than zero (reward_parse.cc).
+std::optional<core::Money> read_money(ObjectReader& reader);
+
 // Reads "tiers" into the program (tier_parse.cc).
 void read_tiers(ObjectReader& root, Program& program);
+
+// Reads "milestones" into the program (milestone_parse.cc).
+void read_milestones(ObjectReader& root, Program& program);
 
 // Reads one entry of "rewards" (reward_parse.cc).
 Reward read_reward(ObjectReader& reader, std::string id);

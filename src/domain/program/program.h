@@ -175,10 +175,20 @@ struct MembershipPlan {
   std::string terms;
 };
 
-// Milestones as timers (docs/reference/program.md "Milestones"): for now the birthday, at local
-// midnight in the member's time zone.
-struct BirthdayMilestone {
+// Milestones (docs/reference/program.md "Milestones"): yearly dates at local midnight in the
+// member's time zone (birthday, first-purchase anniversary, program anniversary), and lifetime
+// spend thresholds counted as orders pass their return window.
+struct YearlyMilestone {
   Points points = 0;
+  core::Timestamp launched_at;  // program anniversary: the program's launch (UTC date counts)
+  std::string terms;
+};
+
+struct SpendMilestone {
+  std::string id;
+  core::Money amount;  // lifetime spend (net merchandise of settled orders) to reach
+  Points points = 0;   // credited when reached (0: badge only)
+  std::string badge;   // awarded when reached (empty: none)
   std::string terms;
 };
 
@@ -194,7 +204,10 @@ struct Program {
   std::optional<Tiers> tiers;
   std::optional<Referrals> referrals;
   std::vector<MembershipPlan> memberships;  // by id
-  std::optional<BirthdayMilestone> birthday;
+  std::optional<YearlyMilestone> birthday;
+  std::optional<YearlyMilestone> purchase_anniversary;  // of the member's first settled order
+  std::optional<YearlyMilestone> program_anniversary;
+  std::vector<SpendMilestone> spend_milestones;  // ascending amounts, all in one currency
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -35,6 +35,16 @@ std::optional<core::Timestamp> read_time(ObjectReader& reader, std::string_view 
   return *at;
 }
 
+std::string read_badge(ObjectReader& reader) {
+  if (!reader.has("badge")) return "";
+  const auto badge = reader.string("badge", true, 64);
+  if (badge && !is_valid_id(*badge)) {
+    reader.add_error(ErrorCode::id_invalid, "badge is an id (printable ASCII)",
+                     reader.pointer("badge"));
+  }
+  return std::string(badge.value_or(""));
+}
+
 // `from` and `until`: the window [from, until) of events that count.
 void read_window(ObjectReader& reader, std::optional<core::Timestamp>& from,
                  std::optional<core::Timestamp>& until) {
@@ -315,14 +325,7 @@ Mission read_mission(ObjectReader& reader, std::string id) {
   }
   mission.target = read_bounded(reader, "target", 1, 1000).value_or(1);
   mission.points = read_bounded(reader, "points", 1, 1'000'000).value_or(0);
-  if (reader.has("badge")) {
-    const auto badge = reader.string("badge", true, 64);
-    if (badge && !is_valid_id(*badge)) {
-      reader.add_error(ErrorCode::id_invalid, "badge is an id (printable ASCII)",
-                       reader.pointer("badge"));
-    }
-    mission.badge = std::string(badge.value_or(""));
-  }
+  mission.badge = read_badge(reader);
   if (!reader.has("points") && !reader.has("badge")) {
     reader.add_error(ErrorCode::field_missing, "a mission rewards points, a badge or both",
                      reader.self_pointer());
@@ -409,21 +412,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
     program.referrals = std::move(out);
   }
   read_rules(reader, "rewards", program.rewards, read_reward);
-  if (const auto milestones = reader.object("milestones", false)) {
-    ObjectReader m(*milestones, "/milestones", errors);
-    m.reject_unknown({"birthday"});
-    if (const auto birthday = m.object("birthday", false)) {
-      ObjectReader b(*birthday, "/milestones/birthday", errors);
-      b.reject_unknown({"points", "terms"});
-      BirthdayMilestone out;
-      if (!b.has("points")) {
-        b.add_error(ErrorCode::field_missing, "points is required", b.pointer("points"));
-      }
-      out.points = read_bounded(b, "points", 1, 1'000'000).value_or(0);
-      out.terms = std::string(b.string("terms", true, 1000).value_or(""));
-      program.birthday = std::move(out);
-    }
-  }
+  read_milestones(reader, program);
   read_rules(reader, "memberships", program.memberships, [](ObjectReader& r, std::string id) {
     r.reject_unknown({"name", "level", "terms"});
     MembershipPlan plan;

@@ -137,6 +137,22 @@ TEST(Program, LocatesBadMissions) {
                    {"value_not_allowed", "/missions/m/recurring"}}));
 }
 
+TEST(Program, LocatesBadMilestones) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  EXPECT_EQ(errors_of(head + R"("milestones":{"program_anniversary":{"points":20,"terms":"t"},
+            "first_purchase_anniversary":{"points":0,"launched_at":"2025-01-01T00:00:00Z"},
+            "spend":{"a":{"amount":"1.00","currency":"EUR","points":1,"terms":"t"},
+                     "b":{"amount":"2.00","currency":"USD","terms":"t"}},
+            "half_birthday":{}}})"),
+            (Found{{"field_unknown", "/milestones/half_birthday"},
+                   {"field_unknown", "/milestones/first_purchase_anniversary/launched_at"},
+                   {"value_out_of_range", "/milestones/first_purchase_anniversary/points"},
+                   {"field_missing", "/milestones/first_purchase_anniversary/terms"},
+                   {"field_missing", "/milestones/program_anniversary/launched_at"},
+                   {"field_missing", "/milestones/spend/b"},
+                   {"value_not_allowed", "/milestones/spend/b/currency"}}));
+}
+
 TEST(Program, NeedsANameAndRates) {
   EXPECT_EQ(errors_of(R"({"earning":{"rates":{}}})"),
             (Found{{"field_missing", "/name"}, {"field_missing", "/earning/rates"}}));

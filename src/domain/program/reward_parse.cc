@@ -46,7 +46,8 @@ std::string_view target_field(RewardKind kind) {
   }
 }
 
-// "amount": "5.00" with "currency": "EUR".
+}  // namespace
+
 std::optional<core::Money> read_money(ObjectReader& reader) {
   const auto text = reader.string("amount", true, 40);
   const auto code = reader.string("currency", true, 8);
@@ -71,8 +72,6 @@ std::optional<core::Money> read_money(ObjectReader& reader) {
   }
   return core::Money{*minor, *currency};
 }
-
-}  // namespace
 
 Reward read_reward(ObjectReader& reader, std::string id) {
   reader.reject_unknown({"kind", "name", "points", "amount", "currency", "percent", "sku",

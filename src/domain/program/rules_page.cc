@@ -442,6 +442,42 @@ void append_markdown(std::string& out, std::string_view text) {
   }
 }
 
+Section milestones_section(const Program& program, const Text& t) {
+  Section section{t("Milestones", "Étapes"), {}};
+  if (program.birthday) {
+    section.items.push_back(t("On your birthday, at midnight where you live, you receive ",
+                              "Le jour de votre anniversaire, à minuit chez vous, vous recevez ") +
+                            t.points(program.birthday->points) + ". " + program.birthday->terms);
+  }
+  if (const auto& yearly = program.purchase_anniversary) {
+    section.items.push_back(t("Every year on the date of your first purchase, you receive ",
+                              "Chaque année, à la date de votre premier achat, vous recevez ") +
+                            t.points(yearly->points) + ". " + yearly->terms);
+  }
+  if (const auto& yearly = program.program_anniversary) {
+    section.items.push_back(t("Every year on the program's anniversary (launched ",
+                              "Chaque année, à l'anniversaire du programme (lancé le ") +
+                            core::format_rfc3339(yearly->launched_at).substr(0, 10) +
+                            t("), every member receives ", "), chaque membre reçoit ") +
+                            t.points(yearly->points) + ". " + yearly->terms);
+  }
+  for (const auto& milestone : program.spend_milestones) {
+    std::string reward;
+    if (milestone.points > 0) reward = t.points(milestone.points);
+    if (!milestone.badge.empty()) {
+      reward += (reward.empty() ? "" : t(" and ", " et ")) + t("the badge ", "le badge ") +
+                milestone.badge;
+    }
+    section.items.push_back(t("When your purchases reach ", "Quand vos achats atteignent ") +
+                            core::format_amount(milestone.amount.minor, milestone.amount.currency) +
+                            " " + std::string(milestone.amount.currency.code_view()) +
+                            t(" (once their return window has passed), you receive ",
+                              " (une fois le délai de retour passé), vous recevez ") +
+                            reward + ". " + milestone.terms);
+  }
+  return section;
+}
+
 }  // namespace
 
 std::string render_rules_page(const Program& program, PageLanguage language, PageFormat format) {
@@ -451,12 +487,8 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
   if (!program.actions.empty()) sections.push_back(actions_section(program, t));
   if (!program.missions.empty()) sections.push_back(missions_section(program, t));
   if (program.tiers) sections.push_back(tiers_section(*program.tiers, t));
-  if (program.birthday) {
-    sections.push_back(
-        Section{t("Your birthday", "Votre anniversaire"),
-                {t("On your birthday, at midnight where you live, you receive ",
-                   "Le jour de votre anniversaire, à minuit chez vous, vous recevez ") +
-                 t.points(program.birthday->points) + ". " + program.birthday->terms}});
+  if (auto section = milestones_section(program, t); !section.items.empty()) {
+    sections.push_back(std::move(section));
   }
   if (!program.memberships.empty() && program.tiers) {
     Section section{t("Paid memberships", "Abonnements payants"), {}};
