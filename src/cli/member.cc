@@ -128,7 +128,8 @@ int run_member(const Args& args) {
     core::JsonWriter out;
     out.begin_object().key("member").value(member).key("shop").value(shop);
     out.key("lines").begin_array();
-    for (const auto& line : *lines) engine::write_ledger_line_json(out, line, locale);
+    for (const auto& line : *lines)
+      engine::write_ledger_line_json(out, line, locale, (*state)->wallet.currency);
     out.end_array();
     out.key("next_after");
     if (lines->size() == limit) {
@@ -144,7 +145,8 @@ int run_member(const Args& args) {
     std::printf("%5llu  %s  %-8s %+8lld  %s\n", static_cast<unsigned long long>(line.seq),
                 core::format_rfc3339(line.at).c_str(),
                 std::string(domain::line_kind_name(line.kind)).c_str(),
-                static_cast<long long>(line.points), domain::reason_sentence(line, locale).c_str());
+                static_cast<long long>(line.points),
+                domain::reason_sentence(line, locale, (*state)->wallet.currency).c_str());
   }
   return kExitOk;
 }

@@ -45,6 +45,7 @@ namespace fidelis::core {
   X(currency_not_in_program, "The active program has no earning rate for this currency.")          \
   X(unit_cost_required, "The program earns on margin, so every line needs unit_cost.")             \
   X(insufficient_points, "The member's available points do not cover the amount.")                 \
+  X(insufficient_credit, "The member's available store credit does not cover the reward.")         \
   X(event_type_internal,                                                                           \
     "The event type is written by Fidelis itself (reward.redeemed): redeem through the CLI or "    \
     "the API instead.")                                                                            \

@@ -126,6 +126,22 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
     out.end_object();
   }
   out.end_array();
+  out.key("store_credit");
+  if (!state.wallet.currency.empty()) {
+    const domain::Wallet& wallet = state.wallet;
+    const auto currency = core::find_currency(wallet.currency);
+    const auto money = [&](std::int64_t minor) {
+      return currency ? core::format_amount(minor, *currency) : std::to_string(minor);
+    };
+    out.begin_object().key("currency").value(wallet.currency);
+    out.key("available").value(money(wallet.available));
+    out.key("pending").value(money(wallet.pending_total()));
+    out.key("earned").value(money(wallet.earned));
+    out.key("spent").value(money(wallet.spent));
+    out.key("reversed").value(money(wallet.reversed)).end_object();
+  } else {
+    out.null();
+  }
   out.key("milestones").begin_object();
   out.key("first_purchase");
   if (state.first_purchase_md.empty()) {
@@ -210,6 +226,7 @@ void write_redemption_json(core::JsonWriter& out, const domain::Redemption& rede
   out.key("reward").value(redemption.reward);
   out.key("name").value(redemption.name);
   out.key("points").value(redemption.points);
+  if (redemption.credit > 0) out.key("credit").value(redemption.credit);
   out.key("status").value(domain::code_status_name(redemption.status));
   out.key("issued_at").value(core::format_rfc3339(redemption.issued_at));
   out.key("expires_at");
@@ -244,7 +261,7 @@ void write_redemption_json(core::JsonWriter& out, const domain::Redemption& rede
 }
 
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,
-                            std::string_view locale) {
+                            std::string_view locale, std::string_view credit_currency) {
   out.begin_object();
   out.key("seq").value(static_cast<std::uint64_t>(line.seq));
   out.key("at").value(core::format_rfc3339(line.at));
@@ -261,11 +278,13 @@ void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& lin
   if (!line.order_id.empty()) out.key("order_id").value(line.order_id);
   if (!line.note.empty()) out.key("note").value(line.note);
   if (line.waived != 0) out.key("waived").value(line.waived);
-  out.key("reason").value(domain::reason_sentence(line, locale));
+  if (line.credit != 0) out.key("credit").value(line.credit);
+  out.key("reason").value(domain::reason_sentence(line, locale, credit_currency));
   out.key("balance").begin_object();
   out.key("available").value(line.available_after);
   out.key("pending").value(line.pending_after);
   out.key("debt").value(line.debt_after);
+  out.key("credit").value(line.credit_after);
   out.end_object();
   out.end_object();
 }

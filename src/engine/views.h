@@ -18,7 +18,8 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
                        std::string_view referral_code = {});
 // A redemption code: what it gives, its status and validity.
 void write_redemption_json(core::JsonWriter& out, const domain::Redemption& redemption);
+// A ledger line with its reason in the member's locale; `credit_currency` is the wallet's.
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,
-                            std::string_view locale);
+                            std::string_view locale, std::string_view credit_currency);
 
 }  // namespace fidelis::engine

@@ -9,10 +9,11 @@ namespace {
 
 // Order records: version 2 adds merchandise and each line's net. Member states: version 2 adds
 // action counts, version 3 mission progress and badges, version 4 redemptions and tiers,
-// version 5 milestones (lot spend, first purchase, anniversaries, spend reached). Older
+// version 5 milestones (lot spend, first purchase, anniversaries, spend reached), version 6 the
+// store credit wallet and codes paid with it; order records version 3 cashback. Older
 // blobs are still read.
-constexpr std::uint8_t kFormatVersion = 2;
-constexpr std::uint8_t kMemberFormatVersion = 5;
+constexpr std::uint8_t kFormatVersion = 3;
+constexpr std::uint8_t kMemberFormatVersion = 6;
 
 class Writer {
  public:
@@ -262,6 +263,27 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.u(i);
     w.i(state.lots[i].spend);
   }
+  const domain::Wallet& wallet = state.wallet;
+  w.s(wallet.currency);
+  w.i(wallet.available);
+  w.u(wallet.pending.size());
+  for (const auto& credit : wallet.pending) {
+    w.s(credit.order_id);
+    w.i(credit.amount);
+    w.t(credit.available_at);
+  }
+  w.i(wallet.earned);
+  w.i(wallet.spent);
+  w.i(wallet.reversed);
+  // Codes paid with store credit, sparse: how many, then each one's position and credit.
+  std::uint64_t paid_with_credit = 0;
+  for (const auto& redemption : state.redemptions) paid_with_credit += redemption.credit != 0;
+  w.u(paid_with_credit);
+  for (std::size_t i = 0; i < state.redemptions.size(); ++i) {
+    if (state.redemptions[i].credit == 0) continue;
+    w.u(i);
+    w.i(state.redemptions[i].credit);
+  }
   out = w.take();
 }
 
@@ -438,6 +460,28 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       state.lots[index].spend = spend;
     }
   }
+  if (version >= 6) {
+    domain::Wallet& wallet = state.wallet;
+    wallet.currency = r.s();
+    wallet.available = r.i();
+    read_list(r, wallet.pending, [&r] {
+      domain::PendingCredit credit;
+      credit.order_id = r.s();
+      credit.amount = r.i();
+      credit.available_at = r.t();
+      return credit;
+    });
+    wallet.earned = r.i();
+    wallet.spent = r.i();
+    wallet.reversed = r.i();
+    const std::size_t paid_with_credit = r.count();
+    for (std::size_t k = 0; k < paid_with_credit && r.ok(); ++k) {
+      const std::uint64_t index = r.u();
+      const std::int64_t credit = r.i();
+      if (index >= state.redemptions.size()) return corrupt("member state");
+      state.redemptions[index].credit = credit;
+    }
+  }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");
   return state;
@@ -468,6 +512,8 @@ void encode_order(const domain::OrderRecord& order, std::string& out) {
     w.i(line.net);
   }
   w.i(order.merchandise);
+  w.i(order.cashback);
+  w.i(order.cashback_reversed);
   out = w.take();
 }
 
@@ -501,6 +547,10 @@ core::Result<domain::OrderRecord> decode_order(std::string_view bytes) {
     return line;
   });
   if (version >= 2) order.merchandise = r.i();
+  if (version >= 3) {
+    order.cashback = r.i();
+    order.cashback_reversed = r.i();
+  }
   if (!r.ok() || !r.at_end()) return corrupt("order record");
   return order;
 }

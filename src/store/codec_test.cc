@@ -80,6 +80,9 @@ domain::MemberState sample() {
   state.settled_spend = 52'000;
   state.spend_reached = {"spend-100", "spend-500"};
   state.lots.back().spend = 11'500;
+  state.wallet = {"EUR", 230, {{"o-2", 120, core::Timestamp{1'741'000'000'000'000}}}, 400, 50, 0};
+  state.redemptions.back().credit = 500;
+  state.redemptions.back().points = 0;
   return state;
 }
 
@@ -115,23 +118,26 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.settled_spend = 0;
   state.spend_reached.clear();
   for (auto& lot : state.lots) lot.spend = 0;
+  state.wallet = {};
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x05');
-  ASSERT_EQ(bytes.substr(bytes.size() - 18), std::string(18, '\0'));
+  ASSERT_EQ(bytes.front(), '\x06');
+  ASSERT_EQ(bytes.substr(bytes.size() - 25), std::string(25, '\0'));
   // Trailing zero bytes each version lacks: v5 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
   // a membership flag, then an empty birthday, an empty time zone and no next birthday, then no
-  // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend; v4
-  // stops before the first purchase, v3 after badges, v2 after actions, v1 before them.
-  for (const auto& [version, missing] : {std::pair{1, 18}, {2, 17}, {3, 15}, {4, 6}}) {
+  // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend, then an
+  // empty wallet (currency, available, pending, earned, spent, reversed) and no codes paid with
+  // credit; v5 stops before the wallet, v4 before the first purchase, v3 after badges, v2 after
+  // actions, v1 before them.
+  for (const auto& [version, missing] : {std::pair{1, 25}, {2, 24}, {3, 22}, {4, 13}, {5, 7}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
     ASSERT_TRUE(decoded.ok()) << version;
     EXPECT_EQ(*decoded, state) << version;
   }
-  EXPECT_FALSE(decode_member('\x06' + bytes.substr(1)).ok());
+  EXPECT_FALSE(decode_member('\x07' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {
@@ -148,11 +154,14 @@ TEST(Codec, OrderRecordsRoundTrip) {
   order.reversed = 1;
   order.lines = {{"L1", "A", 2, 1, 10, 11'500}, {"#shipping", "#shipping", 1, 0, 2, 0}};
   order.merchandise = 11'500;
+  order.cashback = 230;
+  order.cashback_reversed = 20;
   expect_round_trip(order, encode_order, decode_order);
 }
 
-TEST(Codec, ReadsVersionOneOrderRecords) {
-  // Version 2 adds each line's net after its points, and the merchandise at the end.
+TEST(Codec, ReadsOlderOrderRecords) {
+  // Version 2 adds each line's net after its points, and the merchandise at the end; version 3
+  // the cashback and cashback taken back after it.
   domain::OrderRecord order;
   order.order_id = "o-1";
   order.member = "m";
@@ -161,12 +170,15 @@ TEST(Codec, ReadsVersionOneOrderRecords) {
   order.lines = {{"L1", "A", 2, 0, 10, 0}};
   std::string bytes;
   encode_order(order, bytes);
-  ASSERT_EQ(bytes.front(), '\x02');
-  // Drop the line's net (the byte before the merchandise) and the merchandise.
-  const std::string older = '\x01' + bytes.substr(1, bytes.size() - 3);
-  auto decoded = decode_order(older);
-  ASSERT_TRUE(decoded.ok());
-  EXPECT_EQ(*decoded, order);
+  ASSERT_EQ(bytes.front(), '\x03');
+  // Version 2: drop the two zero cashback bytes.
+  auto v2 = decode_order('\x02' + bytes.substr(1, bytes.size() - 3));
+  ASSERT_TRUE(v2.ok());
+  EXPECT_EQ(*v2, order);
+  // Version 1: also drop the line's net (the byte before the merchandise) and the merchandise.
+  auto v1 = decode_order('\x01' + bytes.substr(1, bytes.size() - 5));
+  ASSERT_TRUE(v1.ok());
+  EXPECT_EQ(*v1, order);
 }
 
 TEST(Codec, CorruptBlobsAreErrorsNotCrashes) {

@@ -63,7 +63,10 @@ std::string program_json(const Variant& v) {
           // A spend milestone awarding a badge only: settled spend, first purchase and badges
           // must replay exactly without moving the reference model's points.
           R"("milestones":{"spend":{"s":{"amount":"50.00","currency":"EUR","badge":"s50",)"
-          R"("terms":"t"}}}})";
+          R"("terms":"t"}}},)"
+          // Cashback moves store credit only: its wallet must replay exactly and hold its
+          // invariant through refunds and cancellations.
+          R"("cashback":{"percent":"3","currency":"EUR","terms":"t"}})";
   return json;
 }
 

@@ -54,11 +54,12 @@ std::string strip_comment(const std::string& line) {
   return kept;
 }
 
+// "SEQ KIND +POINTS", or "SEQ KIND credit+MINOR" for a store credit line.
 std::string describe(const domain::LedgerLine& line) {
-  std::string text = std::to_string(line.seq) + " " +
-                     std::string(domain::line_kind_name(line.kind)) + " " +
-                     (line.points >= 0 ? "+" : "") + std::to_string(line.points);
-  return text;
+  const bool credit = line.credit != 0 && line.points == 0;
+  const std::int64_t amount = credit ? line.credit : line.points;
+  return std::to_string(line.seq) + " " + std::string(domain::line_kind_name(line.kind)) + " " +
+         (credit ? "credit" : "") + (amount >= 0 ? "+" : "") + std::to_string(amount);
 }
 
 class ScenarioRunner {
@@ -333,6 +334,14 @@ class ScenarioRunner {
         have = state.expired;
       else if (name == "reversed")
         have = state.reversed;
+      else if (name == "credit_available")  // store credit, minor units
+        have = state.wallet.available;
+      else if (name == "credit_pending")
+        have = state.wallet.pending_total();
+      else if (name == "credit_spent")
+        have = state.wallet.spent;
+      else if (name == "credit_reversed")
+        have = state.wallet.reversed;
       else
         ADD_FAILURE() << "line " << line_ << ": unknown balance " << name;
       EXPECT_EQ(have, want) << "line " << line_ << ": " << name;

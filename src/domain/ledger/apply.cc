@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/assert.h"
+#include "domain/ledger/cashback.h"
 #include "domain/ledger/earning.h"
 #include "domain/ledger/ledger_writer.h"
 #include "domain/ledger/milestones.h"
@@ -44,7 +45,7 @@ std::size_t timer_steps_max(const MemberState& state, Timestamp until) {
   }
   // Spend milestones credit when an order settles: at most one line each per release.
   return (state.lots.size() + lots_reopened) * 2 + state.redemptions.size() + 5 + 2 * tier_steps +
-         yearly_steps;
+         yearly_steps + state.wallet.pending.size();
 }
 
 // One due timer: what it is and when.
@@ -93,6 +94,10 @@ std::optional<DueTimer> earliest_due(const MemberState& state, Timestamp until) 
        {state.next_birthday, state.next_purchase_anniversary, state.next_program_anniversary}) {
     if (yearly) consider({*yearly, rank, 0});
     ++rank;
+  }
+  // Cashback releases: rank 10.
+  if (const auto index = cashback_due(state, until)) {
+    consider({state.wallet.pending[*index].available_at, 10, static_cast<std::uint32_t>(*index)});
   }
   return best;
 }
@@ -148,6 +153,8 @@ void run_timers(LedgerWriter& writer, Timestamp until, const ProgramAt& program_
       tier_timer(s, program_at ? program_at(timer->at) : nullptr, timer->at);
     } else if (timer->rank == 6) {
       expire_membership(s);
+    } else if (timer->rank == 10) {
+      release_cashback(writer, timer->index);
     } else if (timer->rank >= 7) {
       celebrate_yearly(writer, program_at ? program_at(timer->at) : nullptr,
                        kYearlyMilestones[timer->rank - 7], timer->at);
@@ -253,9 +260,9 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
   order.merchandise = earning.merchandise;
   order.points = points;
   order.lines = std::move(earning.lines);
+  const Timestamp available_at = core::add_days(event.occurred_at, program.pending_days);
   if (points > 0 || waived > 0) {
     const bool is_pending = program.pending_days > 0;
-    const Timestamp available_at = core::add_days(event.occurred_at, program.pending_days);
     order.lot_id = writer.credit(points, is_pending ? LotState::pending : LotState::available,
                                  is_pending ? LineKind::pending : LineKind::earn, event.occurred_at,
                                  available_at, program.lot_expiry(available_at), event,
@@ -265,6 +272,7 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
       if (Lot* lot = writer.find_lot(order.lot_id)) lot->spend = order.merchandise;
     }
   }
+  credit_cashback(writer, program, event, order, available_at);
   if (program.tiers) tier_record_order(s, *program.tiers, order, nullptr, earning.margin);
   referral_order_placed(writer, program, event, order);
   effects.order = std::move(order);
@@ -379,6 +387,7 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
       lot != nullptr && lot->state == LotState::pending && lot->spend > 0) {
     lot->spend = order.merchandise - order.refunded_merchandise();
   }
+  take_back_cashback(writer, event, "cashback.refund", order);
   if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
@@ -394,6 +403,7 @@ core::Status cancel_order(LedgerWriter& writer, const Program& program, const Ev
   const Points delta = order.points - order.reversed;
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.cancelled", order);
   order.reversed += delta;
+  take_back_cashback(writer, event, "cashback.cancel", order);
   if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);

@@ -26,6 +26,7 @@ class LedgerWriter {
     line.available_after = s.available();
     line.pending_after = s.pending();
     line.debt_after = s.debt;
+    line.credit_after = s.wallet.available;
     effects_.lines.push_back(std::move(line));
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/assert.h"
+#include "domain/ledger/cashback.h"
 #include "domain/ledger/tiers.h"
 
 namespace fidelis::domain {
@@ -38,6 +39,11 @@ core::Result<Redemption*> open_redemption(MemberState& state, const std::string&
 // once what sits in lots no longer valid at `at`, then repays debt from the rest.
 void return_points(LedgerWriter& writer, Redemption& redemption, Timestamp at,
                    const std::string& event, std::string rule) {
+  if (redemption.credit > 0) {  // paid with store credit: the credit goes back to the wallet
+    return_credit(writer, redemption.credit, at, event, std::move(rule), redemption.code);
+    writer.effects().stock.push_back({redemption.reward, -1});
+    return;
+  }
   MemberState& s = writer.state();
   LedgerLine line;
   line.at = at;
@@ -93,6 +99,28 @@ void return_points(LedgerWriter& writer, Redemption& redemption, Timestamp at,
   writer.effects().stock.push_back({redemption.reward, -1});
 }
 
+// Pays a reward in points, soonest-expiring lots first, each recorded on the redemption so that a
+// cancelled code gives them back to the same lots.
+void spend_points(LedgerWriter& writer, const Event& event, const Reward& reward, std::string note,
+                  Redemption& redemption) {
+  LedgerLine line;
+  line.at = event.occurred_at;
+  line.kind = LineKind::spend;
+  line.points = -reward.points;
+  line.event = event.id;
+  line.rule = "reward." + reward.id;
+  line.note = std::move(note);
+  line.lots = writer.consume_available(reward.points);
+  for (const LotTouch& touch : line.lots) {
+    const Lot* lot = writer.find_lot(touch.lot);
+    redemption.lots.push_back(
+        {touch.lot, -touch.points, lot->granted, lot->expires_at, lot->order_id});
+  }
+  writer.state().spent += reward.points;
+  writer.emit(std::move(line));
+  writer.prune();
+}
+
 }  // namespace
 
 std::optional<core::Error> code_unusable(const Redemption& r, Timestamp now) {
@@ -145,6 +173,17 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
                                                          std::to_string(*reward->stock) +
                                                          " codes issued or used)");
   }
+  if (reward->credit_cost > s.wallet.available) {
+    const auto currency = core::find_currency(s.wallet.currency);
+    const auto money = [&](std::int64_t minor) {
+      return currency ? core::format_amount(minor, *currency) + " " + s.wallet.currency
+                      : std::to_string(minor);
+    };
+    return at_reward(ErrorCode::insufficient_credit,
+                     "member \"" + event.member + "\" has " + money(s.wallet.available) +
+                         " of store credit available; \"" + reward->id + "\" costs " +
+                         money(reward->credit_cost));
+  }
   if (reward->points > s.available()) {
     return at_reward(ErrorCode::insufficient_points,
                      "member \"" + event.member + "\" has " + std::to_string(s.available()) +
@@ -169,23 +208,13 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
   redemption.amount = reward->amount;
   redemption.percent = reward->percent;
   redemption.target = reward->target;
-
-  LedgerLine line;
-  line.at = event.occurred_at;
-  line.kind = LineKind::spend;
-  line.points = -reward->points;
-  line.event = event.id;
-  line.rule = "reward." + reward->id;
-  line.note = redeemed.code + " " + reward->name;
-  line.lots = writer.consume_available(reward->points);
-  for (const LotTouch& touch : line.lots) {
-    const Lot* lot = writer.find_lot(touch.lot);
-    redemption.lots.push_back(
-        {touch.lot, -touch.points, lot->granted, lot->expires_at, lot->order_id});
+  const std::string note = redeemed.code + " " + reward->name;
+  if (reward->credit_cost > 0) {
+    redemption.credit = reward->credit_cost;
+    spend_credit(writer, event, reward->credit_cost, "reward." + reward->id, note);
+  } else {
+    spend_points(writer, event, *reward, note, redemption);
   }
-  s.spent += reward->points;
-  writer.emit(std::move(line));
-  writer.prune();
   s.redemptions.push_back(std::move(redemption));
   writer.effects().new_codes.push_back(redeemed.code);
   writer.effects().stock.push_back({reward->id, +1});

@@ -111,6 +111,7 @@ std::optional<core::Timestamp> MemberState::next_due() const {
   for (const auto& yearly : {next_birthday, next_purchase_anniversary, next_program_anniversary}) {
     if (yearly) consider(*yearly);
   }
+  for (const auto& credit : wallet.pending) consider(credit.available_at);
   if (tier) {
     consider(tier->review_at);
     if (tier->grace_until) consider(*tier->grace_until);
@@ -141,6 +142,12 @@ std::optional<MemberState::NextExpiry> MemberState::next_expiry() const {
   return next;
 }
 
+std::int64_t Wallet::pending_total() const {
+  std::int64_t total = 0;
+  for (const auto& credit : pending) total += credit.amount;
+  return total;
+}
+
 void MemberState::check_invariants() const {
   const Points open_available = available();
   const Points open_pending = pending();
@@ -160,9 +167,13 @@ void MemberState::check_invariants() const {
     FIDELIS_ASSERT(lot.state == LotState::pending || lot.remaining > 0);
     previous_id = lot.id;
   }
+  FIDELIS_ASSERT(wallet.available >= 0);
+  for (const auto& credit : wallet.pending) FIDELIS_ASSERT(credit.amount > 0);
+  FIDELIS_ASSERT(wallet.available + wallet.pending_total() ==
+                 wallet.earned - wallet.spent - wallet.reversed);
   for (const auto& redemption : redemptions) {
-    FIDELIS_ASSERT(redemption.points > 0);
-    if (redemption.status != CodeStatus::issued) continue;
+    FIDELIS_ASSERT((redemption.points > 0) != (redemption.credit > 0));
+    if (redemption.status != CodeStatus::issued || redemption.credit > 0) continue;
     Points taken = 0;
     for (const auto& lot : redemption.lots) taken += lot.points;
     FIDELIS_ASSERT(taken == redemption.points);
@@ -244,8 +255,51 @@ std::string action_sentence(const std::string& points, std::string_view rule, st
             : points + " earned (" + std::string(rule) + ").";
 }
 
-std::string reason_sentence(const LedgerLine& line, std::string_view locale) {
+namespace {
+
+// A store credit line (cashback, rewards paid with it).
+std::string credit_sentence(const LedgerLine& line, bool fr, std::string_view currency) {
+  const auto found = core::find_currency(currency);
+  std::string amount = std::to_string(line.credit < 0 ? -line.credit : line.credit);
+  if (found) amount = core::format_amount(line.credit < 0 ? -line.credit : line.credit, *found);
+  amount += " " + std::string(currency);
+  const std::string order = order_text(line, fr);
+  switch (line.kind) {
+    case LineKind::pending:
+      return fr ? amount + " de cashback sur votre achat" + order +
+                      ", en attente jusqu'à la fin du délai de retour."
+                : amount + " cashback on your purchase" + order +
+                      ", pending until the return window ends.";
+    case LineKind::earn:
+      return fr ? amount + " de cashback sur votre achat" + order + "."
+                : amount + " cashback on your purchase" + order + ".";
+    case LineKind::release:
+      return fr ? amount + " de cashback disponibles : le délai de retour est passé" + order + "."
+                : amount + " cashback now available: the return window has passed" + order + ".";
+    case LineKind::reverse:
+      return fr ? amount + " de cashback repris : remboursement ou annulation" + order + "."
+                : amount + " cashback taken back for a refund or cancellation" + order + ".";
+    case LineKind::spend: {
+      const auto space = line.note.find(' ');
+      const std::string code = line.note.substr(0, space);
+      const std::string name = space == std::string::npos ? "" : line.note.substr(space + 1);
+      return fr ? amount + " d'avoir échangés contre « " + name + " » (code " + code + ")."
+                : amount + " of store credit redeemed for \"" + name + "\" (code " + code + ").";
+    }
+    case LineKind::returned:
+      return fr ? amount + " d'avoir rendus : le code " + line.note + " n'a pas servi."
+                : amount + " of store credit given back: code " + line.note + " was not used.";
+    default:
+      return fr ? amount + " d'avoir." : amount + " of store credit.";
+  }
+}
+
+}  // namespace
+
+std::string reason_sentence(const LedgerLine& line, std::string_view locale,
+                            std::string_view credit_currency) {
   const bool fr = locale.size() >= 2 && locale.substr(0, 2) == "fr";
+  if (line.credit != 0 && line.points == 0) return credit_sentence(line, fr, credit_currency);
   const std::string points = points_text(line.points, fr);
   const std::string order = order_text(line, fr);
   std::string sentence;

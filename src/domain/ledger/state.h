@@ -105,6 +105,7 @@ struct Redemption {
   int percent = 0;
   std::string target;
   std::vector<RedeemedLot> lots;  // while issued; emptied once the code is closed
+  std::int64_t credit = 0;        // store credit paid instead of points (program "cashback")
 
   bool operator==(const Redemption&) const = default;
 };
@@ -181,6 +182,27 @@ struct Membership {
   bool operator==(const Membership&) const = default;
 };
 
+// Cashback credited for an order, waiting for its return window (program "cashback").
+struct PendingCredit {
+  std::string order_id;
+  std::int64_t amount = 0;  // minor units, > 0
+  core::Timestamp available_at;
+
+  bool operator==(const PendingCredit&) const = default;
+};
+
+// The member's store credit from cashback, in minor units of `currency`. Store credit does not
+// expire. Invariant: available + pending == earned - spent - reversed, available >= 0.
+struct Wallet {
+  std::string currency;  // ISO 4217 code, empty until the first credit
+  std::int64_t available = 0;
+  std::vector<PendingCredit> pending;  // in the order credited
+  std::int64_t earned = 0, spent = 0, reversed = 0;
+
+  std::int64_t pending_total() const;
+  bool operator==(const Wallet&) const = default;
+};
+
 // The yearly milestones (program "milestones"), in timer rank order.
 enum class Yearly { birthday, purchase_anniversary, program_anniversary };
 inline constexpr Yearly kYearlyMilestones[] = {Yearly::birthday, Yearly::purchase_anniversary,
@@ -221,6 +243,7 @@ struct MemberState {
   std::optional<core::Timestamp> next_program_anniversary;
   std::int64_t settled_spend = 0;          // of settled orders, in the spend milestones' currency
   std::vector<std::string> spend_reached;  // spend milestones reached, in the order reached
+  Wallet wallet;                           // store credit from cashback
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;
@@ -271,6 +294,8 @@ struct OrderRecord {
   bool cancelled = false;
   bool fully_refunded = false;
   std::vector<OrderLineRecord> lines;
+  std::int64_t cashback = 0;           // store credit credited, minor units (program "cashback")
+  std::int64_t cashback_reversed = 0;  // taken back so far (including any not found to take)
 
   // Merchandise refunded so far: each line's net by units refunded, the order's merchandise by
   // amount refunded (as reversal_target() does for points), at most the merchandise.
@@ -315,6 +340,10 @@ struct LedgerLine {
   Points available_after = 0;
   Points pending_after = 0;
   Points debt_after = 0;
+  // Store credit lines (cashback, rewards paid with it): the signed amount in minor units of the
+  // wallet's currency, and the available store credit after the line. Points stay 0 on them.
+  std::int64_t credit = 0;
+  std::int64_t credit_after = 0;
 
   bool operator==(const LedgerLine&) const = default;
 };
@@ -326,6 +355,8 @@ inline const std::optional<core::Timestamp>& yearly_timer(const MemberState& sta
 }
 
 // One readable sentence saying why the balance moved, in English or French (locale "fr…").
-std::string reason_sentence(const LedgerLine& line, std::string_view locale);
+// `credit_currency` is the wallet's, for store credit lines.
+std::string reason_sentence(const LedgerLine& line, std::string_view locale,
+                            std::string_view credit_currency = "");
 
 }  // namespace fidelis::domain

@@ -105,6 +105,10 @@ FairPlayReport check_fair_play(const Program& program) {
     require_terms(errors, (*yearly)->terms, where);
     check_text(errors, (*yearly)->terms, where);
   }
+  if (program.cashback) {
+    require_terms(errors, program.cashback->terms, "/cashback/terms");
+    check_text(errors, program.cashback->terms, "/cashback/terms");
+  }
   for (const auto& milestone : program.spend_milestones) {
     const std::string where = "/milestones/spend/" + milestone.id + "/terms";
     require_terms(errors, milestone.terms, where);

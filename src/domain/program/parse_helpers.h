@@ -49,14 +49,22 @@ std::string read_badge(ObjectReader& reader);
 // "amount": "5.00" with "currency": "EUR", more than zero (reward_parse.cc).
 std::optional<core::Money> read_money(ObjectReader& reader);
 
+// A string amount under `key` in `currency` (nothing without a currency), minor units
+// (tier_parse.cc).
+std::optional<std::int64_t> read_money_in(ObjectReader& reader, std::string_view key,
+                                          const std::optional<core::Currency>& currency);
+
 // Reads "tiers" into the program (tier_parse.cc).
 void read_tiers(ObjectReader& root, Program& program);
 
 // Reads "milestones" into the program (milestone_parse.cc).
 void read_milestones(ObjectReader& root, Program& program);
 
-// Reads one entry of "rewards" (reward_parse.cc).
-Reward read_reward(ObjectReader& reader, std::string id);
+// Reads one entry of "rewards" (reward_parse.cc); `credit_currency` is cashback's, if any.
+Reward read_reward(ObjectReader& reader, std::string id,
+                   const std::optional<core::Currency>& credit_currency);
+// Reads "cashback" (reward_parse.cc).
+std::optional<Cashback> read_cashback(ObjectReader& root);
 
 // Reads an object of rules keyed by id, in id order.
 template <typename Rule, typename ReadRule>

@@ -144,7 +144,8 @@ struct Reward {
   std::string id;
   std::string name;
   RewardKind kind = RewardKind::fixed_discount;
-  Points points = 0;                       // cost, > 0
+  Points points = 0;                       // cost in points (0 when paid with store credit)
+  std::int64_t credit_cost = 0;            // or cost in store credit (program "cashback")
   std::optional<core::Money> amount;       // fixed_discount, donation, store_credit
   int percent = 0;                         // percent_discount: 1-100
   std::string target;                      // free_product: the SKU; partner: the partner;
@@ -172,6 +173,15 @@ struct MembershipPlan {
   std::string id;
   std::string name;
   std::string level;  // a level of "tiers"
+  std::string terms;
+};
+
+// Cashback (docs/reference/program.md "Cashback"): a share of each order's net merchandise in
+// `currency`, credited as store credit, pending for the return window like points, taken back on
+// refund, and spendable on rewards priced in store credit.
+struct Cashback {
+  core::Currency currency;
+  std::int64_t basis_points = 0;  // of eligible spend: 250 is 2.5 %
   std::string terms;
 };
 
@@ -208,6 +218,7 @@ struct Program {
   std::optional<YearlyMilestone> purchase_anniversary;  // of the member's first settled order
   std::optional<YearlyMilestone> program_anniversary;
   std::vector<SpendMilestone> spend_milestones;  // ascending amounts, all in one currency
+  std::optional<Cashback> cashback;
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -374,7 +374,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
                          "actions", "missions", "rewards", "tiers", "referrals", "memberships",
-                         "milestones"});
+                         "milestones", "cashback"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -411,7 +411,12 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
     out.terms = std::string(r.string("terms", true, 1000).value_or(""));
     program.referrals = std::move(out);
   }
-  read_rules(reader, "rewards", program.rewards, read_reward);
+  program.cashback = read_cashback(reader);
+  std::optional<core::Currency> credit_currency;
+  if (program.cashback) credit_currency = program.cashback->currency;
+  read_rules(reader, "rewards", program.rewards, [&](ObjectReader& r, std::string id) {
+    return read_reward(r, std::move(id), credit_currency);
+  });
   read_milestones(reader, program);
   read_rules(reader, "memberships", program.memberships, [](ObjectReader& r, std::string id) {
     r.reject_unknown({"name", "level", "terms"});

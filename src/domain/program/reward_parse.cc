@@ -73,10 +73,24 @@ std::optional<core::Money> read_money(ObjectReader& reader) {
   return core::Money{*minor, *currency};
 }
 
-Reward read_reward(ObjectReader& reader, std::string id) {
+std::optional<std::int64_t> read_money_in(ObjectReader& reader, std::string_view key,
+                                          const std::optional<core::Currency>& currency) {
+  const auto text = reader.string(key, false, 40);
+  if (!text || !currency) return std::nullopt;
+  auto minor = core::parse_amount(*text, *currency);
+  if (!minor.ok()) {
+    reader.add_error(minor.error().code, std::string(key) + ": " + minor.error().message,
+                     reader.pointer(key));
+    return std::nullopt;
+  }
+  return *minor;
+}
+
+Reward read_reward(ObjectReader& reader, std::string id,
+                   const std::optional<core::Currency>& credit_currency) {
   reader.reject_unknown({"kind", "name", "points", "amount", "currency", "percent", "sku",
                          "partner", "charity", "valid_days", "stock", "per_member", "expired_code",
-                         "min_tier", "terms"});
+                         "min_tier", "credit_cost", "terms"});
   Reward reward;
   reward.id = std::move(id);
   reward.name = std::string(reader.string("name", true, 200).value_or(""));
@@ -93,11 +107,25 @@ Reward read_reward(ObjectReader& reader, std::string id) {
     reader.add_error(ErrorCode::field_missing, "kind is required", reader.pointer("kind"));
   }
   reward.kind = kind.value_or(RewardKind::access);
-  if (!reader.has("points")) {
-    reader.add_error(ErrorCode::field_missing, "points (the cost) is required",
+  // The cost: points, or store credit from cashback.
+  if (reader.has("points") == reader.has("credit_cost")) {
+    reader.add_error(ErrorCode::field_missing,
+                     "the cost is required: points, or credit_cost (store credit), not both",
                      reader.pointer("points"));
   }
   reward.points = read_bounded(reader, "points", 1, kPointsMax).value_or(0);
+  if (reader.has("credit_cost")) {
+    if (!credit_currency) {
+      reader.add_error(ErrorCode::value_not_allowed,
+                       "credit_cost needs \"cashback\" (the store credit's currency)",
+                       reader.pointer("credit_cost"));
+    }
+    reward.credit_cost = read_money_in(reader, "credit_cost", credit_currency).value_or(0);
+    if (credit_currency && reward.credit_cost <= 0) {
+      reader.add_error(ErrorCode::value_out_of_range, "credit_cost must be more than zero",
+                       reader.pointer("credit_cost"));
+    }
+  }
 
   // Each kind takes exactly the fields that describe it.
   if (kind) {
@@ -150,6 +178,36 @@ Reward read_reward(ObjectReader& reader, std::string id) {
   // Members must be able to read what they get and on what terms (fair play, seed 003).
   reward.terms = std::string(reader.string("terms", true, 1000).value_or(""));
   return reward;
+}
+
+std::optional<Cashback> read_cashback(ObjectReader& root) {
+  const auto object = root.object("cashback", false);
+  if (!object) return std::nullopt;
+  ObjectReader reader(*object, "/cashback", root.errors());
+  reader.reject_unknown({"percent", "currency", "terms"});
+  Cashback out;
+  const auto code = reader.string("currency", true, 8);
+  const auto currency = code ? core::find_currency(*code) : std::nullopt;
+  if (code && !currency) {
+    reader.add_error(ErrorCode::currency_unknown,
+                     "\"" + std::string(*code) + "\" is not an ISO 4217 code Fidelis knows",
+                     reader.pointer("currency"));
+  }
+  // The percentage, exactly: up to two decimals ("2.5" is 250 basis points).
+  const core::Currency hundredths{{'X', 'X', 'X', 0}, 2};
+  if (const auto percent = read_money_in(reader, "percent", hundredths)) {
+    if (*percent <= 0 || *percent > 100 * 100) {
+      reader.add_error(ErrorCode::value_out_of_range, "percent must be more than 0, at most 100",
+                       reader.pointer("percent"));
+    }
+    out.basis_points = *percent;
+  } else if (!reader.has("percent")) {
+    reader.add_error(ErrorCode::field_missing, "percent is required", reader.pointer("percent"));
+  }
+  out.currency = currency.value_or(core::Currency{});
+  out.terms = std::string(reader.string("terms", true, 1000).value_or(""));
+  if (!currency) return std::nullopt;
+  return out;
 }
 
 }  // namespace fidelis::domain

@@ -35,15 +35,20 @@ class Text {
   bool fr_;
 };
 
-// 1'500'000 -> "1.5" (English) or "1,5" (French).
-std::string multiplier_text(std::int64_t scaled, const Text& t) {
-  std::string text = core::format_amount(scaled, core::Currency{{'X', 'X', 'X', 0}, 6});
+// A fixed-point number without trailing zeros: 1'500'000 with 6 decimals -> "1.5" (English) or
+// "1,5" (French).
+std::string decimal_text(std::int64_t scaled, int decimals, const Text& t) {
+  std::string text = core::format_amount(scaled, core::Currency{{'X', 'X', 'X', 0}, decimals});
   while (!text.empty() && text.back() == '0') text.pop_back();
   if (!text.empty() && text.back() == '.') text.pop_back();
   if (t.fr()) {
     for (char& c : text) c = c == '.' ? ',' : c;
   }
   return text;
+}
+
+std::string multiplier_text(std::int64_t scaled, const Text& t) {
+  return decimal_text(scaled, 6, t);
 }
 
 Section earning_section(const Program& program, const Text& t) {
@@ -380,14 +385,25 @@ std::string benefit_text(const Reward& reward, const Text& t) {
 Section rewards_section(const Program& program, const Text& t) {
   Section section{t("Rewards", "Récompenses"), {}};
   for (const auto& reward : program.rewards) {
-    std::string item = reward.name + t(" for ", " pour ") + t.points(reward.points) + " (" +
-                       benefit_text(reward, t) + ")";
+    const bool credit = reward.credit_cost > 0 && program.cashback;
+    const std::string cost =
+        credit ? core::format_amount(reward.credit_cost, program.cashback->currency) + " " +
+                     std::string(program.cashback->currency.code_view()) +
+                     t(" of store credit", " d'avoir")
+               : t.points(reward.points);
+    std::string item =
+        reward.name + t(" for ", " pour ") + cost + " (" + benefit_text(reward, t) + ")";
     if (reward.valid_days > 0) {
       item += t(". The code is valid for ", ". Le code est valable ") + t.days(reward.valid_days);
-      item += reward.return_on_expiry ? t("; unused, its points come back to you",
-                                          " ; non utilisé, ses points vous sont rendus")
-                                      : t("; unused, its points are not given back",
-                                          " ; non utilisé, ses points ne sont pas rendus");
+      item += reward.return_on_expiry
+                  ? (credit ? t("; unused, its store credit comes back to you",
+                                " ; non utilisé, son avoir vous est rendu")
+                            : t("; unused, its points come back to you",
+                                " ; non utilisé, ses points vous sont rendus"))
+                  : (credit ? t("; unused, its store credit is not given back",
+                                " ; non utilisé, son avoir n'est pas rendu")
+                            : t("; unused, its points are not given back",
+                                " ; non utilisé, ses points ne sont pas rendus"));
     } else {
       item += t(". The code does not expire", ". Le code n'expire pas");
     }
@@ -402,8 +418,10 @@ Section rewards_section(const Program& program, const Text& t) {
       item += t(". For members in tier ", ". Réservé aux membres du niveau ") + level.name +
               t(" or above", " ou au-dessus");
     }
-    item += t(". Cancelling an unused code gives its points back. ",
-              ". Annuler un code non utilisé rend ses points. ") +
+    item += (credit ? t(". Cancelling an unused code gives its store credit back. ",
+                        ". Annuler un code non utilisé rend son avoir. ")
+                    : t(". Cancelling an unused code gives its points back. ",
+                        ". Annuler un code non utilisé rend ses points. ")) +
             reward.terms;
     section.items.push_back(std::move(item));
   }
@@ -532,6 +550,20 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
               r.terms;
     section.items.push_back(std::move(review));
     sections.push_back(std::move(section));
+  }
+  if (const auto& cashback = program.cashback) {
+    sections.push_back(Section{
+        t("Cashback", "Cashback"),
+        {decimal_text(cashback->basis_points, 2, t) +
+         t(" % of your purchases in ", " % de vos achats en ") +
+         std::string(cashback->currency.code_view()) +
+         t(" (after discounts, without shipping and taxes) comes back to you as store credit, "
+           "rounded down to the cent. It is pending during the return window, taken back in "
+           "proportion when you return items, and never expires. ",
+           " (après remises, hors livraison et taxes) vous revient en avoir, arrondi au centime "
+           "inférieur. Il est en attente pendant le délai de retour, repris en proportion des "
+           "articles retournés, et n'expire jamais. ") +
+         cashback->terms}});
   }
   if (!program.rewards.empty()) sections.push_back(rewards_section(program, t));
   std::string out;

@@ -4,19 +4,6 @@
 namespace fidelis::domain {
 namespace {
 
-std::optional<std::int64_t> read_money_in(ObjectReader& reader, std::string_view key,
-                                          const std::optional<core::Currency>& currency) {
-  const auto text = reader.string(key, false, 40);
-  if (!text || !currency) return std::nullopt;
-  auto minor = core::parse_amount(*text, *currency);
-  if (!minor.ok()) {
-    reader.add_error(minor.error().code, std::string(key) + ": " + minor.error().message,
-                     reader.pointer(key));
-    return std::nullopt;
-  }
-  return *minor;
-}
-
 void read_value_score(ObjectReader& tiers, Tiers& out) {
   const auto object = tiers.object("value_score", out.measure == TierMeasure::value_score);
   if (!object) return;

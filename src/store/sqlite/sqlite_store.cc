@@ -20,7 +20,7 @@ namespace {
 using core::ErrorCode;
 
 // Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE shops (
   shop TEXT PRIMARY KEY,
@@ -122,6 +122,11 @@ CREATE TABLE reward_stock (
   outstanding INTEGER NOT NULL,
   PRIMARY KEY (shop, reward)
 ) WITHOUT ROWID;
+)sql",
+    // 4: store credit (cashback): ledger lines carry a money amount and the wallet after it.
+    R"sql(
+ALTER TABLE ledger ADD COLUMN credit INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger ADD COLUMN credit_after INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
@@ -398,7 +403,8 @@ class SqliteStore final : public Store {
     std::vector<domain::LedgerLine> lines;
     auto& stmt = prepare(
         "SELECT seq, at, kind, points, event, rule, lots, order_id, note, waived, "
-        "available_after, pending_after, debt_after FROM ledger WHERE rowid = ?");
+        "available_after, pending_after, debt_after, credit, credit_after FROM ledger "
+        "WHERE rowid = ?");
     for (auto it = newest_first.rbegin(); it != newest_first.rend() && lines.size() < limit; ++it) {
       stmt.reset().bind(1, *it);
       if (stmt.step() != SQLITE_ROW) {
@@ -428,6 +434,8 @@ class SqliteStore final : public Store {
     line.available_after = stmt.integer(10);
     line.pending_after = stmt.integer(11);
     line.debt_after = stmt.integer(12);
+    line.credit = stmt.integer(13);
+    line.credit_after = stmt.integer(14);
     return line;
   }
 
@@ -707,8 +715,8 @@ class SqliteStore final : public Store {
       }
       auto& stmt = prepare(
           "INSERT INTO ledger (shop, member, seq, at, kind, points, event, rule, lots, order_id, "
-          "note, waived, available_after, pending_after, debt_after, prev) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "note, waived, available_after, pending_after, debt_after, prev, credit, credit_after) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       const std::string lots = encode_lots(line.lots);
       stmt.reset().bind(1, batch.shop).bind(2, member).bind(3, static_cast<std::int64_t>(line.seq));
       stmt.bind(4, line.at.micros).bind(5, std::int64_t{static_cast<int>(line.kind)});
@@ -720,6 +728,7 @@ class SqliteStore final : public Store {
       } else {
         stmt.bind_null(16);
       }
+      stmt.bind(17, line.credit).bind(18, line.credit_after);
       FIDELIS_CHECK(step_done(stmt, "writing a ledger line"));
       head->second = sqlite3_last_insert_rowid(db_);
     }
