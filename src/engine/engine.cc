@@ -223,7 +223,7 @@ core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
   }
   FIDELIS_TRY(context.versions, store_.programs(shop_id));
   for (const auto& version : context.versions) {
-    auto program = domain::parse_program(parser_, version.definition);
+    auto program = domain::parse_program(program_parser_, version.definition);
     if (!program.ok()) {
       return core::make_error(ErrorCode::storage_error,
                               "stored program version " + std::to_string(version.version) +
@@ -396,6 +396,7 @@ core::Status Engine::view_referrer(const std::string& shop_id, const domain::Eve
   FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, *referrer, is_new));
   if (!member_exists(shop_id, *referrer, is_new)) return core::Ok{};
   view.referrer = *referrer;
+  view.referrer_identity = state.identity;
   const std::int64_t month = core::utc_month_number(event.occurred_at);
   for (const auto& referee : state.referees) {
     if (core::utc_month_number(referee.at) == month &&
@@ -497,9 +498,9 @@ void Engine::record(const std::string& shop_id, ShopContext& context, domain::Ev
   batch.inputs.push_back(std::move(input));
   for (auto& line : effects.lines) batch.lines.push_back({event.member, std::move(line)});
   if (const auto* change = std::get_if<domain::MemberChange>(&event.data)) {
-    if (change->email || change->phone || change->name || change->birthday) {
+    if (change->email || change->phone || change->name || change->birthday || change->address) {
       batch.profiles.push_back({event.member, change->email, change->phone, change->name,
-                                change->birthday, event.occurred_at});
+                                change->birthday, event.occurred_at, change->address});
     }
   }
   if (effects.order) {
@@ -517,7 +518,14 @@ void Engine::record(const std::string& shop_id, ShopContext& context, domain::Ev
 SubmitResult Engine::submit(std::string_view json, std::string_view default_shop) {
   FIDELIS_ASSERT(in_batch_);
   SubmitResult result;
-  auto parsed = domain::parse_event(parser_, json, default_shop);
+  // Identity digests: keyed with the shop's secret, 64 bits, so that the log never holds an
+  // email or phone that could be looked up, and still tells the same person apart.
+  const domain::IdentityHasher hasher = [this](std::string_view shop_id, std::string_view value) {
+    auto context = shop(std::string(shop_id));
+    if (!context.ok()) return std::string();
+    return core::hmac_sha256_hex((*context)->secret, value).substr(0, 16);
+  };
+  auto parsed = domain::parse_event(parser_, json, default_shop, {}, hasher);
   if (!parsed.ok()) {
     result.errors = parsed.take_errors();
     return result;
@@ -770,14 +778,14 @@ core::Result<std::optional<Engine::FoundCode>> Engine::find_code(const std::stri
 core::Result<int> Engine::activate_program(const std::string& shop_id, std::string_view definition,
                                            std::optional<core::Timestamp> applies_from,
                                            core::Timestamp activated_at) {
-  FIDELIS_TRY(const domain::Program program, domain::parse_program(parser_, definition));
+  FIDELIS_TRY(const domain::Program program, domain::parse_program(program_parser_, definition));
   // Fair play is checked at every activation, whoever activates (CLI, API, tests).
   domain::FairPlayReport fair = domain::check_fair_play(program);
   if (!fair.errors.empty()) return std::move(fair.errors);
   FIDELIS_TRY(const auto versions, store_.programs(shop_id));
   if (!versions.empty()) {
     FIDELIS_TRY(const domain::Program previous,
-                domain::parse_program(parser_, versions.back().definition));
+                domain::parse_program(program_parser_, versions.back().definition));
     core::Errors devalued =
         domain::check_devaluation(previous, program, applies_from, activated_at);
     if (!devalued.empty()) return devalued;

@@ -223,6 +223,10 @@ class Engine {
   std::unordered_map<std::string, std::int64_t> in_flight_stock_;
   std::unordered_map<std::string, std::string> in_flight_codes_;
   core::JsonParser parser_;
+  // Program definitions get their own parser: a shop's programs may be loaded while an event is
+  // being parsed (its identity digests need the shop's secret), and a simdjson parser holds one
+  // document at a time.
+  core::JsonParser program_parser_;
   std::map<std::string, ShopContext> shops_;
   std::unordered_map<std::string, domain::MemberState> members_;  // committed states
   bool in_batch_ = false;

@@ -10,10 +10,11 @@ namespace {
 // Order records: version 2 adds merchandise and each line's net. Member states: version 2 adds
 // action counts, version 3 mission progress and badges, version 4 redemptions and tiers,
 // version 5 milestones (lot spend, first purchase, anniversaries, spend reached), version 6 the
-// store credit wallet and codes paid with it; order records version 3 cashback. Older
+// store credit wallet and codes paid with it, version 7 identity digests; order records version 3
+// cashback. Older
 // blobs are still read.
 constexpr std::uint8_t kFormatVersion = 3;
-constexpr std::uint8_t kMemberFormatVersion = 6;
+constexpr std::uint8_t kMemberFormatVersion = 7;
 
 class Writer {
  public:
@@ -284,6 +285,8 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.u(i);
     w.i(state.redemptions[i].credit);
   }
+  w.u(state.identity.size());
+  for (const auto& digest : state.identity) w.s(digest);
   out = w.take();
 }
 
@@ -481,6 +484,9 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       if (index >= state.redemptions.size()) return corrupt("member state");
       state.redemptions[index].credit = credit;
     }
+  }
+  if (version >= 7) {
+    read_list(r, state.identity, [&r] { return r.s(); });
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

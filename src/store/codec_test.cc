@@ -83,6 +83,7 @@ domain::MemberState sample() {
   state.wallet = {"EUR", 230, {{"o-2", 120, core::Timestamp{1'741'000'000'000'000}}}, 400, 50, 0};
   state.redemptions.back().credit = 500;
   state.redemptions.back().points = 0;
+  state.identity = {"0123456789abcdef", "fedcba9876543210"};
   return state;
 }
 
@@ -119,25 +120,27 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.spend_reached.clear();
   for (auto& lot : state.lots) lot.spend = 0;
   state.wallet = {};
+  state.identity.clear();
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x06');
-  ASSERT_EQ(bytes.substr(bytes.size() - 25), std::string(25, '\0'));
+  ASSERT_EQ(bytes.front(), '\x07');
+  ASSERT_EQ(bytes.substr(bytes.size() - 26), std::string(26, '\0'));
   // Trailing zero bytes each version lacks: v5 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
   // a membership flag, then an empty birthday, an empty time zone and no next birthday, then no
   // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend, then an
   // empty wallet (currency, available, pending, earned, spent, reversed) and no codes paid with
-  // credit; v5 stops before the wallet, v4 before the first purchase, v3 after badges, v2 after
-  // actions, v1 before them.
-  for (const auto& [version, missing] : {std::pair{1, 25}, {2, 24}, {3, 22}, {4, 13}, {5, 7}}) {
+  // credit, then no identity digests; v6 stops before the digests, v5 before the wallet, v4
+  // before the first purchase, v3 after badges, v2 after actions, v1 before them.
+  for (const auto& [version, missing] :
+       {std::pair{1, 26}, {2, 25}, {3, 23}, {4, 14}, {5, 8}, {6, 1}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
     ASSERT_TRUE(decoded.ok()) << version;
     EXPECT_EQ(*decoded, state) << version;
   }
-  EXPECT_FALSE(decode_member('\x07' + bytes.substr(1)).ok());
+  EXPECT_FALSE(decode_member('\x08' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

@@ -48,6 +48,7 @@ struct Profile {
   std::string member;
   std::optional<std::string> email, phone, name, birthday;
   core::Timestamp updated_at;
+  std::optional<std::string> address;
 };
 
 struct MemberLine {

@@ -3,6 +3,7 @@
 // and reporting every problem with its JSON pointer.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -153,7 +154,10 @@ struct MemberChange {
   // only), so that birthday timers replay; `birthday` itself stays personal.
   std::string birthday_md;
   // Personal fields, when sent. They go to the profile store, never to the event log.
-  std::optional<std::string> email, phone, name, birthday;
+  std::optional<std::string> email, phone, name, birthday, address;
+  // Keyed digests of the normalised email, phone and address (identity.h): written to the log
+  // by Fidelis in place of them, so that referral checks ("same person") replay.
+  std::vector<std::string> identity;
 };
 
 using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,
@@ -171,7 +175,8 @@ struct Event {
   EventData data;
   // The event in canonical JSON (keys sorted, no spacing), without its personal fields.
   std::string body;
-  // The personal fields (email, phone, name, birthday) in canonical JSON, or empty. They are kept
+  // The personal fields (email, phone, name, birthday, address) in canonical JSON, or empty. They
+  // are kept
   // apart from the event log so that erasing them never touches the ledger.
   std::string personal;
 };
@@ -179,10 +184,26 @@ struct Event {
 // The fields of member events that identify a person.
 bool is_personal_field(std::string_view key);
 
+// A keyed digest of one normalised identity value ("email:a@b.c") for a shop; empty when none
+// can be made. The engine keys it with the shop's secret.
+using IdentityHasher = std::function<std::string(std::string_view shop, std::string_view value)>;
+
 // Parses and checks one event. `default_shop` applies when the event has no "shop"; when it has
 // one, it must equal `required_shop` if that is not empty (the API's key shop).
+// With `hasher` (events from outside), member events get their identity digests computed and
+// written to the body, and may not carry "identity" themselves; without it (stored events), the
+// body's "identity" is read back.
 core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
-                                std::string_view default_shop, std::string_view required_shop = {});
+                                std::string_view default_shop, std::string_view required_shop = {},
+                                const IdentityHasher& hasher = {});
+
+// The normalised forms that identify a person across accounts: the email lower-cased without a
+// "+tag" (and without dots for Gmail), the phone's last 9 digits, the address's letters and
+// digits lower-cased, each prefixed with its kind ("email:", "phone:", "address:"); empty when
+// the value has nothing to compare.
+std::string normalized_email(std::string_view email);
+std::string normalized_phone(std::string_view phone);
+std::string normalized_address(std::string_view address);
 
 // Event types only Fidelis writes (reward.redeemed): refused when sent from outside.
 bool is_internal_event_type(EventType type);

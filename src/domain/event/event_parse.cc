@@ -2,6 +2,7 @@
 // idempotency (same id + same canonical body = duplicate; different body = conflict).
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "domain/event/event.h"
 #include "domain/reward/code.h"
@@ -36,7 +37,8 @@ constexpr std::array<std::pair<std::string_view, EventType>, 20> kEventTypes = {
     {"membership.expired", EventType::membership_expired},
 }};
 
-constexpr std::array<std::string_view, 4> kPersonalFields = {"birthday", "email", "name", "phone"};
+constexpr std::array<std::string_view, 5> kPersonalFields = {"address", "birthday", "email", "name",
+                                                             "phone"};
 constexpr std::array<std::string_view, 3> kChannels = {"app", "online", "pos"};
 
 std::optional<std::string> read_id(ObjectReader& reader, std::string_view key, bool required) {
@@ -254,6 +256,25 @@ MemberChange parse_member_change(ObjectReader& data) {
   change.phone = personal("phone");
   change.name = personal("name");
   change.birthday = personal("birthday");
+  if (const auto address = data.string("address", false, 500))
+    change.address = std::string(*address);
+  // Stored events carry the identity digests Fidelis wrote (parse_event refuses them from outside).
+  if (const auto identity = data.string("identity", false, 200)) {
+    std::string_view rest = *identity;
+    while (!rest.empty()) {
+      const auto space = rest.find(' ');
+      const std::string_view digest = rest.substr(0, space);
+      const bool hex = digest.size() == 16 &&
+                       digest.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+      if (!hex) {
+        data.add_error(ErrorCode::value_not_allowed, "identity is digests written by Fidelis",
+                       data.pointer("identity"));
+        break;
+      }
+      change.identity.emplace_back(digest);
+      rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
+    }
+  }
   change.locale = std::string(data.string("locale", false, 35).value_or(""));
   if (const auto zone = data.string("time_zone", false, 64)) {
     if (core::is_time_zone(*zone)) {
@@ -355,7 +376,8 @@ std::string read_code(ObjectReader& data) {
 
 // The canonical body: the event with keys sorted, `shop` filled in, and personal fields of `data`
 // moved out to `personal`.
-core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Event& event) {
+core::Status write_bodies(simdjson::dom::object root, std::string_view shop,
+                          const std::string& identity, Event& event) {
   std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
   for (const auto field : root) members.emplace_back(field.key, field.value);
   std::sort(members.begin(), members.end(),
@@ -389,7 +411,12 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
       std::sort(fields.begin(), fields.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
       body.begin_object();
+      bool wrote_identity = identity.empty();
       for (std::size_t j = 0; j < fields.size(); ++j) {
+        if (!wrote_identity && fields[j].first > "identity") {
+          body.key("identity").value(identity);
+          wrote_identity = true;
+        }
         std::string pointer = "/data";
         core::append_pointer_segment(pointer, fields[j].first);
         if (j > 0 && fields[j].first == fields[j - 1].first) {
@@ -412,6 +439,7 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop, Eve
           }
         }
       }
+      if (!wrote_identity) body.key("identity").value(identity);
       body.end_object();
     } else {
       std::string pointer;
@@ -456,7 +484,8 @@ bool is_valid_id(std::string_view id) {
 }
 
 core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
-                                std::string_view default_shop, std::string_view required_shop) {
+                                std::string_view default_shop, std::string_view required_shop,
+                                const IdentityHasher& hasher) {
   FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
   Errors errors;
   ObjectReader reader(root, "", errors);
@@ -618,9 +647,68 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
         break;
     }
   }
+  std::string identity;
+  if (auto* change = std::get_if<MemberChange>(&event.data); change != nullptr && hasher) {
+    if (!change->identity.empty()) {
+      errors.push_back(core::make_error(ErrorCode::value_not_allowed,
+                                        "identity is written by Fidelis from email, phone and "
+                                        "address: do not send it",
+                                        "/data/identity"));
+    }
+    change->identity.clear();
+    const std::string values[] = {change->email ? normalized_email(*change->email) : "",
+                                  change->phone ? normalized_phone(*change->phone) : "",
+                                  change->address ? normalized_address(*change->address) : ""};
+    for (const std::string& value : values) {
+      if (value.empty() || !errors.empty()) continue;
+      std::string digest = hasher(event.shop, value);
+      if (digest.empty()) continue;
+      identity += (identity.empty() ? "" : " ") + digest;
+      change->identity.push_back(std::move(digest));
+    }
+  }
   if (!errors.empty()) return errors;
-  FIDELIS_CHECK(write_bodies(root, event.shop, event));
+  FIDELIS_CHECK(write_bodies(root, event.shop, identity, event));
   return event;
+}
+
+std::string normalized_email(std::string_view email) {
+  std::string text;
+  for (const char c : email) {
+    if (c != ' ' && c != '\t')
+      text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  const auto at = text.rfind('@');
+  if (at == std::string::npos || at == 0) return "";
+  std::string local = text.substr(0, at);
+  const std::string domain = text.substr(at + 1);
+  local = local.substr(0, local.find('+'));  // "a+shop@x" reaches "a@x"
+  if (domain == "gmail.com" || domain == "googlemail.com") {
+    std::erase(local, '.');  // Gmail ignores dots
+  }
+  if (local.empty() || domain.empty()) return "";
+  return "email:" + local + "@" + (domain == "googlemail.com" ? "gmail.com" : domain);
+}
+
+std::string normalized_phone(std::string_view phone) {
+  std::string digits;
+  for (const char c : phone) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  // The last 9 digits: "+33 6 12 34 56 78" and "06 12 34 56 78" are one number.
+  if (digits.size() < 6) return "";
+  if (digits.size() > 9) digits = digits.substr(digits.size() - 9);
+  return "phone:" + digits;
+}
+
+std::string normalized_address(std::string_view address) {
+  std::string text;
+  for (const char c : address) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) text += static_cast<char>(std::tolower(u));
+  }
+  if (text.size() < 6) return "";
+  return "address:" + text;
 }
 
 }  // namespace fidelis::domain

@@ -62,6 +62,37 @@ TEST(Event, KeepsTheBirthdaysMonthAndDayInTheBodyAndTheRestApart) {
   EXPECT_EQ(stored->body, event->body);
 }
 
+// Email, phone and address stay personal; their keyed digests go to the log in their place.
+TEST(Event, WritesIdentityDigestsInPlaceOfEmailPhoneAndAddress) {
+  core::JsonParser parser;
+  std::vector<std::string> hashed;
+  const IdentityHasher hasher = [&hashed](std::string_view shop, std::string_view value) {
+    hashed.push_back(std::string(shop) + "|" + std::string(value));
+    return std::string(16, static_cast<char>('a' + hashed.size()));
+  };
+  auto event = parse_event(parser, R"({"type": "member.enrolled", "id": "e1", "member": "m1",
+    "occurred_at": "2025-03-01T10:15:00Z", "data": {"email": " A.B+news@GoogleMail.com",
+    "phone": "+33 (0)6 12 34 56 78", "address": "1 Main St.", "locale": "fr"}})",
+                           "acme", {}, hasher);
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  EXPECT_EQ(hashed, (std::vector<std::string>{"acme|email:ab@gmail.com", "acme|phone:612345678",
+                                              "acme|address:1mainst"}));
+  EXPECT_EQ(event->personal, R"({"address":"1 Main St.","email":" A.B+news@GoogleMail.com",)"
+                             R"("phone":"+33 (0)6 12 34 56 78"})");
+  EXPECT_NE(event->body.find(R"("data":{"identity":"bbbbbbbbbbbbbbbb cccccccccccccccc )"
+                             R"(dddddddddddddddd","locale":"fr"})"),
+            std::string::npos)
+      << event->body;
+  // Stored, it parses back without the hasher; from outside, "identity" is refused.
+  auto stored = parse_event(parser, event->body, "acme");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(std::get<MemberChange>(stored->data).identity.size(), 3u);
+  EXPECT_EQ(stored->body, event->body);
+  EXPECT_FALSE(parse_event(parser, event->body, "acme", {}, hasher).ok());
+  EXPECT_EQ(normalized_phone("12"), "");
+  EXPECT_EQ(normalized_email("no-at-sign"), "");
+}
+
 TEST(Event, ReportsEveryErrorWithItsPointer) {
   core::JsonParser parser;
   auto event = parse_event(parser, R"({"type": "order.placed", "id": "e1", "member": "m1",

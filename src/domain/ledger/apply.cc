@@ -614,6 +614,11 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::member_updated: {
       const auto& change = std::get<MemberChange>(event.data);
       if (!change.locale.empty()) s.locale = change.locale;
+      for (const std::string& digest : change.identity) {
+        if (std::find(s.identity.begin(), s.identity.end(), digest) != s.identity.end()) continue;
+        if (s.identity.size() == kIdentityKept) s.identity.erase(s.identity.begin());
+        s.identity.push_back(digest);
+      }
       const bool moved = (!change.birthday_md.empty() && change.birthday_md != s.birthday_md) ||
                          (!change.time_zone.empty() && change.time_zone != s.time_zone);
       if (!change.birthday_md.empty()) s.birthday_md = change.birthday_md;

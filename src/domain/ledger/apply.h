@@ -51,6 +51,7 @@ struct ShopView {
   // id or referral code), and how many referrals that member has had this UTC month.
   std::optional<std::string> referrer;
   std::int64_t referrer_this_month = 0;
+  std::vector<std::string> referrer_identity;  // the referrer's identity digests
 };
 
 // The program version in force at a time (for timers, which may fall under other versions than

@@ -1,5 +1,7 @@
 #include "domain/ledger/referrals.h"
 
+#include <algorithm>
+
 namespace fidelis::domain {
 namespace {
 
@@ -28,6 +30,11 @@ void start_referral(LedgerWriter& writer, const Program& program, const Event& e
     referral.reason = "unknown referrer";
   } else if (*shop.referrer == event.member) {
     referral.reason = "self-referral";
+  } else if (std::any_of(s.identity.begin(), s.identity.end(), [&](const std::string& digest) {
+               return std::find(shop.referrer_identity.begin(), shop.referrer_identity.end(),
+                                digest) != shop.referrer_identity.end();
+             })) {
+    referral.reason = "same email, phone or address as the referrer";
   } else if (s.first_seen_at < event.occurred_at || s.earned > 0 || !s.lots.empty()) {
     referral.reason = "not a new customer";
   } else if (program.referrals->max_per_month &&

@@ -203,6 +203,8 @@ struct Wallet {
   bool operator==(const Wallet&) const = default;
 };
 
+inline constexpr std::size_t kIdentityKept = 16;
+
 // The yearly milestones (program "milestones"), in timer rank order.
 enum class Yearly { birthday, purchase_anniversary, program_anniversary };
 inline constexpr Yearly kYearlyMilestones[] = {Yearly::birthday, Yearly::purchase_anniversary,
@@ -244,6 +246,9 @@ struct MemberState {
   std::int64_t settled_spend = 0;          // of settled orders, in the spend milestones' currency
   std::vector<std::string> spend_reached;  // spend milestones reached, in the order reached
   Wallet wallet;                           // store credit from cashback
+  // Identity digests (keyed hashes of the normalised email, phone, address) the member has
+  // given, oldest first, at most kIdentityKept: referral checks compare them.
+  std::vector<std::string> identity;
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;

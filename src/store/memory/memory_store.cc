@@ -41,6 +41,7 @@ class MemoryStore final : public Store {
         if (change.phone) profile.phone = change.phone;
         if (change.name) profile.name = change.name;
         if (change.birthday) profile.birthday = change.birthday;
+        if (change.address) profile.address = change.address;
         profile.updated_at = change.updated_at;
       }
       for (const auto& code : batch.codes) codes_[{batch.shop, code.code}] = code.member;

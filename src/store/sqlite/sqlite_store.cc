@@ -20,7 +20,7 @@ namespace {
 using core::ErrorCode;
 
 // Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE shops (
   shop TEXT PRIMARY KEY,
@@ -127,6 +127,10 @@ CREATE TABLE reward_stock (
     R"sql(
 ALTER TABLE ledger ADD COLUMN credit INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ledger ADD COLUMN credit_after INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 5: a member's postal address (personal data, for the same-person referral check).
+    R"sql(
+ALTER TABLE profiles ADD COLUMN address TEXT;
 )sql",
 };
 
@@ -477,8 +481,8 @@ class SqliteStore final : public Store {
   core::Result<std::optional<Profile>> profile(const std::string& shop,
                                                const std::string& member) override {
     auto& stmt = prepare(
-        "SELECT email, phone, name, birthday, updated_at FROM profiles WHERE shop = ? AND member = "
-        "?");
+        "SELECT email, phone, name, birthday, updated_at, address FROM profiles WHERE shop = ? "
+        "AND member = ?");
     stmt.reset().bind(1, shop).bind(2, member);
     return single<Profile>(stmt, [&] {
       Profile profile;
@@ -488,6 +492,7 @@ class SqliteStore final : public Store {
       profile.name = stmt.optional_text(2);
       profile.birthday = stmt.optional_text(3);
       profile.updated_at = core::Timestamp{stmt.integer(4)};
+      profile.address = stmt.optional_text(5);
       return profile;
     });
   }
@@ -769,15 +774,15 @@ class SqliteStore final : public Store {
     }
     for (const auto& profile : batch.profiles) {
       auto& stmt = prepare(
-          "INSERT INTO profiles (shop, member, email, phone, name, birthday, updated_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, member) DO UPDATE SET "
+          "INSERT INTO profiles (shop, member, email, phone, name, birthday, updated_at, address) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shop, member) DO UPDATE SET "
           "email = coalesce(excluded.email, email), phone = coalesce(excluded.phone, phone), "
           "name = coalesce(excluded.name, name), birthday = coalesce(excluded.birthday, birthday), "
-          "updated_at = excluded.updated_at");
+          "address = coalesce(excluded.address, address), updated_at = excluded.updated_at");
       stmt.reset().bind(1, batch.shop).bind(2, profile.member).bind_optional(3, profile.email);
       stmt.bind_optional(4, profile.phone).bind_optional(5, profile.name);
       stmt.bind_optional(6, profile.birthday);
-      stmt.bind(7, profile.updated_at.micros);
+      stmt.bind(7, profile.updated_at.micros).bind_optional(8, profile.address);
       FIDELIS_CHECK(step_done(stmt, "writing a profile"));
     }
     for (const auto& code : batch.codes) {
