@@ -37,5 +37,6 @@ int run_replay(const Args& args);
 int run_demo(const Args& args);
 int run_reward(const Args& args);
 int run_simulate(const Args& args);
+int run_leaderboard(const Args& args);
 
 }  // namespace fidelis::cli

@@ -27,6 +27,8 @@ Commands:
   simulate --program DRAFT [--from T] [--to T]
                                              the stored history under DRAFT beside the live
                                              program: points, liability, tiers, rewards
+  leaderboard [--at TIME]                    the opt-in, pseudonymous leaderboard of the
+                                             program's period containing TIME (default now)
   replay --verify                            rebuild state from the event log and compare
 
 Global options (before or after the command):
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
   if (command == "demo") return run_demo(args);
   if (command == "reward") return run_reward(args);
   if (command == "simulate") return run_simulate(args);
+  if (command == "leaderboard") return run_leaderboard(args);
   print_errors({fidelis::core::make_error(fidelis::core::ErrorCode::usage,
                                           "unknown command \"" + command + "\"")});
   std::fputs("run `fidelis --help` for usage\n", stderr);

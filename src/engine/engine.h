@@ -110,6 +110,23 @@ class Engine {
   // A member's referral code (stable; derived from the shop's secret).
   core::Result<std::string> referral_code(const std::string& shop, const std::string& member);
 
+  // The leaderboard of the calendar period containing `at` (leaderboard.cc): members who opted
+  // in, by points earned in the period (credits less take-backs), under pseudonyms.
+  struct LeaderboardEntry {
+    std::int64_t rank = 0;  // 1, 2, 2, 4…: equal points share a rank
+    std::string pseudonym;
+    domain::Points points = 0;
+  };
+  struct Leaderboard {
+    core::Timestamp from, until;
+    std::int64_t participants = 0;  // members who opted in
+    std::vector<LeaderboardEntry> entries;
+  };
+  core::Result<Leaderboard> leaderboard(const std::string& shop, core::Timestamp at);
+  // A member's pseudonym on the leaderboard ("Member 7QF9MX"): stable, unlinkable without the
+  // shop's secret.
+  core::Result<std::string> pseudonym(const std::string& shop, const std::string& member);
+
   // The program version in force at `at` for the shop (null when it has none).
   core::Result<const domain::Program*> program_in_force(const std::string& shop,
                                                         core::Timestamp at);

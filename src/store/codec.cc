@@ -10,7 +10,8 @@ namespace {
 // Order records: version 2 adds merchandise and each line's net. Member states: version 2 adds
 // action counts, version 3 mission progress and badges, version 4 redemptions and tiers,
 // version 5 milestones (lot spend, first purchase, anniversaries, spend reached), version 6 the
-// store credit wallet and codes paid with it, version 7 identity digests; order records version 3
+// store credit wallet and codes paid with it, version 7 identity digests and the leaderboard
+// opt-in; order records version 3
 // cashback. Older
 // blobs are still read.
 constexpr std::uint8_t kFormatVersion = 3;
@@ -287,6 +288,7 @@ void encode_member(const domain::MemberState& state, std::string& out) {
   }
   w.u(state.identity.size());
   for (const auto& digest : state.identity) w.s(digest);
+  w.b(state.leaderboard);
   out = w.take();
 }
 
@@ -487,6 +489,7 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   }
   if (version >= 7) {
     read_list(r, state.identity, [&r] { return r.s(); });
+    state.leaderboard = r.b();
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

@@ -84,6 +84,7 @@ domain::MemberState sample() {
   state.redemptions.back().credit = 500;
   state.redemptions.back().points = 0;
   state.identity = {"0123456789abcdef", "fedcba9876543210"};
+  state.leaderboard = true;
   return state;
 }
 
@@ -121,19 +122,21 @@ TEST(Codec, ReadsOlderMemberStates) {
   for (auto& lot : state.lots) lot.spend = 0;
   state.wallet = {};
   state.identity.clear();
+  state.leaderboard = false;
   std::string bytes;
   encode_member(state, bytes);
   ASSERT_EQ(bytes.front(), '\x07');
-  ASSERT_EQ(bytes.substr(bytes.size() - 26), std::string(26, '\0'));
+  ASSERT_EQ(bytes.substr(bytes.size() - 27), std::string(27, '\0'));
   // Trailing zero bytes each version lacks: v5 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
   // a membership flag, then an empty birthday, an empty time zone and no next birthday, then no
   // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend, then an
   // empty wallet (currency, available, pending, earned, spent, reversed) and no codes paid with
-  // credit, then no identity digests; v6 stops before the digests, v5 before the wallet, v4
+  // credit, then no identity digests and no leaderboard opt-in; v6 stops before the digests, v5
+  // before the wallet, v4
   // before the first purchase, v3 after badges, v2 after actions, v1 before them.
   for (const auto& [version, missing] :
-       {std::pair{1, 26}, {2, 25}, {3, 23}, {4, 14}, {5, 8}, {6, 1}}) {
+       {std::pair{1, 27}, {2, 26}, {3, 24}, {4, 15}, {5, 9}, {6, 2}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);

@@ -149,7 +149,8 @@ struct MembershipChange {
 struct MemberChange {
   std::string locale;
   std::string referred_by;
-  std::string time_zone;  // IANA name, e.g. "Europe/Paris"
+  std::string time_zone;            // IANA name, e.g. "Europe/Paris"
+  std::optional<bool> leaderboard;  // opting in to (true) or out of (false) the leaderboard
   // "MM-DD" of the birthday: derived from `birthday` and kept in the event log (month and day
   // only), so that birthday timers replay; `birthday` itself stays personal.
   std::string birthday_md;

@@ -276,6 +276,7 @@ MemberChange parse_member_change(ObjectReader& data) {
     }
   }
   change.locale = std::string(data.string("locale", false, 35).value_or(""));
+  change.leaderboard = data.boolean("leaderboard", false);
   if (const auto zone = data.string("time_zone", false, 64)) {
     if (core::is_time_zone(*zone)) {
       change.time_zone = std::string(*zone);

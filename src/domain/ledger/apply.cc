@@ -614,6 +614,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::member_updated: {
       const auto& change = std::get<MemberChange>(event.data);
       if (!change.locale.empty()) s.locale = change.locale;
+      if (change.leaderboard) s.leaderboard = *change.leaderboard;
       for (const std::string& digest : change.identity) {
         if (std::find(s.identity.begin(), s.identity.end(), digest) != s.identity.end()) continue;
         if (s.identity.size() == kIdentityKept) s.identity.erase(s.identity.begin());
@@ -722,12 +723,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
   if (program.tiers) {
     // Points measure: what this event credited, less what it took back, in its month.
     Points points = 0;
-    for (const auto& line : effects.lines) {
-      const bool credit = line.kind == LineKind::pending || line.kind == LineKind::earn ||
-                          (line.kind == LineKind::adjust && line.points > 0);
-      const bool take_back = line.kind == LineKind::reverse || line.kind == LineKind::debt;
-      if (credit || take_back) points += line.points;
-    }
+    for (const auto& line : effects.lines) points += earned_points(line);
     if (points != 0) tier_month(s, event.occurred_at).points += points;
     tier_after_event(s, program, now);
   }

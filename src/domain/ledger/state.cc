@@ -94,6 +94,13 @@ std::int64_t OrderRecord::refunded_merchandise() const {
   return static_cast<std::int64_t>(std::min<Wide>(refunded, order.merchandise));
 }
 
+Points earned_points(const LedgerLine& line) {
+  const bool credit = line.kind == LineKind::pending || line.kind == LineKind::earn ||
+                      (line.kind == LineKind::adjust && line.points > 0);
+  const bool take_back = line.kind == LineKind::reverse || line.kind == LineKind::debt;
+  return credit || take_back ? line.points : 0;
+}
+
 std::optional<core::Timestamp> MemberState::next_due() const {
   std::optional<core::Timestamp> due = inactivity_deadline;
   auto consider = [&due](core::Timestamp at) {

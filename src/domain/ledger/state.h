@@ -249,6 +249,7 @@ struct MemberState {
   // Identity digests (keyed hashes of the normalised email, phone, address) the member has
   // given, oldest first, at most kIdentityKept: referral checks compare them.
   std::vector<std::string> identity;
+  bool leaderboard = false;  // opted in to the leaderboard
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;
@@ -358,6 +359,11 @@ std::optional<core::Timestamp>& yearly_timer(MemberState& state, Yearly which);
 inline const std::optional<core::Timestamp>& yearly_timer(const MemberState& state, Yearly which) {
   return yearly_timer(const_cast<MemberState&>(state), which);
 }
+
+// What a line adds to the points a member earned: credits (pending, earn, positive adjustments)
+// count, take-backs for refunds and cancellations (reverse, debt) count against; spending,
+// expiry and releases do not. Tier "points" and the leaderboard measure this.
+Points earned_points(const LedgerLine& line);
 
 // One readable sentence saying why the balance moved, in English or French (locale "fr…").
 // `credit_currency` is the wallet's, for store credit lines.

@@ -9,18 +9,6 @@ namespace {
 
 using core::Timestamp;
 
-std::int64_t period_months(Period period) {
-  switch (period) {
-    case Period::month:
-      return 1;
-    case Period::quarter:
-      return 3;
-    case Period::year:
-      return 12;
-  }
-  return 1;
-}
-
 // The first instant of the review period after the one containing `at`.
 Timestamp next_review(const Tiers& tiers, Timestamp at) {
   const std::int64_t length = period_months(tiers.review);

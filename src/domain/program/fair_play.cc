@@ -105,6 +105,10 @@ FairPlayReport check_fair_play(const Program& program) {
     require_terms(errors, (*yearly)->terms, where);
     check_text(errors, (*yearly)->terms, where);
   }
+  if (program.leaderboard) {
+    require_terms(errors, program.leaderboard->terms, "/leaderboard/terms");
+    check_text(errors, program.leaderboard->terms, "/leaderboard/terms");
+  }
   if (program.cashback) {
     require_terms(errors, program.cashback->terms, "/cashback/terms");
     check_text(errors, program.cashback->terms, "/cashback/terms");

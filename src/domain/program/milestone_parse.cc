@@ -1,5 +1,5 @@
 // read_milestones(): "milestones": yearly dates (birthday, first-purchase and program
-// anniversaries) and lifetime spend thresholds.
+// anniversaries) and lifetime spend thresholds. read_leaderboard(): "leaderboard".
 #include "domain/program/parse_helpers.h"
 
 namespace fidelis::domain {
@@ -70,6 +70,21 @@ void read_milestones(ObjectReader& root, Program& program) {
   }
   std::stable_sort(spend.begin(), spend.end(),
                    [](const auto& a, const auto& b) { return a.amount.minor < b.amount.minor; });
+}
+
+void read_leaderboard(ObjectReader& root, Program& program) {
+  const auto object = root.object("leaderboard", false);
+  if (!object) return;
+  ObjectReader reader(*object, "/leaderboard", root.errors());
+  reader.reject_unknown({"period", "size", "terms"});
+  Leaderboard out;
+  out.period = read_choice<Period>(
+                   reader, "period",
+                   {{"month", Period::month}, {"quarter", Period::quarter}, {"year", Period::year}})
+                   .value_or(Period::month);
+  out.size = static_cast<int>(read_bounded(reader, "size", 1, 100).value_or(10));
+  out.terms = std::string(reader.string("terms", true, 1000).value_or(""));
+  program.leaderboard = std::move(out);
 }
 
 }  // namespace fidelis::domain

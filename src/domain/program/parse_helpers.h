@@ -57,8 +57,9 @@ std::optional<std::int64_t> read_money_in(ObjectReader& reader, std::string_view
 // Reads "tiers" into the program (tier_parse.cc).
 void read_tiers(ObjectReader& root, Program& program);
 
-// Reads "milestones" into the program (milestone_parse.cc).
+// Reads "milestones" and "leaderboard" into the program (milestone_parse.cc).
 void read_milestones(ObjectReader& root, Program& program);
+void read_leaderboard(ObjectReader& root, Program& program);
 
 // Reads one entry of "rewards" (reward_parse.cc); `credit_currency` is cashback's, if any.
 Reward read_reward(ObjectReader& reader, std::string id,

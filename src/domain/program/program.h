@@ -89,6 +89,9 @@ struct Mission {
 // over a window of months, upgraded at once, reviewed for downgrades on a schedule.
 enum class TierMeasure { spend, points, orders, value_score };
 enum class Period { month, quarter, year };
+inline std::int64_t period_months(Period period) {
+  return period == Period::year ? 12 : period == Period::quarter ? 3 : 1;
+}
 enum class Downgrade { one_step, recompute };
 
 struct TierLevel {
@@ -176,6 +179,14 @@ struct MembershipPlan {
   std::string terms;
 };
 
+// An opt-in, pseudonymous leaderboard of points earned per calendar period (docs/reference/
+// program.md "Leaderboard"). It is shown, never rewarded: ranks give nothing (seed 003).
+struct Leaderboard {
+  Period period = Period::month;
+  int size = 10;  // entries shown
+  std::string terms;
+};
+
 // Cashback (docs/reference/program.md "Cashback"): a share of each order's net merchandise in
 // `currency`, credited as store credit, pending for the return window like points, taken back on
 // refund, and spendable on rewards priced in store credit.
@@ -219,6 +230,7 @@ struct Program {
   std::optional<YearlyMilestone> program_anniversary;
   std::vector<SpendMilestone> spend_milestones;  // ascending amounts, all in one currency
   std::optional<Cashback> cashback;
+  std::optional<Leaderboard> leaderboard;
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;

@@ -374,7 +374,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
                          "actions", "missions", "rewards", "tiers", "referrals", "memberships",
-                         "milestones", "cashback"});
+                         "milestones", "cashback", "leaderboard"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -418,6 +418,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
     return read_reward(r, std::move(id), credit_currency);
   });
   read_milestones(reader, program);
+  read_leaderboard(reader, program);
   read_rules(reader, "memberships", program.memberships, [](ObjectReader& r, std::string id) {
     r.reject_unknown({"name", "level", "terms"});
     MembershipPlan plan;

@@ -551,6 +551,22 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
     section.items.push_back(std::move(review));
     sections.push_back(std::move(section));
   }
+  if (const auto& board = program.leaderboard) {
+    const std::string period = board->period == Period::year      ? t("year", "année")
+                               : board->period == Period::quarter ? t("quarter", "trimestre")
+                                                                  : t("month", "mois");
+    sections.push_back(Section{
+        t("Leaderboard", "Classement"),
+        {t("If you choose to take part, you appear on the leaderboard of points earned each ",
+           "Si vous choisissez d'y participer, vous apparaissez dans le classement des points "
+           "gagnés chaque ") +
+         period +
+         t(" under a pseudonym, never your name. The leaderboard is for fun: ranks give no "
+           "reward. ",
+           " sous un pseudonyme, jamais sous votre nom. Le classement est pour le plaisir : le "
+           "rang ne donne aucune récompense. ") +
+         board->terms}});
+  }
   if (const auto& cashback = program.cashback) {
     sections.push_back(Section{
         t("Cashback", "Cashback"),
