@@ -21,7 +21,7 @@ struct Run {
 std::optional<std::pair<core::Money, domain::Points>> best_rate(const domain::Program& program) {
   std::optional<std::pair<core::Money, domain::Points>> best;
   for (const auto& reward : program.rewards) {
-    if (!reward.amount) continue;
+    if (!reward.amount || reward.points == 0) continue;  // no amount, or paid in store credit
     if (!best || (best->first.currency == reward.amount->currency &&
                   static_cast<domain::Wide>(reward.amount->minor) * best->second >
                       static_cast<domain::Wide>(best->first.minor) * reward.points)) {

@@ -236,6 +236,11 @@ TEST_F(RewardCli, SimulateComparesADraftWithTheLiveProgram) {
   EXPECT_NE(bare.out.find(R"(the program has no reward \"voucher-5\")"), std::string::npos)
       << bare.out;
 
+  // The shipped full example (store credit rewards cost no points) simulates too.
+  const std::string full = (test_support::source_dir() / "examples/programs/full.json").string();
+  const auto with_full = run("--db " + db_ + " simulate --program " + full + " --json");
+  EXPECT_EQ(with_full.exit_code, 0) << with_full.err;
+
   // The draft must pass the program check, fair play included.
   const std::string unfair = write_file("unfair.json", R"({"name": "Lottery night",
     "earning": {"rates": {"EUR": {"points": 100, "per": "1.00"}}}})");
