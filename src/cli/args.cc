@@ -8,9 +8,10 @@
 namespace fidelis::cli {
 namespace {
 
-constexpr std::array<std::string_view, 19> kValueOptions = {
-    "db",   "shop", "until",  "from", "at",   "after",  "limit", "batch",  "members", "seed",
-    "days", "sync", "events", "out",  "lang", "format", "order", "reason", "program"};
+constexpr std::array<std::string_view, 23> kValueOptions = {
+    "db",     "shop",    "until",  "from",    "to",    "at",     "after",  "limit",
+    "batch",  "members", "seed",   "days",    "sync",  "events", "out",    "lang",
+    "format", "order",   "reason", "program", "scope", "listen", "threads"};
 constexpr std::array<std::string_view, 4> kFlags = {"json", "verify", "help", "keep"};
 
 }  // namespace

@@ -38,5 +38,8 @@ int run_demo(const Args& args);
 int run_reward(const Args& args);
 int run_simulate(const Args& args);
 int run_leaderboard(const Args& args);
+int run_shop(const Args& args);
+int run_key(const Args& args);
+int run_serve(const Args& args);
 
 }  // namespace fidelis::cli

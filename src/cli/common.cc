@@ -29,7 +29,10 @@ int exit_code_for(const core::Errors& errors) {
     case ErrorCode::usage:
       return kExitUsage;
     case ErrorCode::event_id_reused_with_other_body:
+    case ErrorCode::shop_exists:
       return kExitConflict;
+    case ErrorCode::shop_not_found:
+    case ErrorCode::key_not_found:
     case ErrorCode::member_not_found:
     case ErrorCode::reward_not_found:
     case ErrorCode::code_not_found:

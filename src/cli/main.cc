@@ -29,6 +29,10 @@ Commands:
                                              program: points, liability, tiers, rewards
   leaderboard [--at TIME]                    the opt-in, pseudonymous leaderboard of the
                                              program's period containing TIME (default now)
+  serve [--listen HOST:PORT] [--threads N]   the HTTP API (default 127.0.0.1:8080)
+  shop create ID                             a shop for the HTTP API
+  key create --scope admin|server|storefront an API key for --shop (printed once)
+  key list | key revoke KEY_ID               the shop's keys; revoke one
   replay --verify                            rebuild state from the event log and compare
 
 Global options (before or after the command):
@@ -65,6 +69,9 @@ int main(int argc, char** argv) {
   if (command == "reward") return run_reward(args);
   if (command == "simulate") return run_simulate(args);
   if (command == "leaderboard") return run_leaderboard(args);
+  if (command == "shop") return run_shop(args);
+  if (command == "key") return run_key(args);
+  if (command == "serve") return run_serve(args);
   print_errors({fidelis::core::make_error(fidelis::core::ErrorCode::usage,
                                           "unknown command \"" + command + "\"")});
   std::fputs("run `fidelis --help` for usage\n", stderr);

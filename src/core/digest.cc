@@ -35,6 +35,14 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   return to_hex(digest, length);
 }
 
+std::string sha256_hex(std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  const int ok = EVP_Digest(message.data(), message.size(), digest, &length, EVP_sha256(), nullptr);
+  FIDELIS_ASSERT(ok == 1);
+  return to_hex(digest, length);
+}
+
 std::vector<unsigned char> random_bytes(std::size_t count) {
   std::vector<unsigned char> bytes(count);
   std::size_t filled = 0;

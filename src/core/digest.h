@@ -9,6 +9,8 @@ namespace fidelis::core {
 
 // Lower-case hex of HMAC-SHA256(key, message).
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+// Lower-case hex of SHA-256(message).
+std::string sha256_hex(std::string_view message);
 // `count` bytes from the kernel's CSPRNG (getrandom(2)).
 std::vector<unsigned char> random_bytes(std::size_t count);
 // `count` bytes from the kernel's CSPRNG, as lower-case hex.

@@ -74,6 +74,15 @@ namespace fidelis::core {
   X(event_shop_mismatch, "The event names a shop other than the one it was sent to.")              \
   X(program_missing, "No program is active for the shop, so events cannot be applied.")            \
   X(member_not_found, "No member with this id exists in the shop.")                                \
+  X(shop_exists, "A shop with this id exists already.")                                            \
+  X(shop_not_found, "No shop with this id exists.")                                                \
+  X(key_not_found, "No API key with this id exists in the shop.")                                  \
+  X(unauthorized, "The request carries no valid API key (Authorization: Bearer KEY).")             \
+  X(forbidden, "The API key's scope does not allow this request.")                                 \
+  X(route_not_found, "No route matches the request's path.")                                       \
+  X(method_not_allowed, "The route does not accept the request's method.")                         \
+  X(body_too_large, "The request body is larger than the server accepts.")                         \
+  X(unavailable, "The server is shutting down or its store failed; retry later.")                  \
   X(usage, "The command line is not understood.")                                                  \
   X(io_error, "A file could not be read or written.")                                              \
   X(storage_error, "The database reported an error.")

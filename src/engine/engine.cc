@@ -515,7 +515,8 @@ void Engine::record(const std::string& shop_id, ShopContext& context, domain::Ev
   ++batch_events_;
 }
 
-SubmitResult Engine::submit(std::string_view json, std::string_view default_shop) {
+SubmitResult Engine::submit(std::string_view json, std::string_view default_shop,
+                            std::string_view required_shop) {
   FIDELIS_ASSERT(in_batch_);
   SubmitResult result;
   // Identity digests: keyed with the shop's secret, 64 bits, so that the log never holds an
@@ -525,7 +526,7 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
     if (!context.ok()) return std::string();
     return core::hmac_sha256_hex((*context)->secret, value).substr(0, 16);
   };
-  auto parsed = domain::parse_event(parser_, json, default_shop, {}, hasher);
+  auto parsed = domain::parse_event(parser_, json, default_shop, required_shop, hasher);
   if (!parsed.ok()) {
     result.errors = parsed.take_errors();
     return result;

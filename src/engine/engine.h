@@ -54,7 +54,9 @@ class Engine {
   core::Status begin_batch();
   // Validates and applies one event into the open batch. `accepted` here means "will be durable
   // when commit_batch() succeeds"; report it only after that.
-  SubmitResult submit(std::string_view json, std::string_view default_shop);
+  // `required_shop`: when set (the API key's shop), an event naming another shop is refused.
+  SubmitResult submit(std::string_view json, std::string_view default_shop,
+                      std::string_view required_shop = {});
   // Makes the batch durable. On failure nothing of the batch is stored.
   core::Status commit_batch();
   void abort_batch();

@@ -78,6 +78,22 @@ struct StockWrite {
   std::int64_t outstanding = 0;
 };
 
+// An API key (docs/reference/http.md): only a hash of the key is stored.
+struct ApiKey {
+  std::string id;  // "key_…", shown in listings
+  std::string shop;
+  std::string scope;  // admin | server | storefront
+  std::string hash;   // SHA-256 of the key, lower-case hex
+  core::Timestamp created_at;
+  std::optional<core::Timestamp> revoked_at;
+
+  bool operator==(const ApiKey&) const = default;
+};
+struct KeyRevocation {
+  std::string id;
+  core::Timestamp at;
+};
+
 struct Batch {
   std::string shop;
   std::string new_shop_secret;  // set when the shop is created in this batch
@@ -88,6 +104,8 @@ struct Batch {
   std::vector<Profile> profiles;  // field-wise upserts (absent fields kept)
   std::vector<CodeWrite> codes;   // inserts
   std::vector<StockWrite> stock;
+  std::vector<ApiKey> new_keys;            // inserts
+  std::vector<KeyRevocation> revocations;  // of the batch shop's keys not yet revoked
 };
 
 class Store {
@@ -103,6 +121,9 @@ class Store {
 
   virtual core::Result<std::optional<std::string>> shop_secret(const std::string& shop) = 0;
   virtual core::Result<std::vector<std::string>> shops() = 0;
+  // API keys: by the hash of the key (any shop), or a shop's keys by id.
+  virtual core::Result<std::optional<ApiKey>> key_by_hash(const std::string& hash) = 0;
+  virtual core::Result<std::vector<ApiKey>> keys(const std::string& shop) = 0;
   virtual core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) = 0;
   // Adds a program version in its own transaction.
   virtual core::Status add_program(const std::string& shop, const ProgramVersion& version) = 0;

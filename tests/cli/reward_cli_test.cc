@@ -240,6 +240,9 @@ TEST_F(RewardCli, SimulateComparesADraftWithTheLiveProgram) {
   const std::string full = (test_support::source_dir() / "examples/programs/full.json").string();
   const auto with_full = run("--db " + db_ + " simulate --program " + full + " --json");
   EXPECT_EQ(with_full.exit_code, 0) << with_full.err;
+  const auto window = run("--db " + db_ + " simulate --program " + same +
+                          " --from 2025-01-01T00:00:00Z --to 2026-01-01T00:00:00Z --json");
+  EXPECT_EQ(window.exit_code, 0) << window.err;
 
   // The draft must pass the program check, fair play included.
   const std::string unfair = write_file("unfair.json", R"({"name": "Lottery night",

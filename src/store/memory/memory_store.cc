@@ -45,6 +45,16 @@ class MemoryStore final : public Store {
         profile.updated_at = change.updated_at;
       }
       for (const auto& code : batch.codes) codes_[{batch.shop, code.code}] = code.member;
+      for (ApiKey key : batch.new_keys) {
+        key.shop = batch.shop;
+        keys_[key.id] = key;
+      }
+      for (const auto& revocation : batch.revocations) {
+        auto it = keys_.find(revocation.id);
+        if (it != keys_.end() && it->second.shop == batch.shop && !it->second.revoked_at) {
+          it->second.revoked_at = revocation.at;
+        }
+      }
       for (const auto& stock : batch.stock) stock_[{batch.shop, stock.reward}] = stock.outstanding;
     }
     return core::Ok{};
@@ -168,6 +178,21 @@ class MemoryStore final : public Store {
     return core::Ok{};
   }
 
+  core::Result<std::optional<ApiKey>> key_by_hash(const std::string& hash) override {
+    for (const auto& [id, key] : keys_) {
+      if (key.hash == hash) return std::optional<ApiKey>(key);
+    }
+    return std::optional<ApiKey>();
+  }
+
+  core::Result<std::vector<ApiKey>> keys(const std::string& shop) override {
+    std::vector<ApiKey> found;
+    for (const auto& [id, key] : keys_) {
+      if (key.shop == shop) found.push_back(key);
+    }
+    return found;
+  }
+
   core::Result<std::optional<std::string>> code_owner(const std::string& shop,
                                                       const std::string& code) override {
     return find(codes_, Key{shop, code});
@@ -226,6 +251,7 @@ class MemoryStore final : public Store {
   std::map<Key, domain::OrderRecord> orders_;
   std::map<Key, Profile> profiles_;
   std::map<Key, std::string> codes_;
+  std::map<std::string, ApiKey> keys_;  // by id
   std::map<Key, std::int64_t> stock_;
 };
 

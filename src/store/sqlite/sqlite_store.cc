@@ -20,7 +20,7 @@ namespace {
 using core::ErrorCode;
 
 // Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE shops (
   shop TEXT PRIMARY KEY,
@@ -131,6 +131,17 @@ ALTER TABLE ledger ADD COLUMN credit_after INTEGER NOT NULL DEFAULT 0;
     // 5: a member's postal address (personal data, for the same-person referral check).
     R"sql(
 ALTER TABLE profiles ADD COLUMN address TEXT;
+)sql",
+    // 6: API keys for the HTTP API, looked up by the hash of the key.
+    R"sql(
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  shop TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
 )sql",
 };
 
@@ -288,6 +299,32 @@ class SqliteStore final : public Store {
     stmt.reset();
     return all<std::string>(
         stmt, [&]() -> core::Result<std::string> { return std::string(stmt.text(0)); });
+  }
+
+  static ApiKey read_key(Statement& stmt) {
+    ApiKey key;
+    key.id = std::string(stmt.text(0));
+    key.shop = std::string(stmt.text(1));
+    key.scope = std::string(stmt.text(2));
+    key.hash = std::string(stmt.text(3));
+    key.created_at = core::Timestamp{stmt.integer(4)};
+    if (!stmt.is_null(5)) key.revoked_at = core::Timestamp{stmt.integer(5)};
+    return key;
+  }
+
+  core::Result<std::optional<ApiKey>> key_by_hash(const std::string& hash) override {
+    auto& stmt = prepare(
+        "SELECT id, shop, scope, hash, created_at, revoked_at FROM api_keys WHERE hash = ?");
+    stmt.reset().bind(1, hash);
+    return single<ApiKey>(stmt, [&] { return read_key(stmt); });
+  }
+
+  core::Result<std::vector<ApiKey>> keys(const std::string& shop) override {
+    auto& stmt = prepare(
+        "SELECT id, shop, scope, hash, created_at, revoked_at FROM api_keys WHERE shop = ? "
+        "ORDER BY id");
+    stmt.reset().bind(1, shop);
+    return all<ApiKey>(stmt, [&]() -> core::Result<ApiKey> { return read_key(stmt); });
   }
 
   core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) override {
@@ -784,6 +821,19 @@ class SqliteStore final : public Store {
       stmt.bind_optional(6, profile.birthday);
       stmt.bind(7, profile.updated_at.micros).bind_optional(8, profile.address);
       FIDELIS_CHECK(step_done(stmt, "writing a profile"));
+    }
+    for (const auto& key : batch.new_keys) {
+      auto& stmt = prepare(
+          "INSERT INTO api_keys (id, shop, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)");
+      stmt.reset().bind(1, key.id).bind(2, batch.shop).bind(3, key.scope).bind(4, key.hash);
+      stmt.bind(5, key.created_at.micros);
+      FIDELIS_CHECK(step_done(stmt, "writing an API key"));
+    }
+    for (const auto& revocation : batch.revocations) {
+      auto& stmt = prepare(
+          "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND shop = ? AND revoked_at IS NULL");
+      stmt.reset().bind(1, revocation.at.micros).bind(2, revocation.id).bind(3, batch.shop);
+      FIDELIS_CHECK(step_done(stmt, "revoking an API key"));
     }
     for (const auto& code : batch.codes) {
       auto& stmt = prepare("INSERT INTO codes (shop, code, member) VALUES (?, ?, ?)");

@@ -1,0 +1,135 @@
+// The API's worker: every request is queued to one thread that owns the store connection and the
+// engine. It takes what is queued at once, answers reads, applies the event posts in one batch,
+// commits, then answers them (a 2xx only once durable).
+#include "api/api.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "api/problem.h"
+#include "api/routes.h"
+#include "core/digest.h"
+#include "engine/engine.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace fidelis::api {
+namespace {
+
+struct Job {
+  http::Request request;
+  http::Respond respond;
+};
+
+class WorkerApi final : public Api {
+ public:
+  WorkerApi(ApiOptions options, std::unique_ptr<store::Store> store)
+      : options_(std::move(options)), store_(std::move(store)), engine_(*store_) {
+    worker_ = std::thread([this] { work(); });
+  }
+  ~WorkerApi() override { stop(); }
+
+  void handle(http::Request&& request, http::Respond respond) override {
+    if (request.path == "/healthz") return respond(json(200, R"({"status":"ok"})"));
+    if (request.path == "/readyz") {
+      return respond(ready() ? json(200, R"({"status":"ready"})")
+                             : problem(core::ErrorCode::unavailable, "not ready"));
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (!stopping_) {
+        queue_.push_back({std::move(request), std::move(respond)});
+        wake_.notify_one();
+        return;
+      }
+    }
+    respond(problem(core::ErrorCode::unavailable, "the server is shutting down"));
+  }
+
+  void stop() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ && !worker_.joinable()) return;
+      stopping_ = true;
+      wake_.notify_one();
+    }
+    if (worker_.joinable()) worker_.join();
+  }
+
+  bool ready() const override { return ready_; }
+
+ private:
+  void work() {
+    ready_ = true;
+    for (;;) {
+      std::deque<Job> jobs;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) break;  // stopping, and everything answered
+        const std::size_t take = std::min(queue_.size(), options_.batch_max);
+        jobs.insert(jobs.end(), std::make_move_iterator(queue_.begin()),
+                    std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(take)));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+      }
+      run(jobs);
+    }
+    ready_ = false;
+  }
+
+  // Reads are answered at once; event posts join the batch, answered after the commit.
+  void run(std::deque<Job>& jobs) {
+    std::vector<PendingEvent> events;
+    for (auto& job : jobs) {
+      Context context{engine_, *store_};
+      auto routed = route(context, job.request);
+      if (auto* response = std::get_if<http::Response>(&routed)) {
+        job.respond(std::move(*response));
+      } else {
+        auto& event = std::get<PendingEvent>(routed);
+        event.respond = std::move(job.respond);
+        events.push_back(std::move(event));
+      }
+    }
+    if (events.empty()) return;
+    if (auto begun = engine_.begin_batch(); !begun.ok()) {
+      for (auto& event : events) event.respond(problem(begun.errors()));
+      return;
+    }
+    std::vector<engine::SubmitResult> results;
+    results.reserve(events.size());
+    for (auto& event : events)
+      results.push_back(engine_.submit(event.body, event.shop, event.shop));
+    const auto committed = engine_.commit_batch();
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (!committed.ok()) {
+        events[i].respond(problem(core::ErrorCode::unavailable,
+                                  "the batch could not be made durable: " +
+                                      committed.error().message + "; nothing was kept, retry"));
+      } else {
+        events[i].respond(event_response(results[i]));
+      }
+    }
+  }
+
+  ApiOptions options_;
+  std::unique_ptr<store::Store> store_;
+  engine::Engine engine_;
+  std::thread worker_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Api>> Api::open(const ApiOptions& options) {
+  FIDELIS_TRY(auto store, store::open_sqlite(options.db_path));
+  return std::unique_ptr<Api>(std::make_unique<WorkerApi>(options, std::move(store)));
+}
+
+}  // namespace fidelis::api

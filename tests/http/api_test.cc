@@ -1,0 +1,163 @@
+// End-to-end tests of `fidelis serve`: the real server on a free loopback port, spoken to over
+// HTTP. Authentication, scopes, shops kept apart, malformed input, limits, group commit.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/http_client.h"
+
+namespace fidelis {
+namespace {
+
+using test_support::HttpClient;
+using test_support::HttpReply;
+using test_support::ServerProcess;
+
+std::string order(const std::string& id, const std::string& member, const std::string& shop = "") {
+  return R"({"id":")" + id + R"(","type":"order.placed","member":")" + member + R"(",)" +
+         (shop.empty() ? "" : R"("shop":")" + shop + R"(",)") +
+         R"("occurred_at":"2025-03-01T10:00:00Z","data":{"order_id":")" + id +
+         R"(","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"10.00"}]}})";
+}
+
+class Api : public test_support::CliTest {
+ protected:
+  void SetUp() override {
+    const std::string program =
+        (test_support::source_dir() / "examples/programs/basic.json").string();
+    for (const std::string shop : {"acme", "other"}) {
+      ASSERT_EQ(run("--db " + db_ + " shop create " + shop).exit_code, 0);
+      ASSERT_EQ(run("--db " + db_ + " --shop " + shop + " program activate " + program).exit_code,
+                0);
+    }
+    server_key_ = key("acme", "server");
+    other_key_ = key("other", "server");
+  }
+
+  // A new key of `scope` for `shop`.
+  std::string key(const std::string& shop, const std::string& scope) {
+    const auto created =
+        run("--db " + db_ + " --shop " + shop + " key create --scope " + scope + " --json");
+    EXPECT_EQ(created.exit_code, 0) << created.err;
+    const auto id_at = created.out.find(R"("id":")");
+    last_key_id_ = created.out.substr(id_at + 6, created.out.find('"', id_at + 6) - id_at - 6);
+    const auto at = created.out.find(R"("key":")");
+    return created.out.substr(at + 7, created.out.find('"', at + 7) - at - 7);
+  }
+
+  static std::vector<std::pair<std::string, std::string>> bearer(const std::string& key) {
+    return {{"Authorization", "Bearer " + key}};
+  }
+
+  std::string server_key_, other_key_;
+  std::string last_key_id_;  // of the key key() made last
+};
+
+TEST_F(Api, AnswersHealthAndReadinessWithoutAKey) {
+  ServerProcess server(db_);
+  ASSERT_GT(server.port(), 0);
+  HttpClient client(server.port());
+  EXPECT_EQ(client.request("GET", "/healthz").status, 200);
+  EXPECT_EQ(client.request("GET", "/readyz").status, 200);
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+}
+
+TEST_F(Api, RefusesMissingUnknownRevokedAndOutOfScopeKeys) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const HttpReply none = client.request("GET", "/v1/members/m1");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.headers.at("content-type"), "application/problem+json");
+  EXPECT_NE(none.body.find(R"("code":"unauthorized")"), std::string::npos) << none.body;
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", bearer("fk_nope")).status, 401);
+  const std::string storefront = key("acme", "storefront");
+  EXPECT_EQ(client.request("POST", "/v1/events", order("s1", "m1"), bearer(storefront)).status,
+            403);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", bearer(storefront)).status, 403);
+  // Revoked while the server runs: refused from the next request on.
+  const std::string doomed = key("acme", "server");
+  EXPECT_EQ(client.request("POST", "/v1/events", order("d1", "m1"), bearer(doomed)).status, 201);
+  ASSERT_EQ(run("--db " + db_ + " --shop acme key revoke " + last_key_id_).exit_code, 0);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", bearer(doomed)).status, 401);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", bearer(server_key_)).status, 200);
+  EXPECT_EQ(run("--db " + db_ + " --shop acme key revoke key_000000000000").exit_code, 4);
+}
+
+TEST_F(Api, KeepsShopsApartOnEveryRoute) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  ASSERT_EQ(client.request("POST", "/v1/events", order("a1", "m1"), bearer(server_key_)).status,
+            201);
+  // Another shop's key: the member is absent, and events cannot name the first shop.
+  const HttpReply read = client.request("GET", "/v1/members/m1", "", bearer(other_key_));
+  EXPECT_EQ(read.status, 404);
+  EXPECT_NE(read.body.find("member_not_found"), std::string::npos) << read.body;
+  const HttpReply post =
+      client.request("POST", "/v1/events", order("x1", "m1", "acme"), bearer(other_key_));
+  EXPECT_EQ(post.status, 422);
+  EXPECT_NE(post.body.find(R"("pointer":"/shop","code":"event_shop_mismatch")"), std::string::npos)
+      << post.body;
+  const HttpReply mine = client.request("GET", "/v1/members/m1", "", bearer(server_key_));
+  EXPECT_EQ(mine.status, 200);
+  EXPECT_NE(mine.body.find(R"("member":"m1","shop":"acme","points":{"available":0,"pending":10,)"),
+            std::string::npos)
+      << mine.body;
+}
+
+TEST_F(Api, ExplainsBadRequestsWithLocatedProblems) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const auto key = bearer(server_key_);
+  const HttpReply malformed = client.request("POST", "/v1/events", R"({"id": "e1",)", key);
+  EXPECT_EQ(malformed.status, 422);
+  EXPECT_NE(malformed.body.find("json_malformed"), std::string::npos) << malformed.body;
+  EXPECT_NE(malformed.body.find("line 1, column"), std::string::npos) << malformed.body;
+  std::string wrong = order("w1", "m1");
+  wrong.replace(wrong.find(R"("quantity":1)"), 12, R"("quantity":"1")");
+  const HttpReply typed = client.request("POST", "/v1/events", wrong, key);
+  EXPECT_EQ(typed.status, 422);
+  EXPECT_NE(typed.body.find(R"("pointer":"/data/lines/0/quantity")"), std::string::npos)
+      << typed.body;
+  const HttpReply huge =
+      client.request("POST", "/v1/events", std::string(2 << 20, ' ') + order("h1", "m1"), key);
+  EXPECT_EQ(huge.status, 413);
+  HttpClient again(server.port());
+  EXPECT_EQ(again.request("GET", "/v1/nowhere", "", key).status, 404);
+  const HttpReply method = again.request("DELETE", "/v1/events", "", key);
+  EXPECT_EQ(method.status, 405);
+  EXPECT_EQ(method.headers.at("allow"), "POST");
+  // Idempotent event ids: the same body again is a duplicate, another body a conflict.
+  EXPECT_EQ(again.request("POST", "/v1/events", order("i1", "m2"), key).status, 201);
+  const HttpReply duplicate = again.request("POST", "/v1/events", order("i1", "m2"), key);
+  EXPECT_EQ(duplicate.status, 200);
+  EXPECT_NE(duplicate.body.find(R"("outcome":"duplicate")"), std::string::npos);
+  EXPECT_EQ(again.request("POST", "/v1/events", order("i1", "m3"), key).status, 409);
+}
+
+TEST_F(Api, GroupCommitsConcurrentPostsAndLosesNoneOnAGracefulStop) {
+  ServerProcess server(db_);
+  constexpr int kClients = 8, kEach = 40;
+  std::vector<std::thread> clients;
+  std::atomic<int> created{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient client(server.port());
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = "c" + std::to_string(c) + "-" + std::to_string(i);
+        if (client.request("POST", "/v1/events", order(id, "m-busy"), bearer(server_key_)).status ==
+            201) {
+          ++created;
+        }
+      }
+    });
+  }
+  for (auto& thread : clients) thread.join();
+  EXPECT_EQ(created.load(), kClients * kEach);
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+  const auto shown = run("--db " + db_ + " --shop acme member show m-busy --json");
+  EXPECT_NE(shown.out.find(R"("pending":3200,)"), std::string::npos) << shown.out;
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace fidelis
