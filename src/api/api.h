@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "core/result.h"
 #include "api/http/server.h"
+#include "core/result.h"
 
 namespace fidelis::api {
 

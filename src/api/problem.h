@@ -1,9 +1,9 @@
 // Responses of the API: JSON bodies and RFC 9457 problem details with located errors.
 #pragma once
 
+#include "api/http/server.h"
 #include "core/errors.h"
 #include "core/result.h"
-#include "api/http/server.h"
 
 namespace fidelis::api {
 

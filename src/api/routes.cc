@@ -2,7 +2,10 @@
 
 #include "api/problem.h"
 #include "core/digest.h"
+#include "core/json_reader.h"
 #include "core/json_writer.h"
+#include "core/time.h"
+#include "domain/ledger/redemption.h"
 #include "engine/views.h"
 
 namespace fidelis::api {
@@ -77,6 +80,17 @@ http::Response method_not_allowed(std::string_view allow) {
   return response;
 }
 
+// The parsed body of a POST, or a problem. An empty body reads as {}.
+std::variant<simdjson::dom::object, http::Response> body_object(core::JsonParser& parser,
+                                                                const std::string& body) {
+  auto parsed = parser.parse_object(body.empty() ? std::string_view("{}") : body);
+  if (!parsed.ok()) return problem(parsed.errors());
+  return *parsed;
+}
+
+using Params = std::vector<std::string>;
+using Routed = std::variant<http::Response, PendingEvent>;
+
 http::Response get_member(Context& context, const Key& key, const std::string& member) {
   auto state = context.engine.member(key.shop, member);
   if (!state.ok()) return problem(state.errors());
@@ -94,29 +108,181 @@ http::Response get_member(Context& context, const Key& key, const std::string& m
   return json(200, out.take());
 }
 
+Routed member_route(Context& context, const Key& key, const Params& params, http::Request&) {
+  return get_member(context, key, params[0]);
+}
+
+// GET /v1/members/{id}/ledger?after=SEQ&limit=N
+Routed ledger_route(Context& context, const Key& key, const Params& params,
+                    http::Request& request) {
+  std::uint64_t after = 0;
+  std::size_t limit = 100;
+  for (std::string_view rest = request.query; !rest.empty();) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? "" : rest.substr(amp + 1);
+    const auto equals = pair.find('=');
+    const std::string name(pair.substr(0, equals));
+    const std::string value(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
+    char* end = nullptr;
+    const unsigned long long number = std::strtoull(value.c_str(), &end, 10);
+    const bool is_number = !value.empty() && *end == '\0';
+    if (name == "after" && is_number) {
+      after = number;
+    } else if (name == "limit" && is_number && number >= 1 && number <= 1000) {
+      limit = static_cast<std::size_t>(number);
+    } else if (name == "after" || name == "limit") {
+      return problem(ErrorCode::value_out_of_range,
+                     "after is a sequence number; limit is from 1 to 1000", "?" + name);
+    }
+  }
+  auto state = context.engine.member(key.shop, params[0]);
+  if (!state.ok()) return problem(state.errors());
+  if (!*state) return get_member(context, key, params[0]);  // the same 404
+  auto lines = context.store.ledger(key.shop, params[0], after, limit);
+  if (!lines.ok()) return problem(lines.errors());
+  core::JsonWriter out;
+  engine::write_ledger_page_json(out, key.shop, **state, *lines, limit);
+  return json(200, out.take());
+}
+
+void write_acted(core::JsonWriter& out, const engine::Engine::Redeemed& acted) {
+  out.begin_object().key("member").value(acted.member).key("event").value(acted.event_id);
+  out.key("available_after").value(acted.available_after);
+  out.key("redemption");
+  engine::write_redemption_json(out, acted.redemption);
+  out.end_object();
+}
+
+// POST /v1/members/{id}/redemptions {"reward": "voucher-5"}: 201 with the code.
+Routed redeem_route(Context& context, const Key& key, const Params& params,
+                    http::Request& request) {
+  core::JsonParser parser;
+  auto body = body_object(parser, request.body);
+  if (auto* response = std::get_if<http::Response>(&body)) return std::move(*response);
+  core::Errors errors;
+  core::ObjectReader reader(std::get<simdjson::dom::object>(body), "", errors);
+  reader.reject_unknown({"reward"});
+  const std::string reward(reader.string("reward", true, 128).value_or(""));
+  if (!errors.empty()) return problem(errors);
+  auto redeemed = context.engine.redeem(key.shop, params[0], reward, core::wall_clock());
+  if (!redeemed.ok()) return problem(redeemed.errors());
+  core::JsonWriter out;
+  write_acted(out, *redeemed);
+  return json(201, out.take());
+}
+
+// POST /v1/codes/{code}/validate: valid? for whom? what does it give?
+Routed validate_route(Context& context, const Key& key, const Params& params, http::Request&) {
+  auto found = context.engine.find_code(key.shop, params[0]);
+  if (!found.ok()) return problem(found.errors());
+  if (!*found) {
+    return problem(ErrorCode::code_not_found, "no code " + params[0] + " in this shop", "/code");
+  }
+  const auto unusable = domain::code_unusable((*found)->redemption, core::wall_clock());
+  core::JsonWriter out;
+  out.begin_object().key("valid").value(!unusable.has_value());
+  out.key("member").value((*found)->member);
+  if (unusable) out.key("why_not").value(unusable->message);
+  out.key("redemption");
+  engine::write_redemption_json(out, (*found)->redemption);
+  out.end_object();
+  return json(200, out.take());
+}
+
+// POST /v1/codes/{code}/use {"order_id"?} and /cancel {"reason"?}.
+Routed code_action_route(Context& context, const Key& key, const Params& params,
+                         http::Request& request, bool use) {
+  core::JsonParser parser;
+  auto body = body_object(parser, request.body);
+  if (auto* response = std::get_if<http::Response>(&body)) return std::move(*response);
+  core::Errors errors;
+  core::ObjectReader reader(std::get<simdjson::dom::object>(body), "", errors);
+  const std::string_view field = use ? "order_id" : "reason";
+  reader.reject_unknown({field});
+  const std::string note(reader.string(field, false, use ? 128 : 500).value_or(""));
+  if (!errors.empty()) return problem(errors);
+  auto acted = context.engine.act_on_code(key.shop, params[0], use, note, core::wall_clock());
+  if (!acted.ok()) return problem(acted.errors());
+  core::JsonWriter out;
+  write_acted(out, *acted);
+  return json(200, out.take());
+}
+
+Routed use_route(Context& context, const Key& key, const Params& params, http::Request& request) {
+  return code_action_route(context, key, params, request, true);
+}
+
+Routed cancel_route(Context& context, const Key& key, const Params& params,
+                    http::Request& request) {
+  return code_action_route(context, key, params, request, false);
+}
+
+Routed events_route(Context&, const Key& key, const Params&, http::Request& request) {
+  return PendingEvent{key.shop, std::move(request.body), {}};  // the key's shop only
+}
+
+struct Route {
+  std::string_view method;
+  std::vector<std::string_view> pattern;  // "{}" matches one segment
+  Routed (*handle)(Context&, const Key&, const Params&, http::Request&);
+};
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table = {
+      {"POST", {"v1", "events"}, events_route},
+      {"GET", {"v1", "members", "{}"}, member_route},
+      {"GET", {"v1", "members", "{}", "ledger"}, ledger_route},
+      {"POST", {"v1", "members", "{}", "redemptions"}, redeem_route},
+      {"POST", {"v1", "codes", "{}", "validate"}, validate_route},
+      {"POST", {"v1", "codes", "{}", "use"}, use_route},
+      {"POST", {"v1", "codes", "{}", "cancel"}, cancel_route},
+  };
+  return table;
+}
+
+// The segments that fill the pattern's "{}", or nothing when the path does not match.
+std::optional<Params> match(const Route& route, const std::vector<std::string>& segments) {
+  if (route.pattern.size() != segments.size()) return std::nullopt;
+  Params params;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (route.pattern[i] == "{}") {
+      if (segments[i].empty()) return std::nullopt;
+      params.push_back(segments[i]);
+    } else if (route.pattern[i] != segments[i]) {
+      return std::nullopt;
+    }
+  }
+  return params;
+}
+
 }  // namespace
 
-std::variant<http::Response, PendingEvent> route(Context& context, http::Request& request) {
+Routed route(Context& context, http::Request& request) {
   const auto segments = split_path(request.path);
-  if (!segments || segments->empty() || (*segments)[0] != "v1") {
-    return problem(ErrorCode::route_not_found, "no route " + request.path);
+  if (!segments) return problem(ErrorCode::route_not_found, "no route " + request.path);
+  const Route* chosen = nullptr;
+  Params params;
+  std::string allow;
+  for (const Route& candidate : routes()) {
+    auto matched = match(candidate, *segments);
+    if (!matched) continue;
+    allow += (allow.empty() ? "" : ", ") + std::string(candidate.method);
+    if (candidate.method == request.method) {
+      chosen = &candidate;
+      params = std::move(*matched);
+    }
   }
-  const auto& parts = *segments;
-  const bool is_events = parts.size() == 2 && parts[1] == "events";
-  const bool is_member = parts.size() == 3 && parts[1] == "members" && !parts[2].empty();
-  if (!is_events && !is_member)
-    return problem(ErrorCode::route_not_found, "no route " + request.path);
-  if (is_events && request.method != "POST") return method_not_allowed("POST");
-  if (is_member && request.method != "GET") return method_not_allowed("GET");
+  if (allow.empty()) return problem(ErrorCode::route_not_found, "no route " + request.path);
+  if (chosen == nullptr) return method_not_allowed(allow);
 
   auto authenticated = authenticate(context, request);
   if (auto* response = std::get_if<http::Response>(&authenticated)) return std::move(*response);
   const Key& key = std::get<Key>(authenticated);
   if (key.scope == "storefront") {
-    return forbidden(key, is_events ? "post events" : "read a member without a member token");
+    return forbidden(key, "use this route without a member token");
   }
-  if (is_events) return PendingEvent{key.shop, std::move(request.body), {}};  // key's shop only
-  return get_member(context, key, parts[2]);
+  return chosen->handle(context, key, params, request);
 }
 
 http::Response event_response(const engine::SubmitResult& result) {

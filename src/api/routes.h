@@ -4,8 +4,8 @@
 #include <string>
 #include <variant>
 
-#include "engine/engine.h"
 #include "api/http/server.h"
+#include "engine/engine.h"
 #include "store/store.h"
 
 namespace fidelis::api {

@@ -78,8 +78,7 @@ core::Result<core::Timestamp> now_or_at(const Args& args) {
       return core::make_error(core::ErrorCode::usage, "--at: " + parsed.error().message);
     return *parsed;
   }
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return core::Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(now).count()};
+  return core::wall_clock();
 }
 
 }  // namespace fidelis::cli

@@ -126,18 +126,7 @@ int run_member(const Args& args) {
   const std::string& locale = (*state)->locale;
   if (args.json()) {
     core::JsonWriter out;
-    out.begin_object().key("member").value(member).key("shop").value(shop);
-    out.key("lines").begin_array();
-    for (const auto& line : *lines)
-      engine::write_ledger_line_json(out, line, locale, (*state)->wallet.currency);
-    out.end_array();
-    out.key("next_after");
-    if (lines->size() == limit) {
-      out.value(static_cast<std::uint64_t>(lines->back().seq));
-    } else {
-      out.null();
-    }
-    out.end_object();
+    engine::write_ledger_page_json(out, shop, **state, *lines, limit);
     std::printf("%s\n", out.str().c_str());
     return kExitOk;
   }

@@ -93,47 +93,26 @@ int validate(const Args& args, engine::Engine& engine, core::Timestamp now) {
 // Applies one reward.used or reward.cancelled event for the code's holder.
 int act_on_code(const Args& args, engine::Engine& engine, core::Timestamp now) {
   const bool use = args.words[1] == "use";
-  auto looked_up = find_code(args, engine);
-  if (const int* exit = std::get_if<int>(&looked_up)) return *exit;
-  const auto& found = std::get<engine::Engine::FoundCode>(looked_up);
-  const std::string& member = found.member;
-  const std::string& code = found.redemption.code;
-  core::JsonWriter json;
-  json.begin_object();
-  json.key("id").value((use ? "use-" : "cancel-") + core::random_hex(12));
-  json.key("type").value(use ? "reward.used" : "reward.cancelled");
-  json.key("member").value(member);
-  json.key("occurred_at").value(core::format_rfc3339(now));
-  json.key("data").begin_object().key("code").value(code);
-  if (use && args.option("order")) json.key("order_id").value(*args.option("order"));
-  if (!use && args.option("reason")) json.key("reason").value(*args.option("reason"));
-  json.end_object().end_object();
-
-  if (auto begun = engine.begin_batch(); !begun.ok()) return fail(begun.errors());
-  const engine::SubmitResult result = engine.submit(json.str(), args.shop());
-  if (result.outcome != engine::Outcome::accepted) {
-    engine.abort_batch();
-    return fail(result.errors);
-  }
-  if (auto committed = engine.commit_batch(); !committed.ok()) return fail(committed.errors());
-  auto after = engine.member(args.shop(), member);
-  if (!after.ok()) return fail(after.errors());
-  const domain::Redemption& r = *(*after)->redemption(code);
+  const std::string note = args.option(use ? "order" : "reason").value_or("");
+  auto acted = engine.act_on_code(args.shop(), args.words[2], use, note, now);
+  if (!acted.ok()) return fail(acted.errors());
+  const domain::Redemption& r = acted->redemption;
   if (args.json()) {
     core::JsonWriter out;
-    out.begin_object().key("member").value(member).key("event").value(result.event_id);
-    out.key("available_after").value((*after)->available());
+    out.begin_object().key("member").value(acted->member);
+    out.key("event").value(acted->event_id);
+    out.key("available_after").value(acted->available_after);
     out.key("redemption");
     engine::write_redemption_json(out, r);
     out.end_object();
     std::printf("%s\n", out.str().c_str());
   } else if (use) {
-    std::printf("code %s used%s\n", code.c_str(),
+    std::printf("code %s used%s\n", r.code.c_str(),
                 r.order_id.empty() ? "" : (" on order " + r.order_id).c_str());
   } else {
     std::printf("code %s cancelled: %lld points given back to member %s (%lld available)\n",
-                code.c_str(), static_cast<long long>(r.points), member.c_str(),
-                static_cast<long long>((*after)->available()));
+                r.code.c_str(), static_cast<long long>(r.points), acted->member.c_str(),
+                static_cast<long long>(acted->available_after));
   }
   return kExitOk;
 }

@@ -133,4 +133,9 @@ Timestamp start_of_month_number(std::int64_t month) {
   return Timestamp{chr::sys_days(first).time_since_epoch().count() * kMicrosPerDay};
 }
 
+Timestamp wall_clock() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(now).count()};
+}
+
 }  // namespace fidelis::core

@@ -50,6 +50,9 @@ struct MonthDay {
 };
 MonthDay local_month_day(std::string_view zone, Timestamp at);
 
+// The system clock now. Only the front doors (CLI, API) read it: the domain takes time as input.
+Timestamp wall_clock();
+
 // The first instant (UTC) of a month given as utc_month_number() counts it.
 Timestamp start_of_month_number(std::int64_t month);
 

@@ -743,15 +743,50 @@ core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const 
     json.key("occurred_at").value(core::format_rfc3339(at));
     json.key("data").begin_object().key("reward").value(reward).key("code").value(code);
     json.end_object().end_object();
-    FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, json.str(), shop_id));
-    SubmitResult submitted = submit_parsed(event);
-    if (submitted.outcome != Outcome::accepted) return std::move(submitted.errors);
-    const domain::MemberState& after = overlay_.at(key(shop_id, member)).state;
-    Redeemed redeemed;
-    redeemed.event_id = submitted.event_id;
-    redeemed.redemption = *after.redemption(code);
-    redeemed.available_after = after.available();
-    return redeemed;
+    return apply_code_event(shop_id, member, code, json.str());
+  };
+  return in_own_batch(run);
+}
+
+core::Result<Engine::Redeemed> Engine::apply_code_event(const std::string& shop_id,
+                                                        const std::string& member,
+                                                        const std::string& code,
+                                                        const std::string& json) {
+  FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, json, shop_id));
+  SubmitResult submitted = submit_parsed(event);
+  if (submitted.outcome != Outcome::accepted) return std::move(submitted.errors);
+  const domain::MemberState& after = overlay_.at(key(shop_id, member)).state;
+  Redeemed applied;
+  applied.member = member;
+  applied.event_id = submitted.event_id;
+  applied.redemption = *after.redemption(code);
+  applied.available_after = after.available();
+  return applied;
+}
+
+core::Result<Engine::Redeemed> Engine::act_on_code(const std::string& shop_id,
+                                                   std::string_view typed, bool use,
+                                                   const std::string& note, core::Timestamp at) {
+  FIDELIS_ASSERT(!writer_);
+  FIDELIS_TRY(const auto found, find_code(shop_id, typed));
+  if (!found) {
+    return core::make_error(ErrorCode::code_not_found,
+                            "no code " + std::string(typed) + " in shop \"" + shop_id + "\"");
+  }
+  const std::string& member = found->member;
+  const std::string& code = found->redemption.code;
+  auto run = [&]() -> core::Result<Redeemed> {
+    core::JsonWriter json;
+    json.begin_object();
+    json.key("id").value((use ? "use-" : "cancel-") + core::random_hex(12));
+    json.key("type").value(use ? "reward.used" : "reward.cancelled");
+    json.key("shop").value(shop_id);
+    json.key("member").value(member);
+    json.key("occurred_at").value(core::format_rfc3339(at));
+    json.key("data").begin_object().key("code").value(code);
+    if (!note.empty()) json.key(use ? "order_id" : "reason").value(note);
+    json.end_object().end_object();
+    return apply_code_event(shop_id, member, code, json.str());
   };
   return in_own_batch(run);
 }

@@ -79,6 +79,7 @@ class Engine {
   // issues the same one). Refusals: member_not_found, reward_not_found, insufficient_points,
   // reward_out_of_stock, reward_limit_reached. Not for pipelined engines.
   struct Redeemed {
+    std::string member;
     std::string event_id;
     domain::Redemption redemption;
     domain::Points available_after = 0;
@@ -91,6 +92,12 @@ class Engine {
     domain::Redemption redemption;
   };
   core::Result<std::optional<FoundCode>> find_code(const std::string& shop, std::string_view code);
+  // The shop took the code (`use`, with the order it went on, if known) or withdrew it unused
+  // (its points or store credit come back; `note` is the reason): one reward.used or
+  // reward.cancelled event for the code's holder, in a transaction of its own. Refusals:
+  // code_invalid, code_not_found, code_already_used, code_cancelled, code_expired.
+  core::Result<Redeemed> act_on_code(const std::string& shop, std::string_view code, bool use,
+                                     const std::string& note, core::Timestamp at);
 
   // Runs every due timer of the shop up to `until`, in one transaction of its own. Timers apply
   // the program version in force at their time among versions up to `max_version` (0: all; the
@@ -157,6 +164,10 @@ class Engine {
   enum class IdKind { event, order };
 
   core::Result<ShopContext*> shop(const std::string& shop);
+  // Applies a reward event Fidelis writes itself (redeem, use, cancel) for `member`, in the open
+  // batch, and reports `code` as it stands after.
+  core::Result<Redeemed> apply_code_event(const std::string& shop, const std::string& member,
+                                          const std::string& code, const std::string& json);
   // The member's current state; `is_new` tells whether the store has no row for it yet.
   core::Result<domain::MemberState> load_member(const std::string& shop, const std::string& member,
                                                 bool& is_new);

@@ -289,4 +289,22 @@ void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& lin
   out.end_object();
 }
 
+void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,
+                            const domain::MemberState& state,
+                            const std::vector<domain::LedgerLine>& lines, std::size_t limit) {
+  out.begin_object().key("member").value(state.member).key("shop").value(shop);
+  out.key("lines").begin_array();
+  for (const auto& line : lines) {
+    write_ledger_line_json(out, line, state.locale, state.wallet.currency);
+  }
+  out.end_array();
+  out.key("next_after");
+  if (!lines.empty() && lines.size() == limit) {
+    out.value(static_cast<std::uint64_t>(lines.back().seq));
+  } else {
+    out.null();
+  }
+  out.end_object();
+}
+
 }  // namespace fidelis::engine

@@ -22,4 +22,10 @@ void write_redemption_json(core::JsonWriter& out, const domain::Redemption& rede
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,
                             std::string_view locale, std::string_view credit_currency);
 
+// A page of a member's ledger: {"member", "shop", "lines", "next_after"}; `next_after` is the
+// last seq when the page is full (`limit` lines: there may be more), else null.
+void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,
+                            const domain::MemberState& state,
+                            const std::vector<domain::LedgerLine>& lines, std::size_t limit);
+
 }  // namespace fidelis::engine

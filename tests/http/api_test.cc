@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/time.h"
 #include "support/http_client.h"
 
 namespace fidelis {
@@ -24,7 +25,7 @@ class Api : public test_support::CliTest {
  protected:
   void SetUp() override {
     const std::string program =
-        (test_support::source_dir() / "examples/programs/basic.json").string();
+        (test_support::source_dir() / "examples/programs/engagement.json").string();
     for (const std::string shop : {"acme", "other"}) {
       ASSERT_EQ(run("--db " + db_ + " shop create " + shop).exit_code, 0);
       ASSERT_EQ(run("--db " + db_ + " --shop " + shop + " program activate " + program).exit_code,
@@ -157,6 +158,105 @@ TEST_F(Api, GroupCommitsConcurrentPostsAndLosesNoneOnAGracefulStop) {
   const auto shown = run("--db " + db_ + " --shop acme member show m-busy --json");
   EXPECT_NE(shown.out.find(R"("pending":3200,)"), std::string::npos) << shown.out;
   EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+}
+
+// A goodwill adjustment a minute ago (redemptions happen now: older points may have expired).
+std::string adjust(const std::string& id, const std::string& member, int points) {
+  const std::string at = core::format_rfc3339(
+      core::Timestamp{core::wall_clock().micros - 60 * core::kMicrosPerSecond});
+  return R"({"id":")" + id + R"(","type":"points.adjusted","member":")" + member +
+         R"(","occurred_at":")" + at + R"(","data":{"points":)" + std::to_string(points) +
+         R"(,"reason":"goodwill"}})";
+}
+
+// The code in a redemption answer.
+std::string code_of(const std::string& body) {
+  const auto at = body.find(R"("code":")");
+  return at == std::string::npos ? "" : body.substr(at + 8, 15);
+}
+
+TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const auto key = bearer(server_key_);
+  ASSERT_EQ(client.request("POST", "/v1/events", adjust("g1", "m1", 1200), key).status, 201);
+  const HttpReply redeemed =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", key);
+  ASSERT_EQ(redeemed.status, 201) << redeemed.body;
+  EXPECT_NE(redeemed.body.find(R"("available_after":700)"), std::string::npos) << redeemed.body;
+  const std::string code = code_of(redeemed.body);
+  ASSERT_EQ(code.size(), 15u) << redeemed.body;
+  // Short balance: 409 with the reason; unknown reward: 404; bad body: 422 with its pointer.
+  ASSERT_EQ(
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", key).status,
+      201);
+  const HttpReply short_balance =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", key);
+  EXPECT_EQ(short_balance.status, 409);
+  EXPECT_NE(short_balance.body.find("insufficient_points"), std::string::npos);
+  EXPECT_EQ(
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"nope"})", key).status,
+      404);
+  const HttpReply typo =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"rewrd":"voucher-5"})", key);
+  EXPECT_EQ(typo.status, 422);
+  EXPECT_NE(typo.body.find(R"("pointer":"/rewrd")"), std::string::npos) << typo.body;
+
+  const HttpReply valid = client.request("POST", "/v1/codes/" + code + "/validate", "", key);
+  EXPECT_EQ(valid.status, 200);
+  EXPECT_NE(valid.body.find(R"({"valid":true,"member":"m1")"), std::string::npos) << valid.body;
+  // Another shop's key does not know the code.
+  EXPECT_EQ(
+      client.request("POST", "/v1/codes/" + code + "/validate", "", bearer(other_key_)).status,
+      404);
+  EXPECT_EQ(
+      client.request("POST", "/v1/codes/" + code + "/use", R"({"order_id":"o-9"})", key).status,
+      200);
+  EXPECT_EQ(client.request("POST", "/v1/codes/" + code + "/use", "", key).status, 409);
+  EXPECT_EQ(client.request("POST", "/v1/codes/" + code + "/cancel", "", key).status, 409);
+  EXPECT_EQ(client.request("POST", "/v1/codes/0000-0000-00000/validate", "", key).status, 404);
+
+  // The ledger, a page at a time.
+  const HttpReply first = client.request("GET", "/v1/members/m1/ledger?limit=2", "", key);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find(R"("next_after":2})"), std::string::npos) << first.body;
+  const HttpReply rest = client.request("GET", "/v1/members/m1/ledger?after=2&limit=2", "", key);
+  EXPECT_NE(rest.body.find(R"("seq":3,)"), std::string::npos) << rest.body;
+  EXPECT_NE(rest.body.find(R"("next_after":null})"), std::string::npos) << rest.body;
+  EXPECT_EQ(client.request("GET", "/v1/members/m1/ledger?limit=0", "", key).status, 422);
+}
+
+// Many clients redeem at once against a balance that covers some of them: never more.
+TEST_F(Api, ConcurrentRedemptionsNeverOverspend) {
+  ServerProcess server(db_);
+  constexpr int kRounds = 5, kClients = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string member = "r" + std::to_string(round);
+    HttpClient setup(server.port());
+    // 1,700 points: three codes of 500, whatever the interleaving.
+    ASSERT_EQ(
+        setup
+            .request("POST", "/v1/events", adjust("g-" + member, member, 1700), bearer(server_key_))
+            .status,
+        201);
+    std::atomic<int> created{0}, refused{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back([&] {
+        HttpClient client(server.port());
+        const int status = client
+                               .request("POST", "/v1/members/" + member + "/redemptions",
+                                        R"({"reward":"voucher-5"})", bearer(server_key_))
+                               .status;
+        (status == 201 ? created : refused)++;
+      });
+    }
+    for (auto& thread : clients) thread.join();
+    EXPECT_EQ(created.load(), 3) << "round " << round;
+    EXPECT_EQ(refused.load(), kClients - 3) << "round " << round;
+    const HttpReply shown = setup.request("GET", "/v1/members/" + member, "", bearer(server_key_));
+    EXPECT_NE(shown.body.find(R"("available":200,)"), std::string::npos) << shown.body;
+  }
 }
 
 }  // namespace

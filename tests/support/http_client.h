@@ -43,10 +43,8 @@ class HttpClient {
               "\r\n";
     }
     text += "\r\n" + body;
-    if (!send_all(text)) {
-      disconnect();
-      return {};
-    }
+    // A server may refuse before the body is sent (413): its answer is still there to read.
+    (void)send_all(text);
     return read_reply();
   }
 

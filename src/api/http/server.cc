@@ -2,6 +2,7 @@
 // connection, keep-alive, TCP_NODELAY, bounded headers and bodies, time-outs, graceful stop.
 #include "api/http/server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -39,6 +40,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response response);
   void on_write(beast::error_code ec, std::size_t bytes);
   void close();
+  // After refusing a request whose body is still arriving: stop sending, read and drop what
+  // comes until the client is done (or the time-out), then close. Closing at once would reset
+  // the connection and could destroy the refusal before the client reads it.
+  void drain();
   void log(int status, std::size_t bytes);
 
   beast::tcp_stream stream_;
@@ -48,6 +53,8 @@ class Session : public std::enable_shared_from_this<Session> {
   BeastServer& server_;
   bool busy_ = false;  // a request is being handled (on the strand)
   bool keep_alive_ = true;
+  bool refused_ = false;  // answered before reading the whole request: drain, then close
+  std::array<char, 8192> scratch_{};
   std::string method_, path_;
   std::chrono::steady_clock::time_point started_;
 };
@@ -187,6 +194,7 @@ void Session::on_read(beast::error_code ec) {
   if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit) {
     busy_ = true;
     keep_alive_ = false;
+    refused_ = true;
     method_ = "?";
     const bool body = ec == bhttp::error::body_limit;
     Response response;
@@ -247,8 +255,20 @@ void Session::write(Response response) {
 
 void Session::on_write(beast::error_code ec, std::size_t) {
   busy_ = false;
+  if (!ec && refused_) return drain();
   if (ec || !response_.keep_alive()) return close();
   read();
+}
+
+void Session::drain() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(std::chrono::seconds(5));
+  stream_.async_read_some(net::buffer(scratch_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->drain();
+                          });
 }
 
 void Session::close() {
