@@ -98,10 +98,14 @@ class WorkerApi final : public Api {
       for (auto& event : events) event.respond(problem(begun.errors()));
       return;
     }
-    std::vector<engine::SubmitResult> results;
-    results.reserve(events.size());
-    for (auto& event : events)
-      results.push_back(engine_.submit(event.body, event.shop, event.shop));
+    // Each answer is known before the commit, so that a kept idempotent answer is durable with
+    // its event; it is sent only after.
+    std::vector<http::Response> responses;
+    responses.reserve(events.size());
+    for (auto& event : events) {
+      responses.push_back(event_response(engine_.submit(event.body, event.shop, event.shop)));
+      keep_response(engine_, event.shop, event.idempotency, responses.back());
+    }
     const auto committed = engine_.commit_batch();
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (!committed.ok()) {
@@ -109,7 +113,7 @@ class WorkerApi final : public Api {
                                   "the batch could not be made durable: " +
                                       committed.error().message + "; nothing was kept, retry"));
       } else {
-        events[i].respond(event_response(results[i]));
+        events[i].respond(std::move(responses[i]));
       }
     }
   }

@@ -5,6 +5,7 @@
 #include "core/json_reader.h"
 #include "core/json_writer.h"
 #include "core/time.h"
+#include "domain/event/event.h"
 #include "domain/ledger/redemption.h"
 #include "engine/views.h"
 
@@ -165,11 +166,16 @@ Routed redeem_route(Context& context, const Key& key, const Params& params,
   reader.reject_unknown({"reward"});
   const std::string reward(reader.string("reward", true, 128).value_or(""));
   if (!errors.empty()) return problem(errors);
-  auto redeemed = context.engine.redeem(key.shop, params[0], reward, core::wall_clock());
+  http::Response response;
+  auto redeemed = context.engine.redeem(
+      key.shop, params[0], reward, core::wall_clock(), [&](const engine::Engine::Redeemed& done) {
+        core::JsonWriter out;
+        write_acted(out, done);
+        response = json(201, out.take());
+        keep_response(context.engine, key.shop, context.idempotency, response);
+      });
   if (!redeemed.ok()) return problem(redeemed.errors());
-  core::JsonWriter out;
-  write_acted(out, *redeemed);
-  return json(201, out.take());
+  return response;
 }
 
 // POST /v1/codes/{code}/validate: valid? for whom? what does it give?
@@ -202,11 +208,17 @@ Routed code_action_route(Context& context, const Key& key, const Params& params,
   reader.reject_unknown({field});
   const std::string note(reader.string(field, false, use ? 128 : 500).value_or(""));
   if (!errors.empty()) return problem(errors);
-  auto acted = context.engine.act_on_code(key.shop, params[0], use, note, core::wall_clock());
+  http::Response response;
+  auto acted = context.engine.act_on_code(key.shop, params[0], use, note, core::wall_clock(),
+                                          [&](const engine::Engine::Redeemed& done) {
+                                            core::JsonWriter out;
+                                            write_acted(out, done);
+                                            response = json(200, out.take());
+                                            keep_response(context.engine, key.shop,
+                                                          context.idempotency, response);
+                                          });
   if (!acted.ok()) return problem(acted.errors());
-  core::JsonWriter out;
-  write_acted(out, *acted);
-  return json(200, out.take());
+  return response;
 }
 
 Routed use_route(Context& context, const Key& key, const Params& params, http::Request& request) {
@@ -218,8 +230,9 @@ Routed cancel_route(Context& context, const Key& key, const Params& params,
   return code_action_route(context, key, params, request, false);
 }
 
-Routed events_route(Context&, const Key& key, const Params&, http::Request& request) {
-  return PendingEvent{key.shop, std::move(request.body), {}};  // the key's shop only
+Routed events_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  // The key's shop only.
+  return PendingEvent{key.shop, std::move(request.body), {}, context.idempotency};
 }
 
 struct Route {
@@ -282,7 +295,46 @@ Routed route(Context& context, http::Request& request) {
   if (key.scope == "storefront") {
     return forbidden(key, "use this route without a member token");
   }
+  if (request.method == "POST" && !request.idempotency_key.empty()) {
+    const std::string& idempotency_key = request.idempotency_key;
+    if (idempotency_key.size() > 255 || !domain::is_valid_id(idempotency_key.substr(0, 128))) {
+      return problem(ErrorCode::value_not_allowed,
+                     "Idempotency-Key is 1-255 printable ASCII characters", "Idempotency-Key");
+    }
+    const std::string digest =
+        core::sha256_hex(request.method + " " + request.path + "\n" + request.body);
+    auto kept = context.store.idempotency(key.shop, idempotency_key);
+    if (!kept.ok()) return problem(kept.errors());
+    if (*kept) {
+      if ((*kept)->request_digest != digest) {
+        return problem(ErrorCode::idempotency_key_reused,
+                       "Idempotency-Key \"" + idempotency_key +
+                           "\" was used with another request: use a new key for a new request",
+                       "Idempotency-Key");
+      }
+      http::Response replay;
+      replay.status = (*kept)->status;
+      replay.content_type = (*kept)->content_type;
+      replay.body = (*kept)->body;
+      replay.headers.emplace_back("Idempotent-Replayed", "true");
+      return replay;
+    }
+    context.idempotency = IdempotencyIntent{idempotency_key, digest};
+  }
   return chosen->handle(context, key, params, request);
+}
+
+void keep_response(engine::Engine& engine, const std::string& shop,
+                   const std::optional<IdempotencyIntent>& intent, const http::Response& response) {
+  if (!intent || response.status >= 500) return;
+  store::IdempotencyRecord record;
+  record.key = intent->key;
+  record.request_digest = intent->request_digest;
+  record.status = response.status;
+  record.content_type = response.content_type;
+  record.body = response.body;
+  record.created_at = core::wall_clock();
+  engine.stage_idempotency(shop, std::move(record));
 }
 
 http::Response event_response(const engine::SubmitResult& result) {

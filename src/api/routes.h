@@ -10,9 +10,16 @@
 
 namespace fidelis::api {
 
+// An Idempotency-Key seen for the first time: the response is kept with what it answers.
+struct IdempotencyIntent {
+  std::string key;
+  std::string request_digest;
+};
+
 struct Context {
   engine::Engine& engine;
   store::Store& store;
+  std::optional<IdempotencyIntent> idempotency = {};  // set by route()
 };
 
 // An event post to apply in the worker's next batch, for the key's shop.
@@ -20,7 +27,13 @@ struct PendingEvent {
   std::string shop;
   std::string body;
   http::Respond respond;
+  std::optional<IdempotencyIntent> idempotency;
 };
+
+// Adds `response` to the open batch as the kept answer of `intent` (5xx answers are not kept:
+// a retry should try again).
+void keep_response(engine::Engine& engine, const std::string& shop,
+                   const std::optional<IdempotencyIntent>& intent, const http::Response& response);
 
 // Authenticates and routes a request: a response now, or an event post for the batch.
 std::variant<http::Response, PendingEvent> route(Context& context, http::Request& request);

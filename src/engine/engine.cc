@@ -715,7 +715,8 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
 }
 
 core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const std::string& member,
-                                              const std::string& reward, core::Timestamp at) {
+                                              const std::string& reward, core::Timestamp at,
+                                              const BeforeCommit& before_commit) {
   FIDELIS_ASSERT(!writer_);
   auto run = [&]() -> core::Result<Redeemed> {
     bool is_new = false;
@@ -743,7 +744,7 @@ core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const 
     json.key("occurred_at").value(core::format_rfc3339(at));
     json.key("data").begin_object().key("reward").value(reward).key("code").value(code);
     json.end_object().end_object();
-    return apply_code_event(shop_id, member, code, json.str());
+    return apply_code_event(shop_id, member, code, json.str(), before_commit);
   };
   return in_own_batch(run);
 }
@@ -751,7 +752,8 @@ core::Result<Engine::Redeemed> Engine::redeem(const std::string& shop_id, const 
 core::Result<Engine::Redeemed> Engine::apply_code_event(const std::string& shop_id,
                                                         const std::string& member,
                                                         const std::string& code,
-                                                        const std::string& json) {
+                                                        const std::string& json,
+                                                        const BeforeCommit& before_commit) {
   FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, json, shop_id));
   SubmitResult submitted = submit_parsed(event);
   if (submitted.outcome != Outcome::accepted) return std::move(submitted.errors);
@@ -761,12 +763,21 @@ core::Result<Engine::Redeemed> Engine::apply_code_event(const std::string& shop_
   applied.event_id = submitted.event_id;
   applied.redemption = *after.redemption(code);
   applied.available_after = after.available();
+  if (before_commit) before_commit(applied);
   return applied;
+}
+
+void Engine::stage_idempotency(const std::string& shop_id, store::IdempotencyRecord record) {
+  FIDELIS_ASSERT(in_batch_);
+  store::Batch& batch = batches_[shop_id];
+  batch.shop = shop_id;
+  batch.idempotency.push_back(std::move(record));
 }
 
 core::Result<Engine::Redeemed> Engine::act_on_code(const std::string& shop_id,
                                                    std::string_view typed, bool use,
-                                                   const std::string& note, core::Timestamp at) {
+                                                   const std::string& note, core::Timestamp at,
+                                                   const BeforeCommit& before_commit) {
   FIDELIS_ASSERT(!writer_);
   FIDELIS_TRY(const auto found, find_code(shop_id, typed));
   if (!found) {
@@ -786,7 +797,7 @@ core::Result<Engine::Redeemed> Engine::act_on_code(const std::string& shop_id,
     json.key("data").begin_object().key("code").value(code);
     if (!note.empty()) json.key(use ? "order_id" : "reason").value(note);
     json.end_object().end_object();
-    return apply_code_event(shop_id, member, code, json.str());
+    return apply_code_event(shop_id, member, code, json.str(), before_commit);
   };
   return in_own_batch(run);
 }

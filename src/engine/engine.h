@@ -84,8 +84,12 @@ class Engine {
     domain::Redemption redemption;
     domain::Points available_after = 0;
   };
+  // `before_commit`, when given, runs inside the transaction once the redemption is applied
+  // (the API stages its idempotent response there, so that both are durable together).
+  using BeforeCommit = std::function<void(const Redeemed&)>;
   core::Result<Redeemed> redeem(const std::string& shop, const std::string& member,
-                                const std::string& reward, core::Timestamp at);
+                                const std::string& reward, core::Timestamp at,
+                                const BeforeCommit& before_commit = {});
   // A code and the member holding it, as committed; nothing when no such code exists.
   struct FoundCode {
     std::string member;
@@ -97,7 +101,10 @@ class Engine {
   // reward.cancelled event for the code's holder, in a transaction of its own. Refusals:
   // code_invalid, code_not_found, code_already_used, code_cancelled, code_expired.
   core::Result<Redeemed> act_on_code(const std::string& shop, std::string_view code, bool use,
-                                     const std::string& note, core::Timestamp at);
+                                     const std::string& note, core::Timestamp at,
+                                     const BeforeCommit& before_commit = {});
+  // Adds a response kept for an Idempotency-Key to the open batch of `shop`.
+  void stage_idempotency(const std::string& shop, store::IdempotencyRecord record);
 
   // Runs every due timer of the shop up to `until`, in one transaction of its own. Timers apply
   // the program version in force at their time among versions up to `max_version` (0: all; the
@@ -167,7 +174,8 @@ class Engine {
   // Applies a reward event Fidelis writes itself (redeem, use, cancel) for `member`, in the open
   // batch, and reports `code` as it stands after.
   core::Result<Redeemed> apply_code_event(const std::string& shop, const std::string& member,
-                                          const std::string& code, const std::string& json);
+                                          const std::string& code, const std::string& json,
+                                          const BeforeCommit& before_commit);
   // The member's current state; `is_new` tells whether the store has no row for it yet.
   core::Result<domain::MemberState> load_member(const std::string& shop, const std::string& member,
                                                 bool& is_new);

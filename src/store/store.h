@@ -94,6 +94,19 @@ struct KeyRevocation {
   core::Timestamp at;
 };
 
+// A response kept for an Idempotency-Key (docs/reference/http.md): a retry with the same key and
+// request gets it again; written in the transaction of what it answers.
+struct IdempotencyRecord {
+  std::string key;
+  std::string request_digest;  // SHA-256 of method, path and body
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  core::Timestamp created_at;
+
+  bool operator==(const IdempotencyRecord&) const = default;
+};
+
 struct Batch {
   std::string shop;
   std::string new_shop_secret;  // set when the shop is created in this batch
@@ -104,8 +117,9 @@ struct Batch {
   std::vector<Profile> profiles;  // field-wise upserts (absent fields kept)
   std::vector<CodeWrite> codes;   // inserts
   std::vector<StockWrite> stock;
-  std::vector<ApiKey> new_keys;            // inserts
-  std::vector<KeyRevocation> revocations;  // of the batch shop's keys not yet revoked
+  std::vector<ApiKey> new_keys;                // inserts
+  std::vector<KeyRevocation> revocations;      // of the batch shop's keys not yet revoked
+  std::vector<IdempotencyRecord> idempotency;  // upserts
 };
 
 class Store {
@@ -124,6 +138,8 @@ class Store {
   // API keys: by the hash of the key (any shop), or a shop's keys by id.
   virtual core::Result<std::optional<ApiKey>> key_by_hash(const std::string& hash) = 0;
   virtual core::Result<std::vector<ApiKey>> keys(const std::string& shop) = 0;
+  virtual core::Result<std::optional<IdempotencyRecord>> idempotency(const std::string& shop,
+                                                                     const std::string& key) = 0;
   virtual core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) = 0;
   // Adds a program version in its own transaction.
   virtual core::Status add_program(const std::string& shop, const ProgramVersion& version) = 0;

@@ -226,6 +226,42 @@ TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {
   EXPECT_EQ(client.request("GET", "/v1/members/m1/ledger?limit=0", "", key).status, 422);
 }
 
+TEST_F(Api, ReplaysTheKeptAnswerForAnIdempotencyKey) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  auto key = bearer(server_key_);
+  ASSERT_EQ(client.request("POST", "/v1/events", adjust("g1", "m1", 1200), key).status, 201);
+  auto with_key = key;
+  with_key.emplace_back("Idempotency-Key", "redeem-attempt-1");
+  const HttpReply first =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", with_key);
+  ASSERT_EQ(first.status, 201) << first.body;
+  // A retry gets the same answer, and no second code is issued.
+  const HttpReply retry =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", with_key);
+  EXPECT_EQ(retry.status, 201);
+  EXPECT_EQ(retry.body, first.body);
+  EXPECT_EQ(retry.headers.at("idempotent-replayed"), "true");
+  const HttpReply member = client.request("GET", "/v1/members/m1", "", key);
+  EXPECT_NE(member.body.find(R"("available":700,)"), std::string::npos) << member.body;
+  // The same key for another request: refused.
+  const HttpReply other =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"nope"})", with_key);
+  EXPECT_EQ(other.status, 422);
+  EXPECT_NE(other.body.find("idempotency_key_reused"), std::string::npos) << other.body;
+  // Event posts too: the kept answer says "accepted" again, even after a restart.
+  auto event_key = key;
+  event_key.emplace_back("Idempotency-Key", "post-o7");
+  ASSERT_EQ(client.request("POST", "/v1/events", order("o7", "m1"), event_key).status, 201);
+  client.disconnect();
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+  ServerProcess again(db_);
+  HttpClient later(again.port());
+  const HttpReply replayed = later.request("POST", "/v1/events", order("o7", "m1"), event_key);
+  EXPECT_EQ(replayed.status, 201);
+  EXPECT_NE(replayed.body.find(R"("outcome":"accepted")"), std::string::npos) << replayed.body;
+}
+
 // Many clients redeem at once against a balance that covers some of them: never more.
 TEST_F(Api, ConcurrentRedemptionsNeverOverspend) {
   ServerProcess server(db_);

@@ -49,6 +49,7 @@ class MemoryStore final : public Store {
         key.shop = batch.shop;
         keys_[key.id] = key;
       }
+      for (const auto& record : batch.idempotency) idempotency_[{batch.shop, record.key}] = record;
       for (const auto& revocation : batch.revocations) {
         auto it = keys_.find(revocation.id);
         if (it != keys_.end() && it->second.shop == batch.shop && !it->second.revoked_at) {
@@ -185,6 +186,11 @@ class MemoryStore final : public Store {
     return std::optional<ApiKey>();
   }
 
+  core::Result<std::optional<IdempotencyRecord>> idempotency(const std::string& shop,
+                                                             const std::string& key) override {
+    return find(idempotency_, Key{shop, key});
+  }
+
   core::Result<std::vector<ApiKey>> keys(const std::string& shop) override {
     std::vector<ApiKey> found;
     for (const auto& [id, key] : keys_) {
@@ -252,6 +258,7 @@ class MemoryStore final : public Store {
   std::map<Key, Profile> profiles_;
   std::map<Key, std::string> codes_;
   std::map<std::string, ApiKey> keys_;  // by id
+  std::map<Key, IdempotencyRecord> idempotency_;
   std::map<Key, std::int64_t> stock_;
 };
 

@@ -20,7 +20,7 @@ namespace {
 using core::ErrorCode;
 
 // Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     R"sql(
 CREATE TABLE shops (
   shop TEXT PRIMARY KEY,
@@ -141,6 +141,19 @@ CREATE TABLE api_keys (
   hash TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
+) WITHOUT ROWID;
+)sql",
+    // 7: responses kept for Idempotency-Key retries.
+    R"sql(
+CREATE TABLE idempotency (
+  shop TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_digest TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (shop, key)
 ) WITHOUT ROWID;
 )sql",
 };
@@ -325,6 +338,24 @@ class SqliteStore final : public Store {
         "ORDER BY id");
     stmt.reset().bind(1, shop);
     return all<ApiKey>(stmt, [&]() -> core::Result<ApiKey> { return read_key(stmt); });
+  }
+
+  core::Result<std::optional<IdempotencyRecord>> idempotency(const std::string& shop,
+                                                             const std::string& key) override {
+    auto& stmt = prepare(
+        "SELECT request_digest, status, content_type, body, created_at FROM idempotency "
+        "WHERE shop = ? AND key = ?");
+    stmt.reset().bind(1, shop).bind(2, key);
+    return single<IdempotencyRecord>(stmt, [&] {
+      IdempotencyRecord record;
+      record.key = key;
+      record.request_digest = std::string(stmt.text(0));
+      record.status = static_cast<int>(stmt.integer(1));
+      record.content_type = std::string(stmt.text(2));
+      record.body = std::string(stmt.text(3));
+      record.created_at = core::Timestamp{stmt.integer(4)};
+      return record;
+    });
   }
 
   core::Result<std::vector<ProgramVersion>> programs(const std::string& shop) override {
@@ -828,6 +859,15 @@ class SqliteStore final : public Store {
       stmt.reset().bind(1, key.id).bind(2, batch.shop).bind(3, key.scope).bind(4, key.hash);
       stmt.bind(5, key.created_at.micros);
       FIDELIS_CHECK(step_done(stmt, "writing an API key"));
+    }
+    for (const auto& record : batch.idempotency) {
+      auto& stmt = prepare(
+          "INSERT OR REPLACE INTO idempotency (shop, key, request_digest, status, content_type, "
+          "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      stmt.reset().bind(1, batch.shop).bind(2, record.key).bind(3, record.request_digest);
+      stmt.bind(4, std::int64_t{record.status}).bind(5, record.content_type).bind(6, record.body);
+      stmt.bind(7, record.created_at.micros);
+      FIDELIS_CHECK(step_done(stmt, "keeping an idempotent response"));
     }
     for (const auto& revocation : batch.revocations) {
       auto& stmt = prepare(
