@@ -12,7 +12,7 @@ constexpr std::array<std::string_view, 23> kValueOptions = {
     "db",     "shop",    "until",  "from",    "to",    "at",     "after",  "limit",
     "batch",  "members", "seed",   "days",    "sync",  "events", "out",    "lang",
     "format", "order",   "reason", "program", "scope", "listen", "threads"};
-constexpr std::array<std::string_view, 4> kFlags = {"json", "verify", "help", "keep"};
+constexpr std::array<std::string_view, 5> kFlags = {"json", "verify", "help", "keep", "quiet"};
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// `fidelis serve [--listen HOST:PORT] [--threads N]`: the HTTP API on the --db database until
+// `fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]` (--quiet: no access log): the HTTP API on the --db database until
 // SIGTERM or SIGINT, then a graceful stop (requests in flight are answered; nothing acknowledged
 // is lost: an event is acknowledged only once durable).
 #include <csignal>
@@ -12,7 +12,7 @@ namespace fidelis::cli {
 int run_serve(const Args& args) {
   if (args.words.size() != 1) {
     print_errors({core::make_error(core::ErrorCode::usage,
-                                   "usage: fidelis serve [--listen HOST:PORT] [--threads N]")});
+                                   "usage: fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]")});
     return kExitUsage;
   }
   http::ServerOptions options;
@@ -32,6 +32,7 @@ int run_serve(const Args& args) {
   options.address = listen.substr(0, colon);
   options.port = static_cast<unsigned short>(port);
   options.threads = static_cast<int>(threads);
+  options.access_log = !args.flag("quiet");
 
   // Signals are taken synchronously below: block them before any thread starts.
   sigset_t signals;

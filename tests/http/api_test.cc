@@ -226,6 +226,50 @@ TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {
   EXPECT_EQ(client.request("GET", "/v1/members/m1/ledger?limit=0", "", key).status, 422);
 }
 
+// SIGKILL during a load of event posts: every event that got a 2xx is there after a restart (its
+// repost answers "duplicate"), and the ledger still equals a replay of the log.
+TEST_F(Api, LosesNoAcknowledgedEventWhenKilled) {
+  auto server = std::make_unique<ServerProcess>(db_);
+  constexpr int kClients = 4;
+  std::vector<std::vector<std::string>> acknowledged(kClients);
+  std::atomic<bool> go_on{true};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient client(server->port());
+      for (int i = 0; go_on; ++i) {
+        const std::string id = "k" + std::to_string(c) + "-" + std::to_string(i);
+        const int status =
+            client
+                .request("POST", "/v1/events", order(id, "m" + std::to_string(i % 50)),
+                         bearer(server_key_))
+                .status;
+        if (status == 201) acknowledged[c].push_back(id);
+        if (status == 0) break;  // the server is gone
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  server->stop(SIGKILL);
+  go_on = false;
+  for (auto& thread : clients) thread.join();
+  server = std::make_unique<ServerProcess>(db_);
+  HttpClient client(server->port());
+  std::size_t checked = 0;
+  for (int c = 0; c < kClients; ++c) {
+    for (const std::string& id : acknowledged[c]) {
+      const int i = std::stoi(id.substr(id.find('-') + 1));
+      const HttpReply again = client.request(
+          "POST", "/v1/events", order(id, "m" + std::to_string(i % 50)), bearer(server_key_));
+      EXPECT_EQ(again.status, 200) << id << ": " << again.body;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0u);
+  EXPECT_EQ(server->stop(SIGTERM), 0);
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+}
+
 TEST_F(Api, ReplaysTheKeptAnswerForAnIdempotencyKey) {
   ServerProcess server(db_);
   HttpClient client(server.port());
