@@ -1,6 +1,6 @@
-// `fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]` (--quiet: no access log): the HTTP API on the --db database until
-// SIGTERM or SIGINT, then a graceful stop (requests in flight are answered; nothing acknowledged
-// is lost: an event is acknowledged only once durable).
+// `fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]` (--quiet: no access log): the HTTP
+// API on the --db database until SIGTERM or SIGINT, then a graceful stop (requests in flight are
+// answered; nothing acknowledged is lost: an event is acknowledged only once durable).
 #include <csignal>
 #include <cstdio>
 
@@ -11,8 +11,9 @@ namespace fidelis::cli {
 
 int run_serve(const Args& args) {
   if (args.words.size() != 1) {
-    print_errors({core::make_error(core::ErrorCode::usage,
-                                   "usage: fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]")});
+    print_errors(
+        {core::make_error(core::ErrorCode::usage,
+                          "usage: fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]")});
     return kExitUsage;
   }
   http::ServerOptions options;
