@@ -4,11 +4,13 @@
 #include "api/api.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
 
+#include "api/metrics.h"
 #include "api/problem.h"
 #include "api/routes.h"
 #include "core/digest.h"
@@ -31,8 +33,22 @@ class WorkerApi final : public Api {
   }
   ~WorkerApi() override { stop(); }
 
-  void handle(http::Request&& request, http::Respond respond) override {
+  void handle(http::Request&& request, http::Respond plain_respond) override {
+    // Every answer is counted by route and status, with its latency.
+    const auto started = std::chrono::steady_clock::now();
+    http::Respond respond = [this, route = route_name(request), started,
+                             plain_respond = std::move(plain_respond)](http::Response response) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      metrics_.request(route, response.status, took.count());
+      plain_respond(std::move(response));
+    };
     if (request.path == "/healthz") return respond(json(200, R"({"status":"ok"})"));
+    if (request.path == "/metrics") {
+      http::Response metrics;
+      metrics.content_type = "text/plain; version=0.0.4";
+      metrics.body = metrics_.render();
+      return respond(std::move(metrics));
+    }
     if (request.path == "/readyz") {
       return respond(ready() ? json(200, R"({"status":"ready"})")
                              : problem(core::ErrorCode::unavailable, "not ready"));
@@ -107,6 +123,13 @@ class WorkerApi final : public Api {
       keep_response(engine_, event.shop, event.idempotency, responses.back());
     }
     const auto committed = engine_.commit_batch();
+    if (committed.ok()) {
+      std::size_t accepted = 0;
+      for (const auto& response : responses) accepted += response.status == 201 ? 1 : 0;
+      metrics_.batch(events.size(), accepted);
+    } else {
+      metrics_.store_error();
+    }
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (!committed.ok()) {
         events[i].respond(problem(core::ErrorCode::unavailable,
@@ -119,6 +142,7 @@ class WorkerApi final : public Api {
   }
 
   ApiOptions options_;
+  Metrics metrics_;
   std::unique_ptr<store::Store> store_;
   engine::Engine engine_;
   std::thread worker_;

@@ -271,6 +271,21 @@ std::optional<Params> match(const Route& route, const std::vector<std::string>& 
 
 }  // namespace
 
+std::string route_name(const http::Request& request) {
+  if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
+    return request.path;
+  }
+  const auto segments = split_path(request.path);
+  if (!segments) return "unmatched";
+  for (const Route& candidate : routes()) {
+    if (!match(candidate, *segments)) continue;
+    std::string name;
+    for (const auto part : candidate.pattern) name += "/" + std::string(part);
+    return name;
+  }
+  return "unmatched";
+}
+
 Routed route(Context& context, http::Request& request) {
   const auto segments = split_path(request.path);
   if (!segments) return problem(ErrorCode::route_not_found, "no route " + request.path);

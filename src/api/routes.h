@@ -38,6 +38,9 @@ void keep_response(engine::Engine& engine, const std::string& shop,
 // Authenticates and routes a request: a response now, or an event post for the batch.
 std::variant<http::Response, PendingEvent> route(Context& context, http::Request& request);
 
+// The route pattern a request matches, for metrics ("/v1/members/{}"), or "unmatched".
+std::string route_name(const http::Request& request);
+
 // The answer to an event post once its batch is durable.
 http::Response event_response(const engine::SubmitResult& result);
 

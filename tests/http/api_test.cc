@@ -54,12 +54,25 @@ class Api : public test_support::CliTest {
   std::string last_key_id_;  // of the key key() made last
 };
 
-TEST_F(Api, AnswersHealthAndReadinessWithoutAKey) {
+TEST_F(Api, AnswersHealthReadinessAndMetricsWithoutAKey) {
   ServerProcess server(db_);
   ASSERT_GT(server.port(), 0);
   HttpClient client(server.port());
   EXPECT_EQ(client.request("GET", "/healthz").status, 200);
   EXPECT_EQ(client.request("GET", "/readyz").status, 200);
+  EXPECT_EQ(client.request("POST", "/v1/events", order("h1", "m1"), bearer(server_key_)).status,
+            201);
+  const HttpReply metrics = client.request("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4");
+  for (const char* line :
+       {"fidelis_http_requests_total{route=\"/healthz\",status=\"200\"} 1\n",
+        "fidelis_http_requests_total{route=\"/v1/events\",status=\"201\"} 1\n",
+        "fidelis_http_request_seconds_count{route=\"/v1/events\"} 1\n",
+        "fidelis_events_ingested_total 1\n", "fidelis_batch_events_bucket{le=\"1\"} 1\n",
+        "fidelis_store_errors_total 0\n"}) {
+    EXPECT_NE(metrics.body.find(line), std::string::npos) << line << metrics.body;
+  }
   EXPECT_EQ(server.stop(SIGTERM), 0);
 }
 
