@@ -230,6 +230,89 @@ Routed cancel_route(Context& context, const Key& key, const Params& params,
   return code_action_route(context, key, params, request, false);
 }
 
+constexpr std::int64_t kMemberTokenSecondsDefault = 900;
+constexpr std::int64_t kMemberTokenSecondsMax = 3600;
+
+std::string hex_of(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const unsigned char c : text) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> unhex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const auto value = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    const int high = value(hex[i]), low = value(hex[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+  }
+  return out;
+}
+
+// What a member token signs: the shop, the member and the end of its validity.
+std::string token_message(const std::string& shop, const std::string& member,
+                          std::int64_t expires) {
+  return "member-token\x1f" + shop + "\x1f" + member + "\x1f" + std::to_string(expires);
+}
+
+// POST /v1/member-tokens {"member": "m1", "seconds"?: 900}: a token a storefront key presents
+// (X-Member-Token) to read that one member, "mt_" HEX(member) "." EXPIRES "." HMAC.
+Routed member_token_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  core::JsonParser parser;
+  auto body = body_object(parser, request.body);
+  if (auto* response = std::get_if<http::Response>(&body)) return std::move(*response);
+  core::Errors errors;
+  core::ObjectReader reader(std::get<simdjson::dom::object>(body), "", errors);
+  reader.reject_unknown({"member", "seconds"});
+  const std::string member(reader.string("member", true, 128).value_or(""));
+  const std::int64_t seconds =
+      reader.integer("seconds", false).value_or(kMemberTokenSecondsDefault);
+  if (seconds < 1 || seconds > kMemberTokenSecondsMax) {
+    errors.push_back(
+        core::make_error(ErrorCode::value_out_of_range, "seconds is from 1 to 3600", "/seconds"));
+  }
+  if (!errors.empty()) return problem(errors);
+  const std::int64_t expires = core::wall_clock().micros / core::kMicrosPerSecond + seconds;
+  auto digest = context.engine.keyed_digest(key.shop, token_message(key.shop, member, expires));
+  if (!digest.ok()) return problem(digest.errors());
+  core::JsonWriter out;
+  out.begin_object().key("member").value(member);
+  out.key("token").value("mt_" + hex_of(member) + "." + std::to_string(expires) + "." + *digest);
+  out.key("expires_at")
+      .value(core::format_rfc3339(core::Timestamp{expires * core::kMicrosPerSecond}));
+  out.end_object();
+  return json(201, out.take());
+}
+
+// The member a valid, unexpired token of the shop names, or nothing.
+std::optional<std::string> token_member(Context& context, const std::string& shop,
+                                        std::string_view token) {
+  if (!token.starts_with("mt_")) return std::nullopt;
+  token.remove_prefix(3);
+  const auto first = token.find('.');
+  const auto second = token.find('.', first == std::string_view::npos ? 0 : first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return std::nullopt;
+  const auto member = unhex(token.substr(0, first));
+  const std::string expires_text(token.substr(first + 1, second - first - 1));
+  char* end = nullptr;
+  const long long expires = std::strtoll(expires_text.c_str(), &end, 10);
+  if (!member || expires_text.empty() || *end != '\0') return std::nullopt;
+  if (expires <= core::wall_clock().micros / core::kMicrosPerSecond) return std::nullopt;
+  auto digest = context.engine.keyed_digest(shop, token_message(shop, *member, expires));
+  if (!digest.ok() || *digest != token.substr(second + 1)) return std::nullopt;
+  return member;
+}
+
 Routed events_route(Context& context, const Key& key, const Params&, http::Request& request) {
   // The key's shop only.
   return PendingEvent{key.shop, std::move(request.body), {}, context.idempotency};
@@ -250,6 +333,7 @@ const std::vector<Route>& routes() {
       {"POST", {"v1", "codes", "{}", "validate"}, validate_route},
       {"POST", {"v1", "codes", "{}", "use"}, use_route},
       {"POST", {"v1", "codes", "{}", "cancel"}, cancel_route},
+      {"POST", {"v1", "member-tokens"}, member_token_route},
   };
   return table;
 }
@@ -308,7 +392,15 @@ Routed route(Context& context, http::Request& request) {
   if (auto* response = std::get_if<http::Response>(&authenticated)) return std::move(*response);
   const Key& key = std::get<Key>(authenticated);
   if (key.scope == "storefront") {
-    return forbidden(key, "use this route without a member token");
+    // A browser's key: its own member's reads only, proved by a token from the shop's server.
+    const bool member_read = request.method == "GET" && request.path.starts_with("/v1/members/");
+    if (!member_read) return forbidden(key, "use this route");
+    const auto member = token_member(context, key.shop, request.member_token);
+    if (!member || *member != params[0]) {
+      return problem(ErrorCode::forbidden,
+                     "a storefront key reads one member, named by a valid X-Member-Token",
+                     "X-Member-Token");
+    }
   }
   if (request.method == "POST" && !request.idempotency_key.empty()) {
     const std::string& idempotency_key = request.idempotency_key;

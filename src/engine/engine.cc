@@ -441,6 +441,12 @@ void Engine::index_referral_code(const std::string& shop_id, const ShopContext& 
   batches_[shop_id].codes.push_back({std::move(code), member});
 }
 
+core::Result<std::string> Engine::keyed_digest(const std::string& shop_id,
+                                               std::string_view message) {
+  FIDELIS_TRY(ShopContext * context, shop(shop_id));
+  return core::hmac_sha256_hex(context->secret, message);
+}
+
 core::Result<std::string> Engine::referral_code(const std::string& shop_id,
                                                 const std::string& member) {
   FIDELIS_TRY(ShopContext * context, shop(shop_id));

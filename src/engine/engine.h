@@ -123,6 +123,9 @@ class Engine {
   core::Result<std::optional<domain::MemberState>> member(const std::string& shop,
                                                           const std::string& member);
 
+  // HMAC-SHA256 of `message` under the shop's secret, in hex (member tokens, pseudonyms).
+  core::Result<std::string> keyed_digest(const std::string& shop, std::string_view message);
+
   // A member's referral code (stable; derived from the shop's secret).
   core::Result<std::string> referral_code(const std::string& shop, const std::string& member);
 

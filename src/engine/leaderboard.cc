@@ -9,9 +9,8 @@
 namespace fidelis::engine {
 
 core::Result<std::string> Engine::pseudonym(const std::string& shop_id, const std::string& member) {
-  FIDELIS_TRY(ShopContext * context, shop(shop_id));
-  const std::string code = domain::referral_code_from_digest(
-      core::hmac_sha256_hex(context->secret, "leaderboard\x1f" + member));
+  FIDELIS_TRY(const std::string digest, keyed_digest(shop_id, "leaderboard\x1f" + member));
+  const std::string code = domain::referral_code_from_digest(digest);
   return "Member " + code.substr(2, 6);
 }
 

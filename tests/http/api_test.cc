@@ -97,6 +97,52 @@ TEST_F(Api, RefusesMissingUnknownRevokedAndOutOfScopeKeys) {
   EXPECT_EQ(run("--db " + db_ + " --shop acme key revoke key_000000000000").exit_code, 4);
 }
 
+// A storefront (browser) key reads one member, named by a short-lived token from the shop's
+// server; nothing else.
+TEST_F(Api, LetsAStorefrontKeyReadOnlyItsTokensMember) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  ASSERT_EQ(client.request("POST", "/v1/events", order("t1", "m1"), bearer(server_key_)).status,
+            201);
+  const HttpReply minted =
+      client.request("POST", "/v1/member-tokens", R"({"member":"m1"})", bearer(server_key_));
+  ASSERT_EQ(minted.status, 201) << minted.body;
+  const auto at = minted.body.find(R"("token":")");
+  const std::string token = minted.body.substr(at + 9, minted.body.find('"', at + 9) - at - 9);
+  const std::string storefront = key("acme", "storefront");
+  auto with_token = bearer(storefront);
+  with_token.emplace_back("X-Member-Token", token);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", with_token).status, 200);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1/ledger", "", with_token).status, 200);
+  EXPECT_EQ(client.request("GET", "/v1/members/m2", "", with_token).status, 403);
+  EXPECT_EQ(client.request("POST", "/v1/member-tokens", R"({"member":"m2"})", with_token).status,
+            403);
+  std::string tampered = token;
+  tampered.back() = tampered.back() == '0' ? '1' : '0';
+  auto with_tampered = bearer(storefront);
+  with_tampered.emplace_back("X-Member-Token", tampered);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", with_tampered).status, 403);
+  // Another shop's storefront key cannot use this shop's token.
+  auto elsewhere = bearer(key("other", "storefront"));
+  elsewhere.emplace_back("X-Member-Token", token);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", elsewhere).status, 403);
+  // Expired.
+  const HttpReply brief = client.request("POST", "/v1/member-tokens",
+                                         R"({"member":"m1","seconds":1})", bearer(server_key_));
+  const auto brief_at = brief.body.find(R"("token":")");
+  auto with_brief = bearer(storefront);
+  with_brief.emplace_back(
+      "X-Member-Token",
+      brief.body.substr(brief_at + 9, brief.body.find('"', brief_at + 9) - brief_at - 9));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", with_brief).status, 403);
+  EXPECT_EQ(client
+                .request("POST", "/v1/member-tokens", R"({"member":"m1","seconds":7200})",
+                         bearer(server_key_))
+                .status,
+            422);
+}
+
 TEST_F(Api, KeepsShopsApartOnEveryRoute) {
   ServerProcess server(db_);
   HttpClient client(server.port());
@@ -106,6 +152,12 @@ TEST_F(Api, KeepsShopsApartOnEveryRoute) {
   const HttpReply read = client.request("GET", "/v1/members/m1", "", bearer(other_key_));
   EXPECT_EQ(read.status, 404);
   EXPECT_NE(read.body.find("member_not_found"), std::string::npos) << read.body;
+  EXPECT_EQ(client.request("GET", "/v1/members/m1/ledger", "", bearer(other_key_)).status, 404);
+  EXPECT_EQ(client
+                .request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})",
+                         bearer(other_key_))
+                .status,
+            404);
   const HttpReply post =
       client.request("POST", "/v1/events", order("x1", "m1", "acme"), bearer(other_key_));
   EXPECT_EQ(post.status, 422);

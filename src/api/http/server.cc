@@ -220,6 +220,7 @@ void Session::on_read(beast::error_code ec) {
   const auto text = [](beast::string_view view) { return std::string(view.data(), view.size()); };
   out.authorization = text(request[bhttp::field::authorization]);
   out.idempotency_key = text(request["Idempotency-Key"]);
+  out.member_token = text(request["X-Member-Token"]);
   out.content_type = text(request[bhttp::field::content_type]);
   method_ = out.method;
   path_ = out.path;

@@ -22,6 +22,7 @@ struct Request {
   std::string body;
   std::string authorization;
   std::string idempotency_key;
+  std::string member_token;  // X-Member-Token (storefront keys)
   std::string content_type;
 };
 
