@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/metrics.h"
+#include "api/openapi.h"
 #include "api/problem.h"
 #include "api/routes.h"
 #include "core/digest.h"
@@ -43,6 +44,7 @@ class WorkerApi final : public Api {
       plain_respond(std::move(response));
     };
     if (request.path == "/healthz") return respond(json(200, R"({"status":"ok"})"));
+    if (request.path == "/v1/openapi.json") return respond(json(200, std::string(openapi_json())));
     if (request.path == "/metrics") {
       http::Response metrics;
       metrics.content_type = "text/plain; version=0.0.4";

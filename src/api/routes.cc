@@ -353,7 +353,21 @@ std::optional<Params> match(const Route& route, const std::vector<std::string>& 
   return params;
 }
 
+std::string pattern_text(const Route& route) {
+  std::string name;
+  for (const auto part : route.pattern) name += "/" + std::string(part);
+  return name;
+}
+
 }  // namespace
+
+std::vector<std::string> route_list() {
+  std::vector<std::string> list;
+  for (const Route& route : routes()) {
+    list.push_back(std::string(route.method) + " " + pattern_text(route));
+  }
+  return list;
+}
 
 std::string route_name(const http::Request& request) {
   if (request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics") {
@@ -362,10 +376,7 @@ std::string route_name(const http::Request& request) {
   const auto segments = split_path(request.path);
   if (!segments) return "unmatched";
   for (const Route& candidate : routes()) {
-    if (!match(candidate, *segments)) continue;
-    std::string name;
-    for (const auto part : candidate.pattern) name += "/" + std::string(part);
-    return name;
+    if (match(candidate, *segments)) return pattern_text(candidate);
   }
   return "unmatched";
 }

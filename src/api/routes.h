@@ -3,6 +3,7 @@
 
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "api/http/server.h"
 #include "engine/engine.h"
@@ -37,6 +38,9 @@ void keep_response(engine::Engine& engine, const std::string& shop,
 
 // Authenticates and routes a request: a response now, or an event post for the batch.
 std::variant<http::Response, PendingEvent> route(Context& context, http::Request& request);
+
+// Every route as "METHOD /v1/members/{}" (the OpenAPI document must list them all).
+std::vector<std::string> route_list();
 
 // The route pattern a request matches, for metrics ("/v1/members/{}"), or "unmatched".
 std::string route_name(const http::Request& request);

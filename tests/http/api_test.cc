@@ -62,6 +62,9 @@ TEST_F(Api, AnswersHealthReadinessAndMetricsWithoutAKey) {
   EXPECT_EQ(client.request("GET", "/readyz").status, 200);
   EXPECT_EQ(client.request("POST", "/v1/events", order("h1", "m1"), bearer(server_key_)).status,
             201);
+  const HttpReply openapi = client.request("GET", "/v1/openapi.json");
+  EXPECT_EQ(openapi.status, 200);
+  EXPECT_NE(openapi.body.find(R"("openapi": "3.0.3")"), std::string::npos);
   const HttpReply metrics = client.request("GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4");
