@@ -7,6 +7,8 @@
 #include "core/time.h"
 #include "domain/event/event.h"
 #include "domain/ledger/redemption.h"
+#include "domain/program/fair_play.h"
+#include "domain/program/rules_page.h"
 #include "engine/views.h"
 
 namespace fidelis::api {
@@ -81,13 +83,29 @@ http::Response method_not_allowed(std::string_view allow) {
   return response;
 }
 
-// The parsed body of a POST, or a problem. An empty body reads as {}.
-std::variant<simdjson::dom::object, http::Response> body_object(core::JsonParser& parser,
-                                                                const std::string& body) {
-  auto parsed = parser.parse_object(body.empty() ? std::string_view("{}") : body);
-  if (!parsed.ok()) return problem(parsed.errors());
-  return *parsed;
-}
+// A request's JSON object body, read field by field. An empty body reads as {}; `refusal` is set
+// when the body is not a JSON object, and unknown fields are errors.
+class JsonBody {
+ public:
+  JsonBody(const std::string& text, std::initializer_list<std::string_view> known) {
+    auto parsed = parser_.parse_object(text.empty() ? std::string_view("{}") : text);
+    if (!parsed.ok()) {
+      refusal = problem(parsed.errors());
+      return;
+    }
+    reader.emplace(*parsed, "", errors);
+    reader->reject_unknown(known);
+  }
+  JsonBody(const JsonBody&) = delete;
+  JsonBody& operator=(const JsonBody&) = delete;
+
+  std::optional<http::Response> refusal;
+  core::Errors errors;
+  std::optional<core::ObjectReader> reader;
+
+ private:
+  core::JsonParser parser_;
+};
 
 using Params = std::vector<std::string>;
 using Routed = std::variant<http::Response, PendingEvent>;
@@ -113,29 +131,39 @@ Routed member_route(Context& context, const Key& key, const Params& params, http
   return get_member(context, key, params[0]);
 }
 
+// The value of `name` in a query string ("a=1&b=2"), percent-decoding left out (values here are
+// times and words); nothing when absent.
+std::optional<std::string> query_value(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+    const auto equals = pair.find('=');
+    if (pair.substr(0, equals) == name) {
+      return std::string(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
+    }
+  }
+  return std::nullopt;
+}
+
 // GET /v1/members/{id}/ledger?after=SEQ&limit=N
 Routed ledger_route(Context& context, const Key& key, const Params& params,
                     http::Request& request) {
   std::uint64_t after = 0;
   std::size_t limit = 100;
-  for (std::string_view rest = request.query; !rest.empty();) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? "" : rest.substr(amp + 1);
-    const auto equals = pair.find('=');
-    const std::string name(pair.substr(0, equals));
-    const std::string value(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
+  for (const std::string_view name : {"after", "limit"}) {
+    const auto text = query_value(request.query, name);
+    if (!text) continue;
     char* end = nullptr;
-    const unsigned long long number = std::strtoull(value.c_str(), &end, 10);
-    const bool is_number = !value.empty() && *end == '\0';
-    if (name == "after" && is_number) {
-      after = number;
-    } else if (name == "limit" && is_number && number >= 1 && number <= 1000) {
-      limit = static_cast<std::size_t>(number);
-    } else if (name == "after" || name == "limit") {
+    const unsigned long long number = std::strtoull(text->c_str(), &end, 10);
+    const bool ok =
+        !text->empty() && *end == '\0' && (name == "after" || (number >= 1 && number <= 1000));
+    if (!ok) {
       return problem(ErrorCode::value_out_of_range,
-                     "after is a sequence number; limit is from 1 to 1000", "?" + name);
+                     "after is a sequence number; limit is from 1 to 1000",
+                     "?" + std::string(name));
     }
+    (name == "after" ? after : limit) = number;
   }
   auto state = context.engine.member(key.shop, params[0]);
   if (!state.ok()) return problem(state.errors());
@@ -158,14 +186,10 @@ void write_acted(core::JsonWriter& out, const engine::Engine::Redeemed& acted) {
 // POST /v1/members/{id}/redemptions {"reward": "voucher-5"}: 201 with the code.
 Routed redeem_route(Context& context, const Key& key, const Params& params,
                     http::Request& request) {
-  core::JsonParser parser;
-  auto body = body_object(parser, request.body);
-  if (auto* response = std::get_if<http::Response>(&body)) return std::move(*response);
-  core::Errors errors;
-  core::ObjectReader reader(std::get<simdjson::dom::object>(body), "", errors);
-  reader.reject_unknown({"reward"});
-  const std::string reward(reader.string("reward", true, 128).value_or(""));
-  if (!errors.empty()) return problem(errors);
+  JsonBody body(request.body, {"reward"});
+  if (body.refusal) return std::move(*body.refusal);
+  const std::string reward(body.reader->string("reward", true, 128).value_or(""));
+  if (!body.errors.empty()) return problem(body.errors);
   http::Response response;
   auto redeemed = context.engine.redeem(
       key.shop, params[0], reward, core::wall_clock(), [&](const engine::Engine::Redeemed& done) {
@@ -199,15 +223,11 @@ Routed validate_route(Context& context, const Key& key, const Params& params, ht
 // POST /v1/codes/{code}/use {"order_id"?} and /cancel {"reason"?}.
 Routed code_action_route(Context& context, const Key& key, const Params& params,
                          http::Request& request, bool use) {
-  core::JsonParser parser;
-  auto body = body_object(parser, request.body);
-  if (auto* response = std::get_if<http::Response>(&body)) return std::move(*response);
-  core::Errors errors;
-  core::ObjectReader reader(std::get<simdjson::dom::object>(body), "", errors);
   const std::string_view field = use ? "order_id" : "reason";
-  reader.reject_unknown({field});
-  const std::string note(reader.string(field, false, use ? 128 : 500).value_or(""));
-  if (!errors.empty()) return problem(errors);
+  JsonBody body(request.body, {field});
+  if (body.refusal) return std::move(*body.refusal);
+  const std::string note(body.reader->string(field, false, use ? 128 : 500).value_or(""));
+  if (!body.errors.empty()) return problem(body.errors);
   http::Response response;
   auto acted = context.engine.act_on_code(key.shop, params[0], use, note, core::wall_clock(),
                                           [&](const engine::Engine::Redeemed& done) {
@@ -228,6 +248,154 @@ Routed use_route(Context& context, const Key& key, const Params& params, http::R
 Routed cancel_route(Context& context, const Key& key, const Params& params,
                     http::Request& request) {
   return code_action_route(context, key, params, request, false);
+}
+
+// An RFC 3339 time in the query, or a problem; nothing when absent.
+std::variant<std::optional<core::Timestamp>, http::Response> query_time(
+    const http::Request& request, std::string_view name) {
+  const auto text = query_value(request.query, name);
+  if (!text) return std::optional<core::Timestamp>{};
+  auto at = core::parse_rfc3339(*text);
+  if (!at.ok()) {
+    return problem(ErrorCode::timestamp_invalid,
+                   std::string(name) + ": " + at.error().message + " (write Z times in queries)",
+                   "?" + std::string(name));
+  }
+  return std::optional<core::Timestamp>(*at);
+}
+
+// GET /v1/program: the versions, and the one in force now with its definition.
+Routed get_program_route(Context& context, const Key& key, const Params&, http::Request&) {
+  auto versions = context.store.programs(key.shop);
+  if (!versions.ok()) return problem(versions.errors());
+  const core::Timestamp now = core::wall_clock();
+  const store::ProgramVersion* in_force = nullptr;
+  core::JsonWriter out;
+  out.begin_object().key("shop").value(key.shop).key("versions").begin_array();
+  for (const auto& version : *versions) {
+    if (!version.applies_from || *version.applies_from <= now) in_force = &version;
+    out.begin_object().key("version").value(version.version).key("applies_from");
+    version.applies_from ? out.value(core::format_rfc3339(*version.applies_from)) : out.null();
+    out.key("activated_at").value(core::format_rfc3339(version.activated_at)).end_object();
+  }
+  out.end_array().key("in_force");
+  if (in_force != nullptr) {
+    out.begin_object().key("version").value(in_force->version);
+    out.key("definition").raw(in_force->definition).end_object();
+  } else {
+    out.null();
+  }
+  out.end_object();
+  return json(200, out.take());
+}
+
+// PUT /v1/program?applies_from=TIME with the definition as body: checked (fair play included),
+// then activated as a new version.
+Routed put_program_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  auto from = query_time(request, "applies_from");
+  if (auto* response = std::get_if<http::Response>(&from)) return std::move(*response);
+  auto version = context.engine.activate_program(
+      key.shop, request.body, std::get<std::optional<core::Timestamp>>(from), core::wall_clock());
+  if (!version.ok()) return problem(version.errors());
+  core::JsonWriter out;
+  out.begin_object().key("shop").value(key.shop).key("version").value(*version).end_object();
+  return json(201, out.take());
+}
+
+// GET /v1/program/rules-page?lang=en|fr&format=md|html: what members read, from the version in
+// force now.
+Routed rules_page_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  const std::string lang = query_value(request.query, "lang").value_or("en");
+  const std::string format = query_value(request.query, "format").value_or("html");
+  if ((lang != "en" && lang != "fr") || (format != "md" && format != "html")) {
+    return problem(ErrorCode::value_not_allowed, "lang is en or fr; format is md or html", "?lang");
+  }
+  auto program = context.engine.program_in_force(key.shop, core::wall_clock());
+  if (!program.ok()) return problem(program.errors());
+  if (*program == nullptr) {
+    return problem(ErrorCode::program_missing, "the shop has no program in force");
+  }
+  http::Response response;
+  response.content_type =
+      format == "html" ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
+  response.body = domain::render_rules_page(
+      **program, lang == "fr" ? domain::PageLanguage::fr : domain::PageLanguage::en,
+      format == "html" ? domain::PageFormat::html : domain::PageFormat::markdown);
+  return response;
+}
+
+// POST /v1/program:simulate?from=&to= with a draft definition as body.
+Routed simulate_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  auto from = query_time(request, "from");
+  if (auto* response = std::get_if<http::Response>(&from)) return std::move(*response);
+  auto to = query_time(request, "to");
+  if (auto* response = std::get_if<http::Response>(&to)) return std::move(*response);
+  {
+    core::JsonParser parser;
+    auto draft = domain::parse_program(parser, request.body);
+    core::Errors refused = draft.ok() ? domain::check_fair_play(*draft).errors : draft.errors();
+    if (!refused.empty()) return problem(refused);
+  }
+  const auto from_time = std::get<std::optional<core::Timestamp>>(from);
+  const auto to_time = std::get<std::optional<core::Timestamp>>(to);
+  auto report = engine::simulate(context.store, key.shop, request.body, from_time, to_time);
+  if (!report.ok()) return problem(report.errors());
+  core::JsonWriter out;
+  engine::write_simulation_json(out, key.shop, *report, from_time, to_time);
+  return json(200, out.take());
+}
+
+// POST /v1/members/{id}/adjustments {"points": N, "reason": "…"}: a points.adjusted event, through
+// the batch like any event post.
+Routed adjustment_route(Context& context, const Key& key, const Params& params,
+                        http::Request& request) {
+  JsonBody body(request.body, {"points", "reason", "actor"});
+  if (body.refusal) return std::move(*body.refusal);
+  const auto points = body.reader->integer("points", true);
+  const auto reason = body.reader->string("reason", true, 500);
+  const auto actor = body.reader->string("actor", false, 128);
+  if (!body.errors.empty()) return problem(body.errors);
+  core::JsonWriter event;
+  event.begin_object().key("id").value("adjust-" + core::random_hex(12));
+  event.key("type").value("points.adjusted").key("member").value(params[0]);
+  event.key("occurred_at").value(core::format_rfc3339(core::wall_clock()));
+  event.key("data").begin_object().key("points").value(*points).key("reason").value(*reason);
+  if (actor) event.key("actor").value(*actor);
+  event.end_object().end_object();
+  return PendingEvent{key.shop, event.take(), {}, context.idempotency};
+}
+
+// GET /v1/members/{id}/export: everything held on the member (state, profile, whole ledger).
+Routed export_route(Context& context, const Key& key, const Params& params, http::Request&) {
+  auto state = context.engine.member(key.shop, params[0]);
+  if (!state.ok()) return problem(state.errors());
+  if (!*state) return get_member(context, key, params[0]);  // the same 404
+  http::Response member = get_member(context, key, params[0]);
+  if (member.status != 200) return member;
+  auto profile = context.store.profile(key.shop, params[0]);
+  if (!profile.ok()) return problem(profile.errors());
+  auto lines = context.store.ledger(key.shop, params[0], 0, SIZE_MAX);
+  if (!lines.ok()) return problem(lines.errors());
+  core::JsonWriter out;
+  out.begin_object().key("state").raw(member.body).key("profile");
+  if (*profile) {
+    const store::Profile& p = **profile;
+    out.begin_object();
+    for (const auto& [name, field] : {std::pair{"email", &p.email},
+                                      {"phone", &p.phone},
+                                      {"name", &p.name},
+                                      {"birthday", &p.birthday},
+                                      {"address", &p.address}}) {
+      if (*field) out.key(name).value(**field);
+    }
+    out.key("updated_at").value(core::format_rfc3339(p.updated_at)).end_object();
+  } else {
+    out.null();
+  }
+  out.key("ledger");
+  engine::write_ledger_page_json(out, key.shop, **state, *lines, SIZE_MAX);
+  out.end_object();
+  return json(200, out.take());
 }
 
 constexpr std::int64_t kMemberTokenSecondsDefault = 900;
@@ -268,20 +436,16 @@ std::string token_message(const std::string& shop, const std::string& member,
 // POST /v1/member-tokens {"member": "m1", "seconds"?: 900}: a token a storefront key presents
 // (X-Member-Token) to read that one member, "mt_" HEX(member) "." EXPIRES "." HMAC.
 Routed member_token_route(Context& context, const Key& key, const Params&, http::Request& request) {
-  core::JsonParser parser;
-  auto body = body_object(parser, request.body);
-  if (auto* response = std::get_if<http::Response>(&body)) return std::move(*response);
-  core::Errors errors;
-  core::ObjectReader reader(std::get<simdjson::dom::object>(body), "", errors);
-  reader.reject_unknown({"member", "seconds"});
-  const std::string member(reader.string("member", true, 128).value_or(""));
+  JsonBody body(request.body, {"member", "seconds"});
+  if (body.refusal) return std::move(*body.refusal);
+  const std::string member(body.reader->string("member", true, 128).value_or(""));
   const std::int64_t seconds =
-      reader.integer("seconds", false).value_or(kMemberTokenSecondsDefault);
+      body.reader->integer("seconds", false).value_or(kMemberTokenSecondsDefault);
   if (seconds < 1 || seconds > kMemberTokenSecondsMax) {
-    errors.push_back(
+    body.errors.push_back(
         core::make_error(ErrorCode::value_out_of_range, "seconds is from 1 to 3600", "/seconds"));
   }
-  if (!errors.empty()) return problem(errors);
+  if (!body.errors.empty()) return problem(body.errors);
   const std::int64_t expires = core::wall_clock().micros / core::kMicrosPerSecond + seconds;
   auto digest = context.engine.keyed_digest(key.shop, token_message(key.shop, member, expires));
   if (!digest.ok()) return problem(digest.errors());
@@ -322,6 +486,7 @@ struct Route {
   std::string_view method;
   std::vector<std::string_view> pattern;  // "{}" matches one segment
   Routed (*handle)(Context&, const Key&, const Params&, http::Request&);
+  bool admin = false;  // admin keys only (else server and admin keys)
 };
 
 const std::vector<Route>& routes() {
@@ -334,6 +499,12 @@ const std::vector<Route>& routes() {
       {"POST", {"v1", "codes", "{}", "use"}, use_route},
       {"POST", {"v1", "codes", "{}", "cancel"}, cancel_route},
       {"POST", {"v1", "member-tokens"}, member_token_route},
+      {"POST", {"v1", "members", "{}", "adjustments"}, adjustment_route, true},
+      {"GET", {"v1", "members", "{}", "export"}, export_route, true},
+      {"GET", {"v1", "program"}, get_program_route},
+      {"PUT", {"v1", "program"}, put_program_route, true},
+      {"GET", {"v1", "program", "rules-page"}, rules_page_route},
+      {"POST", {"v1", "program:simulate"}, simulate_route, true},
   };
   return table;
 }
@@ -413,6 +584,7 @@ Routed route(Context& context, http::Request& request) {
                      "X-Member-Token");
     }
   }
+  if (chosen->admin && key.scope != "admin") return forbidden(key, "use this route");
   if (request.method == "POST" && !request.idempotency_key.empty()) {
     const std::string& idempotency_key = request.idempotency_key;
     if (idempotency_key.size() > 255 || !domain::is_valid_id(idempotency_key.substr(0, 128))) {

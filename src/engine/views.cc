@@ -1,6 +1,8 @@
 // Member and ledger JSON views.
 #include "engine/views.h"
 
+#include "engine/engine.h"
+
 #include "core/time.h"
 #include "domain/ledger/tiers.h"
 
@@ -304,6 +306,58 @@ void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,
   } else {
     out.null();
   }
+  out.end_object();
+}
+
+namespace {
+
+void write_totals(core::JsonWriter& out, const SimulationTotals& t) {
+  out.begin_object();
+  out.key("points_issued").value(t.issued).key("points_redeemed").value(t.redeemed);
+  out.key("points_expired").value(t.expired).key("points_reversed").value(t.reversed);
+  out.key("points_outstanding").value(t.outstanding);
+  out.key("liability");
+  if (t.liability) {
+    out.begin_object()
+        .key("amount")
+        .value(core::format_amount(t.liability->minor, t.liability->currency))
+        .key("currency")
+        .value(t.liability->currency.code_view())
+        .end_object();
+  } else {
+    out.null();
+  }
+  out.key("rewards_issued").value(t.rewards_issued);
+  out.key("members").value(static_cast<std::uint64_t>(t.members));
+  out.key("issued_per_member")
+      .value(t.members > 0 ? t.issued / static_cast<std::int64_t>(t.members) : 0);
+  out.key("tiers").begin_object();
+  for (const auto& [tier, count] : t.tiers) out.key(tier.empty() ? "(none)" : tier).value(count);
+  out.end_object().end_object();
+}
+
+}  // namespace
+
+void write_simulation_json(core::JsonWriter& out, const std::string& shop,
+                           const SimulationReport& r, std::optional<core::Timestamp> from,
+                           std::optional<core::Timestamp> to) {
+  const double rate = r.seconds > 0 ? 2.0 * static_cast<double>(r.inputs) / r.seconds : 0;
+  out.begin_object().key("shop").value(shop).key("inputs").value(
+      static_cast<std::uint64_t>(r.inputs));
+  out.key("from");
+  from ? out.value(core::format_rfc3339(*from)) : out.null();
+  out.key("to");
+  to ? out.value(core::format_rfc3339(*to)) : out.null();
+  out.key("live");
+  write_totals(out, r.live);
+  out.key("draft");
+  write_totals(out, r.draft);
+  out.key("members_affected").value(static_cast<std::uint64_t>(r.members_affected));
+  out.key("refused").value(static_cast<std::uint64_t>(r.refused));
+  out.key("refusals").begin_array();
+  for (const auto& refusal : r.refusals) out.value(refusal);
+  out.end_array();
+  out.key("inputs_per_second").value(static_cast<std::int64_t>(rate));
   out.end_object();
 }
 

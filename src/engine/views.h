@@ -28,4 +28,10 @@ void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,
                             const domain::MemberState& state,
                             const std::vector<domain::LedgerLine>& lines, std::size_t limit);
 
+// A simulation report (`simulate --json`, POST /v1/program:simulate).
+struct SimulationReport;
+void write_simulation_json(core::JsonWriter& out, const std::string& shop,
+                           const SimulationReport& report, std::optional<core::Timestamp> from,
+                           std::optional<core::Timestamp> to);
+
 }  // namespace fidelis::engine
