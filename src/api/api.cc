@@ -120,14 +120,18 @@ class WorkerApi final : public Api {
     // its event; it is sent only after.
     std::vector<http::Response> responses;
     responses.reserve(events.size());
+    std::size_t accepted = 0;
     for (auto& event : events) {
-      responses.push_back(event_response(engine_.submit(event.body, event.shop, event.shop)));
+      std::vector<engine::SubmitResult> results;
+      for (const auto& body : event.bodies) {
+        results.push_back(engine_.submit(body, event.shop, event.shop));
+        accepted += results.back().outcome == engine::Outcome::accepted ? 1 : 0;
+      }
+      responses.push_back(event_response(event, results));
       keep_response(engine_, event.shop, event.idempotency, responses.back());
     }
     const auto committed = engine_.commit_batch();
     if (committed.ok()) {
-      std::size_t accepted = 0;
-      for (const auto& response : responses) accepted += response.status == 201 ? 1 : 0;
       metrics_.batch(events.size(), accepted);
     } else {
       metrics_.store_error();

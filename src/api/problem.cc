@@ -50,18 +50,24 @@ http::Response problem(int status, const core::Errors& errors) {
   out.key("title").value(core::error_code_doc(first));
   out.key("status").value(status);
   out.key("detail").value(errors.empty() ? "" : errors.front().message);
-  out.key("errors").begin_array();
-  for (const auto& error : errors) {
-    out.begin_object().key("pointer").value(error.where);
-    out.key("code").value(core::error_code_name(error.code));
-    out.key("message").value(error.message).end_object();
-  }
-  out.end_array().end_object();
+  out.key("errors");
+  write_errors(out, errors);
+  out.end_object();
   http::Response response;
   response.status = status;
   response.content_type = "application/problem+json";
   response.body = out.take();
   return response;
+}
+
+void write_errors(core::JsonWriter& out, const core::Errors& errors) {
+  out.begin_array();
+  for (const auto& error : errors) {
+    out.begin_object().key("pointer").value(error.where);
+    out.key("code").value(core::error_code_name(error.code));
+    out.key("message").value(error.message).end_object();
+  }
+  out.end_array();
 }
 
 http::Response json(int status, std::string body) {

@@ -3,6 +3,7 @@
 
 #include "api/http/server.h"
 #include "core/errors.h"
+#include "core/json_writer.h"
 #include "core/result.h"
 
 namespace fidelis::api {
@@ -21,5 +22,8 @@ inline http::Response problem(core::ErrorCode code, std::string message, std::st
 }
 
 http::Response json(int status, std::string body);
+
+// `[{"pointer", "code", "message"}, …]`.
+void write_errors(core::JsonWriter& out, const core::Errors& errors);
 
 }  // namespace fidelis::api

@@ -362,7 +362,7 @@ Routed adjustment_route(Context& context, const Key& key, const Params& params,
   event.key("data").begin_object().key("points").value(*points).key("reason").value(*reason);
   if (actor) event.key("actor").value(*actor);
   event.end_object().end_object();
-  return PendingEvent{key.shop, event.take(), {}, context.idempotency};
+  return PendingEvent{key.shop, {event.take()}, {}, context.idempotency};
 }
 
 // GET /v1/members/{id}/export: everything held on the member (state, profile, whole ledger).
@@ -479,7 +479,32 @@ std::optional<std::string> token_member(Context& context, const std::string& sho
 
 Routed events_route(Context& context, const Key& key, const Params&, http::Request& request) {
   // The key's shop only.
-  return PendingEvent{key.shop, std::move(request.body), {}, context.idempotency};
+  return PendingEvent{key.shop, {std::move(request.body)}, {}, context.idempotency};
+}
+
+constexpr std::size_t kBatchItemsMax = 1000;
+
+// POST /v1/events:batch {"events": [EVENT, …]}: up to 1,000 events in one transaction, each with
+// its own result (a bad item does not stop the others).
+Routed events_batch_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  JsonBody body(request.body, {"events"});
+  if (body.refusal) return std::move(*body.refusal);
+  const auto events = body.reader->array("events", true);
+  if (events && events->size() > kBatchItemsMax) {
+    body.errors.push_back(core::make_error(ErrorCode::value_out_of_range,
+                                           "at most 1000 events per batch", "/events"));
+  }
+  if (!body.errors.empty()) return problem(body.errors);
+  PendingEvent pending{key.shop, {}, {}, context.idempotency, true};
+  for (const auto element : *events) {
+    core::JsonWriter item;
+    std::string pointer = "/events/" + std::to_string(pending.bodies.size());
+    if (auto written = core::write_canonical(item, element, pointer); !written.ok()) {
+      return problem(written.errors());
+    }
+    pending.bodies.push_back(item.take());
+  }
+  return pending;
 }
 
 struct Route {
@@ -492,6 +517,7 @@ struct Route {
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"POST", {"v1", "events"}, events_route},
+      {"POST", {"v1", "events:batch"}, events_batch_route},
       {"GET", {"v1", "members", "{}"}, member_route},
       {"GET", {"v1", "members", "{}", "ledger"}, ledger_route},
       {"POST", {"v1", "members", "{}", "redemptions"}, redeem_route},
@@ -627,7 +653,9 @@ void keep_response(engine::Engine& engine, const std::string& shop,
   engine.stage_idempotency(shop, std::move(record));
 }
 
-http::Response event_response(const engine::SubmitResult& result) {
+namespace {
+
+http::Response single_response(const engine::SubmitResult& result) {
   if (result.outcome == engine::Outcome::accepted || result.outcome == engine::Outcome::duplicate) {
     core::JsonWriter out;
     out.begin_object().key("id").value(result.event_id);
@@ -635,6 +663,31 @@ http::Response event_response(const engine::SubmitResult& result) {
     return json(result.outcome == engine::Outcome::accepted ? 201 : 200, out.take());
   }
   return problem(result.errors);
+}
+
+}  // namespace
+
+http::Response event_response(const PendingEvent& event,
+                              const std::vector<engine::SubmitResult>& results) {
+  if (!event.is_batch) return single_response(results.front());
+  core::JsonWriter out;
+  out.begin_object().key("results").begin_array();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    out.begin_object().key("index").value(static_cast<std::uint64_t>(i));
+    out.key("id").value(results[i].event_id);
+    out.key("outcome").value(engine::outcome_name(results[i].outcome));
+    const int status = results[i].errors.empty()
+                           ? (results[i].outcome == engine::Outcome::accepted ? 201 : 200)
+                           : status_for(results[i].errors.front().code);
+    out.key("status").value(status);
+    if (!results[i].errors.empty()) {
+      out.key("errors");
+      write_errors(out, results[i].errors);
+    }
+    out.end_object();
+  }
+  out.end_array().end_object();
+  return json(200, out.take());
 }
 
 }  // namespace fidelis::api

@@ -23,12 +23,14 @@ struct Context {
   std::optional<IdempotencyIntent> idempotency = {};  // set by route()
 };
 
-// An event post to apply in the worker's next batch, for the key's shop.
+// Event posts to apply in the worker's next batch, for the key's shop: one event, or the items
+// of POST /v1/events:batch (answered together, item by item).
 struct PendingEvent {
   std::string shop;
-  std::string body;
+  std::vector<std::string> bodies;
   http::Respond respond;
   std::optional<IdempotencyIntent> idempotency;
+  bool is_batch = false;
 };
 
 // Adds `response` to the open batch as the kept answer of `intent` (5xx answers are not kept:
@@ -45,7 +47,8 @@ std::vector<std::string> route_list();
 // The route pattern a request matches, for metrics ("/v1/members/{}"), or "unmatched".
 std::string route_name(const http::Request& request);
 
-// The answer to an event post once its batch is durable.
-http::Response event_response(const engine::SubmitResult& result);
+// The answer to an event post once its batch is durable: one result, or a batch's results.
+http::Response event_response(const PendingEvent& event,
+                              const std::vector<engine::SubmitResult>& results);
 
 }  // namespace fidelis::api

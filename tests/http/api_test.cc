@@ -203,6 +203,30 @@ TEST_F(Api, ExplainsBadRequestsWithLocatedProblems) {
   EXPECT_EQ(again.request("POST", "/v1/events", order("i1", "m3"), key).status, 409);
 }
 
+TEST_F(Api, AppliesABatchOfEventsWithAResultForEach) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  std::string bad = order("b3", "m1");
+  bad.replace(bad.find(R"("currency":"EUR")"), 16, R"("currency":"EURO")");
+  const std::string batch = R"({"events":[)" + order("b1", "m1") + "," + order("b2", "m2") + "," +
+                            bad + "," + order("b1", "m1") + "]}";
+  const HttpReply reply = client.request("POST", "/v1/events:batch", batch, bearer(server_key_));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_NE(reply.body.find(R"({"index":0,"id":"b1","outcome":"accepted","status":201})"),
+            std::string::npos)
+      << reply.body;
+  EXPECT_NE(reply.body.find(R"({"index":2,"id":"","outcome":"rejected","status":422,)"
+                            R"("errors":[{"pointer":"/data/currency")"),
+            std::string::npos)
+      << reply.body;
+  EXPECT_NE(reply.body.find(R"({"index":3,"id":"b1","outcome":"duplicate","status":200})"),
+            std::string::npos)
+      << reply.body;
+  EXPECT_EQ(
+      client.request("POST", "/v1/events:batch", R"({"events":{}})", bearer(server_key_)).status,
+      422);
+}
+
 TEST_F(Api, GroupCommitsConcurrentPostsAndLosesNoneOnAGracefulStop) {
   ServerProcess server(db_);
   constexpr int kClients = 8, kEach = 40;
