@@ -101,7 +101,7 @@ class WorkerApi final : public Api {
   void run(std::deque<Job>& jobs) {
     std::vector<PendingEvent> events;
     for (auto& job : jobs) {
-      Context context{engine_, *store_};
+      Context context{engine_, *store_, limiter_};
       auto routed = route(context, job.request);
       if (auto* response = std::get_if<http::Response>(&routed)) {
         job.respond(std::move(*response));
@@ -149,6 +149,7 @@ class WorkerApi final : public Api {
 
   ApiOptions options_;
   Metrics metrics_;
+  RateLimiter limiter_;
   std::unique_ptr<store::Store> store_;
   engine::Engine engine_;
   std::thread worker_;

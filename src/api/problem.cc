@@ -32,6 +32,8 @@ int status_for(core::ErrorCode code) {
       return 409;
     case ErrorCode::body_too_large:
       return 413;
+    case ErrorCode::rate_limited:
+      return 429;
     case ErrorCode::unavailable:
     case ErrorCode::storage_error:
     case ErrorCode::io_error:

@@ -47,8 +47,10 @@ std::optional<std::vector<std::string>> split_path(std::string_view path) {
 }
 
 struct Key {
+  std::string id;
   std::string shop;
   std::string scope;
+  std::optional<std::int64_t> rate;
 };
 
 std::variant<Key, http::Response> authenticate(Context& context, const http::Request& request) {
@@ -68,7 +70,7 @@ std::variant<Key, http::Response> authenticate(Context& context, const http::Req
     response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return response;
   }
-  return Key{(*found)->shop, (*found)->scope};
+  return Key{(*found)->id, (*found)->shop, (*found)->scope, (*found)->rate};
 }
 
 http::Response forbidden(const Key& key, std::string_view what) {
@@ -558,6 +560,23 @@ std::string pattern_text(const Route& route) {
 
 }  // namespace
 
+std::optional<std::int64_t> RateLimiter::take(const std::string& key_id, std::int64_t rate) {
+  const auto now = std::chrono::steady_clock::now();
+  auto [it, added] = buckets_.try_emplace(key_id, Bucket{static_cast<double>(rate), now});
+  Bucket& bucket = it->second;
+  if (!added) {
+    const std::chrono::duration<double> elapsed = now - bucket.last;
+    bucket.tokens = std::min(static_cast<double>(rate), bucket.tokens + elapsed.count() * rate);
+    bucket.last = now;
+  }
+  if (bucket.tokens >= 1) {
+    bucket.tokens -= 1;
+    return std::nullopt;
+  }
+  return std::max<std::int64_t>(1,
+                                static_cast<std::int64_t>(std::ceil((1 - bucket.tokens) / rate)));
+}
+
 std::vector<std::string> route_list() {
   std::vector<std::string> list;
   for (const Route& route : routes()) {
@@ -599,6 +618,16 @@ Routed route(Context& context, http::Request& request) {
   auto authenticated = authenticate(context, request);
   if (auto* response = std::get_if<http::Response>(&authenticated)) return std::move(*response);
   const Key& key = std::get<Key>(authenticated);
+  if (key.rate) {
+    if (const auto wait = context.limiter.take(key.id, *key.rate)) {
+      auto response = problem(ErrorCode::rate_limited,
+                              "key " + key.id + " is limited to " + std::to_string(*key.rate) +
+                                  " requests a second; retry in " + std::to_string(*wait) + " s",
+                              "Authorization");
+      response.headers.emplace_back("Retry-After", std::to_string(*wait));
+      return response;
+    }
+  }
   if (key.scope == "storefront") {
     // A browser's key: its own member's reads only, proved by a token from the shop's server.
     const bool member_read = request.method == "GET" && request.path.starts_with("/v1/members/");

@@ -1,6 +1,9 @@
 // Routing and the handlers of the API's routes, run on the worker thread.
 #pragma once
 
+#include <chrono>
+#include <cmath>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -17,9 +20,25 @@ struct IdempotencyIntent {
   std::string request_digest;
 };
 
+// Per-key token buckets (keys with a rate): `rate` requests a second, bursts of as many. Used by
+// the worker thread alone.
+class RateLimiter {
+ public:
+  // Takes one token; when there is none, the seconds to wait (at least 1).
+  std::optional<std::int64_t> take(const std::string& key_id, std::int64_t rate);
+
+ private:
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point last;
+  };
+  std::map<std::string, Bucket> buckets_;
+};
+
 struct Context {
   engine::Engine& engine;
   store::Store& store;
+  RateLimiter& limiter;
   std::optional<IdempotencyIntent> idempotency = {};  // set by route()
 };
 

@@ -8,10 +8,10 @@
 namespace fidelis::cli {
 namespace {
 
-constexpr std::array<std::string_view, 23> kValueOptions = {
+constexpr std::array<std::string_view, 24> kValueOptions = {
     "db",     "shop",    "until",  "from",    "to",    "at",     "after",  "limit",
     "batch",  "members", "seed",   "days",    "sync",  "events", "out",    "lang",
-    "format", "order",   "reason", "program", "scope", "listen", "threads"};
+    "format", "order",   "reason", "program", "scope", "listen", "threads", "rate"};
 constexpr std::array<std::string_view, 5> kFlags = {"json", "verify", "help", "keep", "quiet"};
 
 }  // namespace

@@ -45,7 +45,17 @@ core::Status require_shop(store::Store& store, const std::string& shop) {
 int create_key(const Args& args, store::Store& store) {
   const std::string scope = args.option("scope").value_or("");
   if (scope != "admin" && scope != "server" && scope != "storefront") {
-    return usage("usage: fidelis key create --shop ID --scope admin|server|storefront [--json]");
+    return usage(
+        "usage: fidelis key create --shop ID --scope admin|server|storefront [--rate N] [--json]");
+  }
+  std::optional<std::int64_t> rate;
+  if (const auto text = args.option("rate")) {
+    char* end = nullptr;
+    const long long value = std::strtoll(text->c_str(), &end, 10);
+    if (text->empty() || *end != '\0' || value < 1 || value > 1'000'000) {
+      return usage("--rate is requests per second, 1-1000000");
+    }
+    rate = value;
   }
   const std::string shop = args.shop();
   if (auto status = require_shop(store, shop); !status.ok()) return fail(status.errors());
@@ -59,6 +69,7 @@ int create_key(const Args& args, store::Store& store) {
   record.scope = scope;
   record.hash = core::sha256_hex(key);
   record.created_at = *now;
+  record.rate = rate;
   store::Batch batch;
   batch.shop = shop;
   batch.new_keys.push_back(record);

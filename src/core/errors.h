@@ -83,6 +83,7 @@ namespace fidelis::core {
   X(method_not_allowed, "The route does not accept the request's method.")                         \
   X(body_too_large, "The request body is larger than the server accepts.")                         \
   X(idempotency_key_reused, "An Idempotency-Key was used before with another request.")            \
+  X(rate_limited, "The API key made more requests than its rate allows; retry later.")             \
   X(unavailable, "The server is shutting down or its store failed; retry later.")                  \
   X(usage, "The command line is not understood.")                                                  \
   X(io_error, "A file could not be read or written.")                                              \

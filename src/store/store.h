@@ -86,6 +86,7 @@ struct ApiKey {
   std::string hash;   // SHA-256 of the key, lower-case hex
   core::Timestamp created_at;
   std::optional<core::Timestamp> revoked_at;
+  std::optional<std::int64_t> rate;  // requests per second (burst as many); none: no limit
 
   bool operator==(const ApiKey&) const = default;
 };

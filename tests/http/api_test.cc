@@ -203,6 +203,33 @@ TEST_F(Api, ExplainsBadRequestsWithLocatedProblems) {
   EXPECT_EQ(again.request("POST", "/v1/events", order("i1", "m3"), key).status, 409);
 }
 
+TEST_F(Api, LimitsTheRateOfAKeyThatHasOne) {
+  const auto created =
+      run("--db " + db_ + " --shop acme key create --scope server --rate 3 --json");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto at = created.out.find(R"("key":")");
+  const auto limited = bearer(created.out.substr(at + 7, created.out.find('"', at + 7) - at - 7));
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  int ok = 0;
+  HttpReply refused;
+  for (int i = 0; i < 10; ++i) {
+    const HttpReply reply = client.request("GET", "/v1/program", "", limited);
+    if (reply.status == 200) ++ok;
+    if (reply.status == 429) refused = reply;
+  }
+  // The burst of 3, and maybe one or two more refilled while the requests ran (slow builds).
+  EXPECT_GE(ok, 3);
+  EXPECT_LE(ok, 5);
+  ASSERT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.headers.at("retry-after"), "1");
+  EXPECT_NE(refused.body.find("rate_limited"), std::string::npos);
+  // Keys without a rate are not limited.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(client.request("GET", "/v1/program", "", bearer(server_key_)).status, 200);
+  }
+}
+
 TEST_F(Api, AppliesABatchOfEventsWithAResultForEach) {
   ServerProcess server(db_);
   HttpClient client(server.port());

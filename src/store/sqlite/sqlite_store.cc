@@ -20,7 +20,7 @@ namespace {
 using core::ErrorCode;
 
 // Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     R"sql(
 CREATE TABLE shops (
   shop TEXT PRIMARY KEY,
@@ -155,6 +155,10 @@ CREATE TABLE idempotency (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (shop, key)
 ) WITHOUT ROWID;
+)sql",
+    // 8: an optional rate limit per API key.
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN rate INTEGER;
 )sql",
 };
 
@@ -322,19 +326,20 @@ class SqliteStore final : public Store {
     key.hash = std::string(stmt.text(3));
     key.created_at = core::Timestamp{stmt.integer(4)};
     if (!stmt.is_null(5)) key.revoked_at = core::Timestamp{stmt.integer(5)};
+    if (!stmt.is_null(6)) key.rate = stmt.integer(6);
     return key;
   }
 
   core::Result<std::optional<ApiKey>> key_by_hash(const std::string& hash) override {
     auto& stmt = prepare(
-        "SELECT id, shop, scope, hash, created_at, revoked_at FROM api_keys WHERE hash = ?");
+        "SELECT id, shop, scope, hash, created_at, revoked_at, rate FROM api_keys WHERE hash = ?");
     stmt.reset().bind(1, hash);
     return single<ApiKey>(stmt, [&] { return read_key(stmt); });
   }
 
   core::Result<std::vector<ApiKey>> keys(const std::string& shop) override {
     auto& stmt = prepare(
-        "SELECT id, shop, scope, hash, created_at, revoked_at FROM api_keys WHERE shop = ? "
+        "SELECT id, shop, scope, hash, created_at, revoked_at, rate FROM api_keys WHERE shop = ? "
         "ORDER BY id");
     stmt.reset().bind(1, shop);
     return all<ApiKey>(stmt, [&]() -> core::Result<ApiKey> { return read_key(stmt); });
@@ -855,9 +860,15 @@ class SqliteStore final : public Store {
     }
     for (const auto& key : batch.new_keys) {
       auto& stmt = prepare(
-          "INSERT INTO api_keys (id, shop, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)");
+          "INSERT INTO api_keys (id, shop, scope, hash, created_at, rate) "
+          "VALUES (?, ?, ?, ?, ?, ?)");
       stmt.reset().bind(1, key.id).bind(2, batch.shop).bind(3, key.scope).bind(4, key.hash);
       stmt.bind(5, key.created_at.micros);
+      if (key.rate) {
+        stmt.bind(6, *key.rate);
+      } else {
+        stmt.bind_null(6);
+      }
       FIDELIS_CHECK(step_done(stmt, "writing an API key"));
     }
     for (const auto& record : batch.idempotency) {
