@@ -9,8 +9,8 @@ namespace fidelis::cli {
 namespace {
 
 constexpr std::array<std::string_view, 24> kValueOptions = {
-    "db",     "shop",    "until",  "from",    "to",    "at",     "after",  "limit",
-    "batch",  "members", "seed",   "days",    "sync",  "events", "out",    "lang",
+    "db",     "shop",    "until",  "from",    "to",    "at",     "after",   "limit",
+    "batch",  "members", "seed",   "days",    "sync",  "events", "out",     "lang",
     "format", "order",   "reason", "program", "scope", "listen", "threads", "rate"};
 constexpr std::array<std::string_view, 5> kFlags = {"json", "verify", "help", "keep", "quiet"};
 
