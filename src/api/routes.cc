@@ -129,6 +129,81 @@ http::Response get_member(Context& context, const Key& key, const std::string& m
   return json(200, out.take());
 }
 
+// The member and the program in force now, or the 404 / problem to answer.
+struct MemberView {
+  domain::MemberState state;
+  const domain::Program* program = nullptr;
+};
+std::variant<MemberView, http::Response> member_view(Context& context, const Key& key,
+                                                     const std::string& member) {
+  auto state = context.engine.member(key.shop, member);
+  if (!state.ok()) return problem(state.errors());
+  if (!*state) {
+    return problem(ErrorCode::member_not_found, "no member \"" + member + "\" in this shop",
+                   "/member");
+  }
+  auto program = context.engine.program_in_force(key.shop, core::wall_clock());
+  if (!program.ok()) return problem(program.errors());
+  if (*program == nullptr) {
+    return problem(ErrorCode::program_missing, "the shop has no program in force");
+  }
+  return MemberView{std::move(**state), *program};
+}
+
+// GET /v1/members/{id}/rewards: the catalogue, each reward with whether the member may redeem it
+// now, why not, and the points missing.
+Routed rewards_route(Context& context, const Key& key, const Params& params, http::Request&) {
+  auto view = member_view(context, key, params[0]);
+  if (auto* response = std::get_if<http::Response>(&view)) return std::move(*response);
+  const auto& [state, program] = std::get<MemberView>(view);
+  core::JsonWriter out;
+  out.begin_object().key("member").value(state.member);
+  out.key("available").value(state.available()).key("rewards").begin_array();
+  for (const auto& reward : program->rewards) {
+    auto outstanding = context.store.reward_outstanding(key.shop, reward.id);
+    if (!outstanding.ok()) return problem(outstanding.errors());
+    const auto refusal = domain::reward_refusal(*program, state, reward, *outstanding);
+    out.begin_object().key("id").value(reward.id).key("name").value(reward.name);
+    out.key("kind").value(domain::reward_kind_name(reward.kind));
+    if (reward.credit_cost > 0) {
+      out.key("credit_cost").value(reward.credit_cost);
+    } else {
+      out.key("points").value(reward.points);
+    }
+    out.key("eligible").value(!refusal.has_value());
+    if (refusal) {
+      out.key("why_not").value(refusal->message);
+      out.key("code").value(core::error_code_name(refusal->code));
+    }
+    out.key("points_missing").value(std::max<domain::Points>(0, reward.points - state.available()));
+    out.key("terms").value(reward.terms).end_object();
+  }
+  out.end_array().end_object();
+  return json(200, out.take());
+}
+
+// GET /v1/members/{id}/missions: each mission of the program with the member's progress.
+Routed missions_route(Context& context, const Key& key, const Params& params, http::Request&) {
+  auto view = member_view(context, key, params[0]);
+  if (auto* response = std::get_if<http::Response>(&view)) return std::move(*response);
+  const auto& [state, program] = std::get<MemberView>(view);
+  core::JsonWriter out;
+  engine::write_missions_json(out, *program, state);
+  return json(200, out.take());
+}
+
+// GET /v1/members/{id}/referral: the member's code, referrer and referees.
+Routed referral_route(Context& context, const Key& key, const Params& params, http::Request&) {
+  auto view = member_view(context, key, params[0]);
+  if (auto* response = std::get_if<http::Response>(&view)) return std::move(*response);
+  const auto& [state, program] = std::get<MemberView>(view);
+  auto code = context.engine.referral_code(key.shop, state.member);
+  if (!code.ok()) return problem(code.errors());
+  core::JsonWriter out;
+  engine::write_referral_json(out, program, state, *code);
+  return json(200, out.take());
+}
+
 Routed member_route(Context& context, const Key& key, const Params& params, http::Request&) {
   return get_member(context, key, params[0]);
 }
@@ -522,6 +597,9 @@ const std::vector<Route>& routes() {
       {"POST", {"v1", "events:batch"}, events_batch_route},
       {"GET", {"v1", "members", "{}"}, member_route},
       {"GET", {"v1", "members", "{}", "ledger"}, ledger_route},
+      {"GET", {"v1", "members", "{}", "rewards"}, rewards_route},
+      {"GET", {"v1", "members", "{}", "missions"}, missions_route},
+      {"GET", {"v1", "members", "{}", "referral"}, referral_route},
       {"POST", {"v1", "members", "{}", "redemptions"}, redeem_route},
       {"POST", {"v1", "codes", "{}", "validate"}, validate_route},
       {"POST", {"v1", "codes", "{}", "use"}, use_route},

@@ -3,6 +3,8 @@
 
 #include "engine/engine.h"
 
+#include <algorithm>
+
 #include "core/time.h"
 #include "domain/ledger/tiers.h"
 
@@ -170,29 +172,7 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
   }
   out.end_array();
   out.key("referral");
-  const bool has_referrals = program != nullptr && program->referrals;
-  if (has_referrals || state.referral || !state.referees.empty()) {
-    out.begin_object();
-    if (has_referrals && !referral_code.empty()) out.key("code").value(referral_code);
-    out.key("referred_by");
-    if (state.referral) {
-      out.begin_object().key("member").value(state.referral->referrer);
-      out.key("status").value(domain::referral_status_name(state.referral->status));
-      if (!state.referral->reason.empty()) out.key("reason").value(state.referral->reason);
-      out.key("at").value(core::format_rfc3339(state.referral->at)).end_object();
-    } else {
-      out.null();
-    }
-    out.key("referees").begin_array();
-    for (const auto& referee : state.referees) {
-      out.begin_object().key("member").value(referee.member);
-      out.key("status").value(domain::referral_status_name(referee.status));
-      out.key("at").value(core::format_rfc3339(referee.at)).end_object();
-    }
-    out.end_array().end_object();
-  } else {
-    out.null();
-  }
+  write_referral_json(out, program, state, referral_code);
   out.key("membership");
   if (state.membership) {
     const domain::Membership& m = *state.membership;
@@ -289,6 +269,58 @@ void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& lin
   out.key("credit").value(line.credit_after);
   out.end_object();
   out.end_object();
+}
+
+void write_referral_json(core::JsonWriter& out, const domain::Program* program,
+                         const domain::MemberState& state, std::string_view referral_code) {
+  const bool has_referrals = program != nullptr && program->referrals;
+  if (!has_referrals && !state.referral && state.referees.empty()) {
+    out.null();
+    return;
+  }
+  out.begin_object();
+  if (has_referrals && !referral_code.empty()) out.key("code").value(referral_code);
+  out.key("referred_by");
+  if (state.referral) {
+    out.begin_object().key("member").value(state.referral->referrer);
+    out.key("status").value(domain::referral_status_name(state.referral->status));
+    if (!state.referral->reason.empty()) out.key("reason").value(state.referral->reason);
+    out.key("at").value(core::format_rfc3339(state.referral->at)).end_object();
+  } else {
+    out.null();
+  }
+  out.key("referees").begin_array();
+  for (const auto& referee : state.referees) {
+    out.begin_object().key("member").value(referee.member);
+    out.key("status").value(domain::referral_status_name(referee.status));
+    out.key("at").value(core::format_rfc3339(referee.at)).end_object();
+  }
+  out.end_array().end_object();
+}
+
+void write_missions_json(core::JsonWriter& out, const domain::Program& program,
+                         const domain::MemberState& state) {
+  out.begin_object().key("member").value(state.member).key("missions").begin_array();
+  for (const auto& mission : program.missions) {
+    const auto it =
+        std::find_if(state.missions.begin(), state.missions.end(),
+                     [&](const auto& progress) { return progress.mission == mission.id; });
+    std::int64_t count = it == state.missions.end() ? 0 : it->count;
+    const std::int64_t completed = it == state.missions.end() ? 0 : it->completed;
+    // A monthly mission's count belongs to the month it was last counted in.
+    if (mission.monthly && it != state.missions.end() &&
+        it->month != core::utc_month_number(state.clock)) {
+      count = 0;
+    }
+    out.begin_object().key("id").value(mission.id).key("on").value(mission.on);
+    out.key("target").value(mission.target).key("count").value(count);
+    out.key("completed").value(completed);
+    out.key("recurring").value(mission.monthly ? "month" : "none");
+    if (mission.points > 0) out.key("points").value(mission.points);
+    if (!mission.badge.empty()) out.key("badge").value(mission.badge);
+    out.key("terms").value(mission.terms).end_object();
+  }
+  out.end_array().end_object();
 }
 
 void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,

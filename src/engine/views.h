@@ -22,6 +22,14 @@ void write_redemption_json(core::JsonWriter& out, const domain::Redemption& rede
 void write_ledger_line_json(core::JsonWriter& out, const domain::LedgerLine& line,
                             std::string_view locale, std::string_view credit_currency);
 
+// The referral block of a member: own code, who referred them, whom they referred; null when
+// there is nothing to show.
+void write_referral_json(core::JsonWriter& out, const domain::Program* program,
+                         const domain::MemberState& state, std::string_view referral_code);
+// The program's missions with the member's progress.
+void write_missions_json(core::JsonWriter& out, const domain::Program& program,
+                         const domain::MemberState& state);
+
 // A page of a member's ledger: {"member", "shop", "lines", "next_after"}; `next_after` is the
 // last seq when the page is full (`limit` lines: there may be more), else null.
 void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,

@@ -335,6 +335,21 @@ TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {
   EXPECT_EQ(client.request("POST", "/v1/codes/" + code + "/cancel", "", key).status, 409);
   EXPECT_EQ(client.request("POST", "/v1/codes/0000-0000-00000/validate", "", key).status, 404);
 
+  // The catalogue says what the member may redeem now, and why not.
+  const HttpReply rewards = client.request("GET", "/v1/members/m1/rewards", "", key);
+  EXPECT_EQ(rewards.status, 200);
+  EXPECT_NE(rewards.body.find(R"({"id":"voucher-5","name":"5.00 off your next order",)"
+                              R"("kind":"fixed_discount","points":500,"eligible":false,)"),
+            std::string::npos)
+      << rewards.body;
+  EXPECT_NE(rewards.body.find(R"("points_missing":300,)"), std::string::npos) << rewards.body;
+  const HttpReply missions = client.request("GET", "/v1/members/m1/missions", "", key);
+  EXPECT_NE(missions.body.find(R"({"id":"reviews-3","on":"review.posted","target":3,"count":0,)"),
+            std::string::npos)
+      << missions.body;
+  EXPECT_EQ(client.request("GET", "/v1/members/m1/referral", "", key).status, 200);
+  EXPECT_EQ(client.request("GET", "/v1/members/nobody/rewards", "", key).status, 404);
+
   // The ledger, a page at a time.
   const HttpReply first = client.request("GET", "/v1/members/m1/ledger?limit=2", "", key);
   EXPECT_EQ(first.status, 200);

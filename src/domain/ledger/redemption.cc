@@ -145,6 +145,48 @@ std::optional<core::Error> code_unusable(const Redemption& r, Timestamp now) {
   return std::nullopt;
 }
 
+std::optional<core::Error> reward_refusal(const Program& program, const MemberState& s,
+                                          const Reward& reward, std::int64_t codes_outstanding) {
+  if (!reward.min_tier.empty()) {
+    const Tiers& tiers = *program.tiers;  // the program refuses min_tier without tiers
+    const int level = benefit_level(program, s);
+    if (level < tiers.index_of(reward.min_tier)) {
+      return at_reward(
+          ErrorCode::reward_not_eligible,
+          "\"" + reward.id + "\" is for members in tier \"" + reward.min_tier + "\" or above");
+    }
+  }
+  if (reward.per_member && s.codes_held(reward.id) >= *reward.per_member) {
+    return at_reward(ErrorCode::reward_limit_reached, "member \"" + s.member + "\" already holds " +
+                                                          std::to_string(*reward.per_member) +
+                                                          " code(s) of \"" + reward.id +
+                                                          "\", the most allowed per member");
+  }
+  if (reward.stock && codes_outstanding >= *reward.stock) {
+    return at_reward(ErrorCode::reward_out_of_stock, "\"" + reward.id + "\" is out of stock (" +
+                                                         std::to_string(*reward.stock) +
+                                                         " codes issued or used)");
+  }
+  if (reward.credit_cost > s.wallet.available) {
+    const auto currency = core::find_currency(s.wallet.currency);
+    const auto money = [&](std::int64_t minor) {
+      return currency ? core::format_amount(minor, *currency) + " " + s.wallet.currency
+                      : std::to_string(minor);
+    };
+    return at_reward(ErrorCode::insufficient_credit,
+                     "member \"" + s.member + "\" has " + money(s.wallet.available) +
+                         " of store credit available; \"" + reward.id + "\" costs " +
+                         money(reward.credit_cost));
+  }
+  if (reward.points > s.available()) {
+    return at_reward(ErrorCode::insufficient_points,
+                     "member \"" + s.member + "\" has " + std::to_string(s.available()) +
+                         " points available; \"" + reward.id + "\" costs " +
+                         std::to_string(reward.points));
+  }
+  return std::nullopt;
+}
+
 core::Status redeem(LedgerWriter& writer, const Program& program, const Event& event,
                     const RewardRedeemed& redeemed, const ShopView& shop) {
   MemberState& s = writer.state();
@@ -153,42 +195,9 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
     return at_reward(ErrorCode::reward_not_found,
                      "the program has no reward \"" + redeemed.reward + "\"");
   }
-  if (!reward->min_tier.empty()) {
-    const Tiers& tiers = *program.tiers;  // the program refuses min_tier without tiers
-    const int level = benefit_level(program, s);
-    if (level < tiers.index_of(reward->min_tier)) {
-      return at_reward(
-          ErrorCode::reward_not_eligible,
-          "\"" + reward->id + "\" is for members in tier \"" + reward->min_tier + "\" or above");
-    }
-  }
-  if (reward->per_member && s.codes_held(reward->id) >= *reward->per_member) {
-    return at_reward(ErrorCode::reward_limit_reached,
-                     "member \"" + event.member + "\" already holds " +
-                         std::to_string(*reward->per_member) + " code(s) of \"" + reward->id +
-                         "\", the most allowed per member");
-  }
-  if (reward->stock && shop.codes_outstanding >= *reward->stock) {
-    return at_reward(ErrorCode::reward_out_of_stock, "\"" + reward->id + "\" is out of stock (" +
-                                                         std::to_string(*reward->stock) +
-                                                         " codes issued or used)");
-  }
-  if (reward->credit_cost > s.wallet.available) {
-    const auto currency = core::find_currency(s.wallet.currency);
-    const auto money = [&](std::int64_t minor) {
-      return currency ? core::format_amount(minor, *currency) + " " + s.wallet.currency
-                      : std::to_string(minor);
-    };
-    return at_reward(ErrorCode::insufficient_credit,
-                     "member \"" + event.member + "\" has " + money(s.wallet.available) +
-                         " of store credit available; \"" + reward->id + "\" costs " +
-                         money(reward->credit_cost));
-  }
-  if (reward->points > s.available()) {
-    return at_reward(ErrorCode::insufficient_points,
-                     "member \"" + event.member + "\" has " + std::to_string(s.available()) +
-                         " points available; \"" + reward->id + "\" costs " +
-                         std::to_string(reward->points));
+  if (auto refusal = reward_refusal(program, s, *reward, shop.codes_outstanding)) {
+    refusal->where = "/data/reward";
+    return std::move(*refusal);
   }
   if (s.redemption(redeemed.code) != nullptr) {
     return at_code(ErrorCode::value_not_allowed, "code " + redeemed.code + " was issued already");
