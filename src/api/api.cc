@@ -99,9 +99,11 @@ class WorkerApi final : public Api {
 
   // Reads are answered at once; event posts join the batch, answered after the commit.
   void run(std::deque<Job>& jobs) {
+    // Another process may have written (the CLI revoking a key, ingesting events): start afresh.
+    if (auto changed = engine_.refresh_if_changed(); !changed.ok() || *changed) keys_.clear();
     std::vector<PendingEvent> events;
     for (auto& job : jobs) {
-      Context context{engine_, *store_, limiter_};
+      Context context{engine_, *store_, limiter_, keys_};
       auto routed = route(context, job.request);
       if (auto* response = std::get_if<http::Response>(&routed)) {
         job.respond(std::move(*response));
@@ -150,6 +152,7 @@ class WorkerApi final : public Api {
   ApiOptions options_;
   Metrics metrics_;
   RateLimiter limiter_;
+  KeyCache keys_;
   std::unique_ptr<store::Store> store_;
   engine::Engine engine_;
   std::thread worker_;

@@ -46,13 +46,6 @@ std::optional<std::vector<std::string>> split_path(std::string_view path) {
   return segments;
 }
 
-struct Key {
-  std::string id;
-  std::string shop;
-  std::string scope;
-  std::optional<std::int64_t> rate;
-};
-
 std::variant<Key, http::Response> authenticate(Context& context, const http::Request& request) {
   constexpr std::string_view kBearer = "Bearer ";
   const std::string_view header = request.authorization;
@@ -62,7 +55,9 @@ std::variant<Key, http::Response> authenticate(Context& context, const http::Req
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
-  auto found = context.store.key_by_hash(core::sha256_hex(header.substr(kBearer.size())));
+  const std::string hash = core::sha256_hex(header.substr(kBearer.size()));
+  if (auto cached = context.keys.find(hash); cached != context.keys.end()) return cached->second;
+  auto found = context.store.key_by_hash(hash);
   if (!found.ok()) return problem(found.errors());
   if (!*found || (*found)->revoked_at) {
     auto response =
@@ -70,7 +65,9 @@ std::variant<Key, http::Response> authenticate(Context& context, const http::Req
     response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     return response;
   }
-  return Key{(*found)->id, (*found)->shop, (*found)->scope, (*found)->rate};
+  Key key{(*found)->id, (*found)->shop, (*found)->scope, (*found)->rate};
+  context.keys.emplace(hash, key);
+  return key;
 }
 
 http::Response forbidden(const Key& key, std::string_view what) {

@@ -35,10 +35,22 @@ class RateLimiter {
   std::map<std::string, Bucket> buckets_;
 };
 
+// An API key as authentication knows it.
+struct Key {
+  std::string id;
+  std::string shop;
+  std::string scope;
+  std::optional<std::int64_t> rate;
+};
+// Valid keys by the SHA-256 of the key, filled as they are used; the worker clears it whenever
+// another process wrote to the database (a key may have been revoked).
+using KeyCache = std::map<std::string, Key>;
+
 struct Context {
   engine::Engine& engine;
   store::Store& store;
   RateLimiter& limiter;
+  KeyCache& keys;
   std::optional<IdempotencyIntent> idempotency = {};  // set by route()
 };
 

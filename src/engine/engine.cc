@@ -49,6 +49,13 @@ std::string_view outcome_name(Outcome outcome) {
 
 Engine::Engine(store::Store& store) : store_(store) {}
 
+core::Result<bool> Engine::refresh_if_changed() {
+  FIDELIS_ASSERT(!in_batch_);
+  FIDELIS_TRY(const bool changed, store_.changed_by_others());
+  if (changed) drop_caches();
+  return changed;
+}
+
 void Engine::drop_caches() {
   shops_.clear();
   members_.clear();

@@ -72,6 +72,9 @@ class Engine {
   core::Status commit_batch_async();
   core::Status wait_commit();
   bool in_batch() const { return in_batch_; }
+  // Between batches: drops the caches when another process wrote to the database since the
+  // engine last looked (a server with the CLI writing beside it). True when it did.
+  core::Result<bool> refresh_if_changed();
   std::size_t batch_events() const { return batch_events_; }
 
   // Redeems `reward` for `member` at `at`, in one transaction of its own: draws a new code from

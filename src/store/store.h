@@ -130,6 +130,9 @@ class Store {
   // Takes the write lock and opens a transaction. Returns true if another writer (another
   // process) committed since this store's previous transaction: the caller must drop caches.
   virtual core::Result<bool> begin_write() = 0;
+  // Whether another connection committed since this one last looked (outside a transaction).
+  // When it did, whatever the caller cached from the store may be stale.
+  virtual core::Result<bool> changed_by_others() = 0;
   // Writes the batches and commits. Durable on return (SQLite: WAL + synchronous=FULL).
   virtual core::Status commit_write(const std::vector<Batch>& batches) = 0;
   virtual void abort_write() = 0;

@@ -21,6 +21,21 @@ std::string order(const std::string& id, const std::string& member, const std::s
          R"(","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"10.00"}]}})";
 }
 
+// A goodwill adjustment a minute ago (redemptions happen now: older points may have expired).
+std::string adjust(const std::string& id, const std::string& member, int points) {
+  const std::string at = core::format_rfc3339(
+      core::Timestamp{core::wall_clock().micros - 60 * core::kMicrosPerSecond});
+  return R"({"id":")" + id + R"(","type":"points.adjusted","member":")" + member +
+         R"(","occurred_at":")" + at + R"(","data":{"points":)" + std::to_string(points) +
+         R"(,"reason":"goodwill"}})";
+}
+
+// The code in a redemption answer.
+std::string code_of(const std::string& body) {
+  const auto at = body.find(R"("code":")");
+  return at == std::string::npos ? "" : body.substr(at + 8, 15);
+}
+
 class Api : public test_support::CliTest {
  protected:
   void SetUp() override {
@@ -173,6 +188,64 @@ TEST_F(Api, KeepsShopsApartOnEveryRoute) {
       << mine.body;
 }
 
+// Every route, with the other shop's admin key and this shop's ids: nothing of this shop is read
+// or changed (member routes and codes answer 404 as for absent ones; what is written goes to the
+// key's own shop).
+TEST_F(Api, NoRouteCrossesFromOneShopToAnother) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const auto mine = bearer(key("acme", "admin"));
+  const auto theirs = bearer(key("other", "admin"));
+  ASSERT_EQ(client.request("POST", "/v1/events", adjust("x-g", "m1", 900), mine).status, 201);
+  const HttpReply redeemed =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", mine);
+  ASSERT_EQ(redeemed.status, 201);
+  const std::string code = code_of(redeemed.body);
+  const HttpReply before = client.request("GET", "/v1/members/m1/export", "", mine);
+
+  for (const char* path :
+       {"/v1/members/m1", "/v1/members/m1/ledger", "/v1/members/m1/rewards",
+        "/v1/members/m1/missions", "/v1/members/m1/referral", "/v1/members/m1/export"}) {
+    EXPECT_EQ(client.request("GET", path, "", theirs).status, 404) << path;
+  }
+  for (const std::string action : {"validate", "use", "cancel"}) {
+    EXPECT_EQ(client.request("POST", "/v1/codes/" + code + "/" + action, "", theirs).status, 404)
+        << action;
+  }
+  EXPECT_EQ(
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", theirs)
+          .status,
+      404);
+  EXPECT_EQ(client.request("POST", "/v1/events", order("x1", "m1", "acme"), theirs).status, 422);
+  const HttpReply batch = client.request(
+      "POST", "/v1/events:batch", R"({"events":[)" + order("x2", "m1", "acme") + "]}", theirs);
+  EXPECT_NE(batch.body.find("event_shop_mismatch"), std::string::npos) << batch.body;
+  // What another shop's key writes lands in its own shop.
+  EXPECT_EQ(client
+                .request("POST", "/v1/members/m1/adjustments", R"({"points":5,"reason":"theirs"})",
+                         theirs)
+                .status,
+            201);
+  EXPECT_EQ(client
+                .request("PUT", "/v1/program?applies_from=2030-01-01T00:00:00Z",
+                         test_support::read_text(test_support::source_dir() /
+                                                 "examples/programs/full.json"),
+                         theirs)
+                .status,
+            201);
+  const HttpReply token = client.request("POST", "/v1/member-tokens", R"({"member":"m1"})", theirs);
+  const auto at = token.body.find(R"("token":")");
+  auto storefront = bearer(key("acme", "storefront"));
+  storefront.emplace_back("X-Member-Token",
+                          token.body.substr(at + 9, token.body.find('"', at + 9) - at - 9));
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", storefront).status, 403);
+
+  const HttpReply after = client.request("GET", "/v1/members/m1/export", "", mine);
+  EXPECT_EQ(after.body, before.body);
+  const HttpReply program = client.request("GET", "/v1/program", "", mine);
+  EXPECT_EQ(program.body.find(R"("version":2)"), std::string::npos) << program.body;
+}
+
 TEST_F(Api, ExplainsBadRequestsWithLocatedProblems) {
   ServerProcess server(db_);
   HttpClient client(server.port());
@@ -277,21 +350,6 @@ TEST_F(Api, GroupCommitsConcurrentPostsAndLosesNoneOnAGracefulStop) {
   const auto shown = run("--db " + db_ + " --shop acme member show m-busy --json");
   EXPECT_NE(shown.out.find(R"("pending":3200,)"), std::string::npos) << shown.out;
   EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
-}
-
-// A goodwill adjustment a minute ago (redemptions happen now: older points may have expired).
-std::string adjust(const std::string& id, const std::string& member, int points) {
-  const std::string at = core::format_rfc3339(
-      core::Timestamp{core::wall_clock().micros - 60 * core::kMicrosPerSecond});
-  return R"({"id":")" + id + R"(","type":"points.adjusted","member":")" + member +
-         R"(","occurred_at":")" + at + R"(","data":{"points":)" + std::to_string(points) +
-         R"(,"reason":"goodwill"}})";
-}
-
-// The code in a redemption answer.
-std::string code_of(const std::string& body) {
-  const auto at = body.find(R"("code":")");
-  return at == std::string::npos ? "" : body.substr(at + 8, 15);
 }
 
 TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {

@@ -186,6 +186,8 @@ class MemoryStore final : public Store {
     return std::optional<ApiKey>();
   }
 
+  core::Result<bool> changed_by_others() override { return false; }  // one process, one store
+
   core::Result<std::optional<IdempotencyRecord>> idempotency(const std::string& shop,
                                                              const std::string& key) override {
     return find(idempotency_, Key{shop, key});

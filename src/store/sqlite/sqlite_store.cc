@@ -287,6 +287,18 @@ class SqliteStore final : public Store {
     return changed;
   }
 
+  core::Result<bool> changed_by_others() override {
+    auto& stmt = prepare("PRAGMA data_version");
+    stmt.reset();
+    if (stmt.step() != SQLITE_ROW) return storage_error("reading data_version");
+    const std::int64_t version = stmt.integer(0);
+    stmt.reset();
+    const bool changed = data_version_ != version;
+    data_version_ = version;
+    if (changed) heads_.clear();
+    return changed;
+  }
+
   core::Status commit_write(const std::vector<Batch>& batches) override {
     for (const auto& batch : batches) {
       auto status = write_batch(batch);
