@@ -179,6 +179,31 @@ Routed rewards_route(Context& context, const Key& key, const Params& params, htt
   return json(200, out.take());
 }
 
+// GET /v1/analytics/missions: per mission of the program in force, how many members started and
+// completed it, and the completion rate (percent of those who started, one decimal).
+Routed mission_stats_route(Context& context, const Key& key, const Params&, http::Request&) {
+  auto program = context.engine.program_in_force(key.shop, core::wall_clock());
+  if (!program.ok()) return problem(program.errors());
+  if (*program == nullptr) {
+    return problem(ErrorCode::program_missing, "the shop has no program in force");
+  }
+  auto stats = engine::mission_stats(context.store, key.shop, **program);
+  if (!stats.ok()) return problem(stats.errors());
+  core::JsonWriter out;
+  out.begin_object().key("shop").value(key.shop).key("missions").begin_array();
+  for (const auto& entry : *stats) {
+    out.begin_object().key("id").value(entry.mission).key("members").value(entry.members);
+    out.key("started").value(entry.started).key("completed").value(entry.completed);
+    out.key("completions").value(entry.completions);
+    out.key("completion_rate")
+        .value(std::to_string(entry.completion_rate_tenths / 10) + "." +
+               std::to_string(entry.completion_rate_tenths % 10));
+    out.end_object();
+  }
+  out.end_array().end_object();
+  return json(200, out.take());
+}
+
 // GET /v1/members/{id}/missions: each mission of the program with the member's progress.
 Routed missions_route(Context& context, const Key& key, const Params& params, http::Request&) {
   auto view = member_view(context, key, params[0]);
@@ -605,6 +630,7 @@ const std::vector<Route>& routes() {
       {"POST", {"v1", "members", "{}", "adjustments"}, adjustment_route, true},
       {"GET", {"v1", "members", "{}", "export"}, export_route, true},
       {"GET", {"v1", "program"}, get_program_route},
+      {"GET", {"v1", "analytics", "missions"}, mission_stats_route},
       {"PUT", {"v1", "program"}, put_program_route, true},
       {"GET", {"v1", "program", "rules-page"}, rules_page_route},
       {"POST", {"v1", "program:simulate"}, simulate_route, true},

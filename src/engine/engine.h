@@ -321,6 +321,17 @@ struct SimulationReport {
   std::vector<std::string> refusals;  // the first few, with the reason
   double seconds = 0;                 // wall time of both runs
 };
+// Per mission of `program`: members of the shop, members who counted at least one action toward
+// it, who completed it at least once, completions in all, and the completion rate among those
+// who started (tenths of a percent).
+struct MissionStats {
+  std::string mission;
+  std::int64_t members = 0, started = 0, completed = 0, completions = 0;
+  std::int64_t completion_rate_tenths = 0;
+};
+core::Result<std::vector<MissionStats>> mission_stats(store::Store& store, const std::string& shop,
+                                                      const domain::Program& program);
+
 core::Result<SimulationReport> simulate(store::Store& live, const std::string& shop,
                                         std::string_view draft, std::optional<core::Timestamp> from,
                                         std::optional<core::Timestamp> to);

@@ -416,6 +416,17 @@ TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {
   EXPECT_NE(rest.body.find(R"("seq":3,)"), std::string::npos) << rest.body;
   EXPECT_NE(rest.body.find(R"("next_after":null})"), std::string::npos) << rest.body;
   EXPECT_EQ(client.request("GET", "/v1/members/m1/ledger?limit=0", "", key).status, 422);
+  // Mission completion across the shop: one member posted a review, none completed "reviews-3".
+  const std::string review =
+      R"({"id":"rv1","type":"review.posted","member":"m1","occurred_at":"2025-03-01T10:00:00Z",)"
+      R"("data":{"review_id":"r1","sku":"A","rating":5}})";
+  ASSERT_EQ(client.request("POST", "/v1/events", review, key).status, 201);
+  const HttpReply stats = client.request("GET", "/v1/analytics/missions", "", key);
+  EXPECT_EQ(stats.status, 200);
+  EXPECT_NE(stats.body.find(R"({"id":"reviews-3","members":1,"started":1,"completed":0,)"
+                            R"("completions":0,"completion_rate":"0.0"})"),
+            std::string::npos)
+      << stats.body;
 }
 
 // SIGKILL during a load of event posts: every event that got a 2xx is there after a restart (its
