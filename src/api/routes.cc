@@ -29,13 +29,7 @@ std::optional<std::vector<std::string>> split_path(std::string_view path) {
         continue;
       }
       if (i + 2 >= end) return std::nullopt;
-      const auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-      };
-      const int high = hex(path[i + 1]), low = hex(path[i + 2]);
+      const int high = core::hex_digit(path[i + 1]), low = core::hex_digit(path[i + 2]);
       if (high < 0 || low < 0) return std::nullopt;
       segment += static_cast<char>(high * 16 + low);
       i += 2;
@@ -500,32 +494,6 @@ Routed export_route(Context& context, const Key& key, const Params& params, http
 constexpr std::int64_t kMemberTokenSecondsDefault = 900;
 constexpr std::int64_t kMemberTokenSecondsMax = 3600;
 
-std::string hex_of(std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char c : text) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
-std::optional<std::string> unhex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const auto value = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    const int high = value(hex[i]), low = value(hex[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-  }
-  return out;
-}
-
 // What a member token signs: the shop, the member and the end of its validity.
 std::string token_message(const std::string& shop, const std::string& member,
                           std::int64_t expires) {
@@ -550,7 +518,8 @@ Routed member_token_route(Context& context, const Key& key, const Params&, http:
   if (!digest.ok()) return problem(digest.errors());
   core::JsonWriter out;
   out.begin_object().key("member").value(member);
-  out.key("token").value("mt_" + hex_of(member) + "." + std::to_string(expires) + "." + *digest);
+  out.key("token").value("mt_" + core::hex_encode(member) + "." + std::to_string(expires) + "." +
+                         *digest);
   out.key("expires_at")
       .value(core::format_rfc3339(core::Timestamp{expires * core::kMicrosPerSecond}));
   out.end_object();
@@ -565,7 +534,7 @@ std::optional<std::string> token_member(Context& context, const std::string& sho
   const auto first = token.find('.');
   const auto second = token.find('.', first == std::string_view::npos ? 0 : first + 1);
   if (first == std::string_view::npos || second == std::string_view::npos) return std::nullopt;
-  const auto member = unhex(token.substr(0, first));
+  const auto member = core::hex_decode(token.substr(0, first));
   const std::string expires_text(token.substr(first + 1, second - first - 1));
   char* end = nullptr;
   const long long expires = std::strtoll(expires_text.c_str(), &end, 10);

@@ -1,6 +1,7 @@
 // Keyed digests (HMAC-SHA256, via OpenSSL's libcrypto) and random bytes from the kernel.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +10,12 @@ namespace fidelis::core {
 
 // Lower-case hex of HMAC-SHA256(key, message).
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+// Lower-case hex of any bytes, and back (upper or lower case; nothing when not hex).
+std::string hex_encode(std::string_view bytes);
+std::optional<std::string> hex_decode(std::string_view hex);
+// The value of one hex digit, or -1.
+int hex_digit(char c);
+
 // Lower-case hex of SHA-256(message).
 std::string sha256_hex(std::string_view message);
 // `count` bytes from the kernel's CSPRNG (getrandom(2)).
