@@ -8,11 +8,29 @@
 namespace fidelis::cli {
 namespace {
 
-constexpr std::array<std::string_view, 24> kValueOptions = {
-    "db",     "shop",    "until",  "from",    "to",    "at",     "after",   "limit",
-    "batch",  "members", "seed",   "days",    "sync",  "events", "out",     "lang",
-    "format", "order",   "reason", "program", "scope", "listen", "threads", "rate"};
-constexpr std::array<std::string_view, 5> kFlags = {"json", "verify", "help", "keep", "quiet"};
+constexpr std::array<std::string_view, 42> kValueOptions = {"db",       "shop",
+                                                            "until",    "from",
+                                                            "to",       "at",
+                                                            "after",    "limit",
+                                                            "batch",    "members",
+                                                            "seed",     "days",
+                                                            "sync",     "events",
+                                                            "out",      "lang",
+                                                            "format",   "order",
+                                                            "reason",   "program",
+                                                            "scope",    "listen",
+                                                            "threads",  "rate",
+                                                            "summary",  "model",
+                                                            "params",   "spend-params",
+                                                            "t",        "horizon-months",
+                                                            "unit",     "discount-monthly",
+                                                            "orders",   "lines",
+                                                            "columns",  "currency",
+                                                            "period",   "customers",
+                                                            "html",     "sku",
+                                                            "customer", "min-support"};
+constexpr std::array<std::string_view, 6> kFlags = {"json", "verify", "help",
+                                                    "keep", "quiet",  "strict"};
 
 }  // namespace
 

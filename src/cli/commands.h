@@ -18,6 +18,10 @@ inline constexpr int kExitStorage = 10;
 
 // Prints errors on stderr, one per line: "fidelis: WHERE: MESSAGE (code)".
 void print_errors(const core::Errors& errors, std::string_view prefix = {});
+// Prints the usage error `why`, then the command's usage text; returns kExitUsage.
+int usage_error(const std::string& why, const char* usage_text);
+// Prints the errors; returns the exit code that fits them.
+int report_errors(const core::Errors& errors);
 // The exit code that fits an error code.
 int exit_code_for(const core::Errors& errors);
 // Opens the --db store, printing the error and returning nothing on failure.
@@ -26,6 +30,10 @@ std::unique_ptr<store::Store> open_store(const Args& args);
 core::Result<std::string> read_file(const std::string& path);
 // The shops a command acts on: --shop when given, else every shop in the database.
 core::Result<std::vector<std::string>> shops_to_visit(const Args& args, store::Store& store);
+// --NAME as a number in [min, max] (the whole text must be one), or `fallback` when absent.
+// Error: usage, naming the option and its range.
+core::Result<double> number_option(const Args& args, std::string_view name, double fallback,
+                                   double min, double max);
 // --at TIME, or the wall clock.
 core::Result<core::Timestamp> now_or_at(const Args& args);
 
@@ -41,5 +49,9 @@ int run_leaderboard(const Args& args);
 int run_shop(const Args& args);
 int run_key(const Args& args);
 int run_serve(const Args& args);
+int run_clv(const Args& args);
+int run_analyze(const Args& args);
+int run_recommend(const Args& args);
+int run_import(const Args& args);
 
 }  // namespace fidelis::cli

@@ -1,4 +1,5 @@
 // Helpers shared by the subcommands: error printing, exit codes, opening the store, reading files.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -21,6 +22,17 @@ void print_errors(const core::Errors& errors, std::string_view prefix) {
     line += ")\n";
     std::fputs(line.c_str(), stderr);
   }
+}
+
+int usage_error(const std::string& why, const char* usage_text) {
+  print_errors({core::make_error(core::ErrorCode::usage, why)});
+  std::fprintf(stderr, "%s\n", usage_text);
+  return kExitUsage;
+}
+
+int report_errors(const core::Errors& errors) {
+  print_errors(errors);
+  return exit_code_for(errors);
 }
 
 int exit_code_for(const core::Errors& errors) {
@@ -69,6 +81,22 @@ core::Result<std::string> read_file(const std::string& path) {
 core::Result<std::vector<std::string>> shops_to_visit(const Args& args, store::Store& store) {
   if (args.option("shop")) return std::vector<std::string>{args.shop()};
   return store.shops();
+}
+
+core::Result<double> number_option(const Args& args, std::string_view name, double fallback,
+                                   double min, double max) {
+  const auto text = args.option(name);
+  if (!text) return fallback;
+  double value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() ||
+      !(value >= min && value <= max)) {
+    std::ostringstream range;
+    range << "--" << name << " must be a number from " << min << " to " << max << ", not \""
+          << *text << "\"";
+    return core::make_error(core::ErrorCode::usage, range.str());
+  }
+  return value;
 }
 
 core::Result<core::Timestamp> now_or_at(const Args& args) {

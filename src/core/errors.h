@@ -85,6 +85,11 @@ namespace fidelis::core {
   X(idempotency_key_reused, "An Idempotency-Key was used before with another request.")            \
   X(rate_limited, "The API key made more requests than its rate allows; retry later.")             \
   X(unavailable, "The server is shutting down or its store failed; retry later.")                  \
+  X(csv_invalid, "A CSV row or field cannot be read (wrong count, not a number, out of range).")   \
+  X(csv_column_missing, "A column the layout needs is absent from the CSV header.")                \
+  X(no_orders, "There is no order of an identified customer to analyse.")                          \
+  X(model_params_invalid, "Model parameters are missing, not positive, or for another model.")     \
+  X(model_fit_failed, "The model could not be fitted to the data (no optimum found).")             \
   X(usage, "The command line is not understood.")                                                  \
   X(io_error, "A file could not be read or written.")                                              \
   X(storage_error, "The database reported an error.")

@@ -153,14 +153,17 @@ TEST_F(SqliteLedger, ConnectionsOpeningANewDatabaseAtOnceAllSucceed) {
   constexpr int kConnections = 8;
   std::vector<std::thread> threads;
   std::vector<int> ok(kConnections, 0);
+  std::vector<std::string> why(kConnections);
   for (int i = 0; i < kConnections; ++i) {
     threads.emplace_back([&, i] {
       auto store = open_sqlite(path_);
       ok[i] = store.ok() ? 1 : 0;
+      if (!store.ok()) why[i] = store.errors().front().message;
     });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(std::count(ok.begin(), ok.end(), 1), kConnections);
+  EXPECT_EQ(std::count(ok.begin(), ok.end(), 1), kConnections)
+      << "first failure: " << *std::max_element(why.begin(), why.end());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;

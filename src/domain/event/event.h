@@ -39,6 +39,7 @@ enum class EventType {
   membership_renewed,
   membership_cancelled,
   membership_expired,
+  support_ticket_opened,
   custom,
 };
 
@@ -114,6 +115,13 @@ struct SurveyAnswered {
   std::optional<std::int64_t> nps, csat, ces;
 };
 
+// A support ticket the member opened with the shop: no ledger effect; the analytics count them
+// (support load in the value score) and the agent view lists them.
+struct SupportTicketOpened {
+  std::string ticket_id;
+  std::string topic;  // optional, free text
+};
+
 // A member exchanged points for a reward and got `code`. Written by Fidelis itself (`reward
 // redeem`, the redemptions route), which draws the code; never accepted from outside.
 struct RewardRedeemed {
@@ -161,10 +169,11 @@ struct MemberChange {
   std::vector<std::string> identity;
 };
 
-using EventData = std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled,
-                               OrderRefunded, PointsAdjusted, PointsSpent, ReviewPosted,
-                               SocialFollowed, ProfileCompleted, SurveyAnswered, RewardRedeemed,
-                               RewardUsed, RewardCancelled, ReferralReviewed, MembershipChange>;
+using EventData =
+    std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled, OrderRefunded,
+                 PointsAdjusted, PointsSpent, ReviewPosted, SocialFollowed, ProfileCompleted,
+                 SurveyAnswered, RewardRedeemed, RewardUsed, RewardCancelled, ReferralReviewed,
+                 MembershipChange, SupportTicketOpened>;
 
 struct Event {
   std::string id;

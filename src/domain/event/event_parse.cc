@@ -14,7 +14,7 @@ using core::ErrorCode;
 using core::Errors;
 using core::ObjectReader;
 
-constexpr std::array<std::pair<std::string_view, EventType>, 20> kEventTypes = {{
+constexpr std::array<std::pair<std::string_view, EventType>, 21> kEventTypes = {{
     {"member.enrolled", EventType::member_enrolled},
     {"member.updated", EventType::member_updated},
     {"order.placed", EventType::order_placed},
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<std::string_view, EventType>, 20> kEventTypes = {
     {"membership.renewed", EventType::membership_renewed},
     {"membership.cancelled", EventType::membership_cancelled},
     {"membership.expired", EventType::membership_expired},
+    {"support.ticket.opened", EventType::support_ticket_opened},
 }};
 
 constexpr std::array<std::string_view, 5> kPersonalFields = {"address", "birthday", "email", "name",
@@ -591,6 +592,13 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
       case EventType::survey_answered:
         event.data = parse_survey_answered(data_reader);
         break;
+      case EventType::support_ticket_opened: {
+        SupportTicketOpened ticket;
+        ticket.ticket_id = read_id(data_reader, "ticket_id", true).value_or("");
+        ticket.topic = std::string(data_reader.string("topic", false, 200).value_or(""));
+        event.data = ticket;
+        break;
+      }
       case EventType::reward_redeemed: {
         RewardRedeemed redeemed;
         redeemed.reward = read_id(data_reader, "reward", true).value_or("");

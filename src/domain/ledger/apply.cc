@@ -692,6 +692,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::review_posted:
     case EventType::social_followed:
     case EventType::profile_completed:
+    case EventType::support_ticket_opened:  // recorded for analytics and the agent view only
     case EventType::custom:
       break;
   }

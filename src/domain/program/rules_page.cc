@@ -3,6 +3,8 @@
 // words appear only as the `terms` of each rule, next to the generated facts.
 #include "domain/program/rules_page.h"
 
+#include "core/html.h"
+
 #include <string_view>
 #include <vector>
 
@@ -428,27 +430,6 @@ Section rewards_section(const Program& program, const Text& t) {
   return section;
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
 // Markdown: the characters that would change the structure of a list item are escaped.
 void append_markdown(std::string& out, std::string_view text) {
   for (const char c : text) {
@@ -600,17 +581,17 @@ std::string render_rules_page(const Program& program, PageLanguage language, Pag
   out += "<!doctype html>\n<html lang=\"";
   out += t("en", "fr");
   out += "\">\n<head><meta charset=\"utf-8\"><title>";
-  append_escaped(out, program.name);
+  core::append_html_escaped(out, program.name);
   out += "</title></head>\n<body>\n<h1>";
-  append_escaped(out, program.name);
+  core::append_html_escaped(out, program.name);
   out += "</h1>\n";
   for (const auto& section : sections) {
     out += "<h2>";
-    append_escaped(out, section.title);
+    core::append_html_escaped(out, section.title);
     out += "</h2>\n<ul>\n";
     for (const auto& item : section.items) {
       out += "<li>";
-      append_escaped(out, item);
+      core::append_html_escaped(out, item);
       out += "</li>\n";
     }
     out += "</ul>\n";

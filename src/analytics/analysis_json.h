@@ -1,0 +1,20 @@
+// The JSON of `fidelis analyze --json` (key names are part of the contract, issue 6 and
+// docs/reference/analytics.md) and the per-customer CSV of `--customers OUT.csv`.
+#pragma once
+
+#include <string>
+
+#include "analytics/analysis.h"
+#include "analytics/orders/order_readers.h"
+#include "core/result.h"
+
+namespace fidelis::analytics {
+
+std::string analysis_to_json(const Analysis& analysis, const OrdersRead& read);
+
+// id, frequency, recency, T, monetary, r, f, m, segment, p_alive, expected_purchases, clv,
+// lifecycle, value_score. Error: io_error.
+core::Result<bool> write_customers_csv(const std::string& path, const Analysis& analysis,
+                                       const OrderTable& table);
+
+}  // namespace fidelis::analytics
