@@ -153,7 +153,8 @@ Routed rewards_route(Context& context, const Key& key, const Params& params, htt
   for (const auto& reward : program->rewards) {
     auto outstanding = context.store.reward_outstanding(key.shop, reward.id);
     if (!outstanding.ok()) return problem(outstanding.errors());
-    const auto refusal = domain::reward_refusal(*program, state, reward, *outstanding);
+    const auto refusal =
+        domain::reward_refusal(*program, state, reward, *outstanding, core::wall_clock());
     out.begin_object().key("id").value(reward.id).key("name").value(reward.name);
     out.key("kind").value(domain::reward_kind_name(reward.kind));
     if (reward.credit_cost > 0) {

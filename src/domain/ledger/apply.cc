@@ -273,7 +273,7 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
     }
   }
   credit_cashback(writer, program, event, order, available_at);
-  if (program.tiers) tier_record_order(s, *program.tiers, order, nullptr, earning.margin);
+  tier_record_order(s, program, order, nullptr, earning.margin);
   referral_order_placed(writer, program, event, order);
   effects.order = std::move(order);
   return core::Ok{};
@@ -388,7 +388,7 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
     lot->spend = order.merchandise - order.refunded_merchandise();
   }
   take_back_cashback(writer, event, "cashback.refund", order);
-  if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
+  tier_record_order(writer.state(), program, order, found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
   return core::Ok{};
@@ -404,7 +404,7 @@ core::Status cancel_order(LedgerWriter& writer, const Program& program, const Ev
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.cancelled", order);
   order.reversed += delta;
   take_back_cashback(writer, event, "cashback.cancel", order);
-  if (program.tiers) tier_record_order(writer.state(), *program.tiers, order, found, 0);
+  tier_record_order(writer.state(), program, order, found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
   return core::Ok{};
@@ -681,7 +681,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       FIDELIS_CHECK(cancel_code(writer, event, std::get<RewardCancelled>(event.data)));
       break;
     case EventType::survey_answered:
-      if (program.tiers) {
+      if (program.keeps_monthly_facts()) {
         const auto& answer = std::get<SurveyAnswered>(event.data);
         // Each score given counts as one answer, on a 0-100 scale (lower effort is better).
         if (answer.nps) tier_record_survey(s, event.occurred_at, *answer.nps * 10);
@@ -721,13 +721,13 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       s.inactivity_deadline = deadline;
     }
   }
-  if (program.tiers) {
+  if (program.keeps_monthly_facts()) {
     // Points measure: what this event credited, less what it took back, in its month.
     Points points = 0;
     for (const auto& line : effects.lines) points += earned_points(line);
     if (points != 0) tier_month(s, event.occurred_at).points += points;
-    tier_after_event(s, program, now);
   }
+  if (program.tiers) tier_after_event(s, program, now);
   // A program that starts or stops celebrating a yearly milestone takes effect at the member's
   // next event.
   sync_yearly(s, program, now, false);

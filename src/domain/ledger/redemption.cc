@@ -4,6 +4,7 @@
 
 #include "core/assert.h"
 #include "domain/ledger/cashback.h"
+#include "domain/ledger/segments.h"
 #include "domain/ledger/tiers.h"
 
 namespace fidelis::domain {
@@ -146,7 +147,8 @@ std::optional<core::Error> code_unusable(const Redemption& r, Timestamp now) {
 }
 
 std::optional<core::Error> reward_refusal(const Program& program, const MemberState& s,
-                                          const Reward& reward, std::int64_t codes_outstanding) {
+                                          const Reward& reward, std::int64_t codes_outstanding,
+                                          Timestamp at) {
   if (!reward.min_tier.empty()) {
     const Tiers& tiers = *program.tiers;  // the program refuses min_tier without tiers
     const int level = benefit_level(program, s);
@@ -154,6 +156,22 @@ std::optional<core::Error> reward_refusal(const Program& program, const MemberSt
       return at_reward(
           ErrorCode::reward_not_eligible,
           "\"" + reward.id + "\" is for members in tier \"" + reward.min_tier + "\" or above");
+    }
+  }
+  if (!reward.segments.empty()) {
+    const bool in_one =
+        std::any_of(reward.segments.begin(), reward.segments.end(), [&](const std::string& id) {
+          const Segment* segment = program.segment(id);
+          return segment && in_segment(program, *segment, s, at);
+        });
+    if (!in_one) {
+      std::string names;
+      for (const std::string& id : reward.segments) {
+        const Segment* segment = program.segment(id);
+        names += (names.empty() ? "" : "\" or \"") + (segment ? segment->name : id);
+      }
+      return at_reward(ErrorCode::reward_not_eligible,
+                       "\"" + reward.id + "\" is for members in \"" + names + "\"");
     }
   }
   if (reward.per_member && s.codes_held(reward.id) >= *reward.per_member) {
@@ -195,7 +213,8 @@ core::Status redeem(LedgerWriter& writer, const Program& program, const Event& e
     return at_reward(ErrorCode::reward_not_found,
                      "the program has no reward \"" + redeemed.reward + "\"");
   }
-  if (auto refusal = reward_refusal(program, s, *reward, shop.codes_outstanding)) {
+  if (auto refusal =
+          reward_refusal(program, s, *reward, shop.codes_outstanding, event.occurred_at)) {
     refusal->where = "/data/reward";
     return std::move(*refusal);
   }

@@ -16,10 +16,12 @@ namespace fidelis::domain {
 // status, or by its own end when its timer has not run yet). The error has no location.
 std::optional<core::Error> code_unusable(const Redemption& redemption, core::Timestamp now);
 
-// Why `member` cannot redeem `reward` now (tier, per-member limit, stock, store credit, points, in
-// that order), or nothing. `codes_outstanding`: the reward's codes issued or used, shop-wide.
+// Why `member` cannot redeem `reward` at `at` (tier, segments, per-member limit, stock, store
+// credit, points, in that order), or nothing. `codes_outstanding`: the reward's codes issued or
+// used, shop-wide.
 std::optional<core::Error> reward_refusal(const Program& program, const MemberState& member,
-                                          const Reward& reward, std::int64_t codes_outstanding);
+                                          const Reward& reward, std::int64_t codes_outstanding,
+                                          core::Timestamp at);
 
 core::Status redeem(LedgerWriter& writer, const Program& program, const Event& event,
                     const RewardRedeemed& redeemed, const ShopView& shop);

@@ -67,9 +67,11 @@ TierMonth& tier_month(MemberState& state, Timestamp at) {
   return *it;
 }
 
-void tier_record_order(MemberState& state, const Tiers& tiers, const OrderRecord& after,
+void tier_record_order(MemberState& state, const Program& program, const OrderRecord& after,
                        const OrderRecord* before, std::int64_t margin) {
-  const bool counts_spend = tiers.currency && after.currency == *tiers.currency;
+  if (!program.keeps_monthly_facts()) return;
+  const bool counts_spend =
+      program.tiers && program.tiers->currency && after.currency == *program.tiers->currency;
   if (before == nullptr) {
     TierMonth& month = tier_month(state, after.placed_at);
     ++month.orders;
@@ -95,22 +97,26 @@ void tier_record_survey(MemberState& state, Timestamp at, std::int64_t score) {
   ++month.satisfaction_count;
 }
 
-std::int64_t tier_measure(const Tiers& tiers, const MemberState& state, Timestamp at) {
-  const auto [first, last] = window(tiers, at);
-  std::int64_t spend = 0, refunded = 0, margin = 0, orders = 0, satisfaction_sum = 0,
-               satisfaction_count = 0, active_months = 0;
-  Points points = 0;
+MonthTotals month_totals(const MemberState& state, std::int64_t first, std::int64_t last) {
+  MonthTotals t;
   for (const auto& month : state.tier_months) {
     if (month.month < first || month.month > last) continue;
-    spend += month.spend;
-    refunded += month.refunded;
-    margin += month.margin;
-    orders += month.orders;
-    points += month.points;
-    satisfaction_sum += month.satisfaction_sum;
-    satisfaction_count += month.satisfaction_count;
-    if (month.orders > 0) ++active_months;
+    t.spend += month.spend;
+    t.refunded += month.refunded;
+    t.margin += month.margin;
+    t.orders += month.orders;
+    t.points += month.points;
+    t.satisfaction_sum += month.satisfaction_sum;
+    t.satisfaction_count += month.satisfaction_count;
+    if (month.orders > 0) ++t.active_months;
   }
+  return t;
+}
+
+std::int64_t tier_measure(const Tiers& tiers, const MemberState& state, Timestamp at) {
+  const auto [first, last] = window(tiers, at);
+  const auto [spend, refunded, margin, orders, points, satisfaction_sum, satisfaction_count,
+              active_months] = month_totals(state, first, last);
   switch (tiers.measure) {
     case TierMeasure::spend:
       return spend - refunded;

@@ -17,9 +17,18 @@ namespace fidelis::domain {
 TierMonth& tier_month(MemberState& state, core::Timestamp at);
 
 // An order placed or reduced (refund, cancellation): its spend, margin and count in the month it
-// was placed. `before` is the record before the change (nothing for a new order).
-void tier_record_order(MemberState& state, const Tiers& tiers, const OrderRecord& after,
+// was placed. `before` is the record before the change (nothing for a new order). Only under a
+// program that keeps monthly facts (tiers or segments); spend only in the tiers' currency.
+void tier_record_order(MemberState& state, const Program& program, const OrderRecord& after,
                        const OrderRecord* before, std::int64_t margin);
+// The monthly facts summed over the months numbered [first, last] (core::utc_month_number).
+struct MonthTotals {
+  std::int64_t spend = 0, refunded = 0, margin = 0, orders = 0;
+  Points points = 0;
+  std::int64_t satisfaction_sum = 0, satisfaction_count = 0;
+  std::int64_t active_months = 0;  // months with an order counted
+};
+MonthTotals month_totals(const MemberState& state, std::int64_t first, std::int64_t last);
 // A survey answer's satisfaction, scored 0-100: NPS x 10, CSAT (x - 1) x 25, CES (7 - x) x 100 / 6.
 void tier_record_survey(MemberState& state, core::Timestamp at, std::int64_t score);
 

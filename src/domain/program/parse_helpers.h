@@ -54,6 +54,12 @@ std::optional<core::Money> read_money(ObjectReader& reader);
 std::optional<std::int64_t> read_money_in(ObjectReader& reader, std::string_view key,
                                           const std::optional<core::Currency>& currency);
 
+// An array of ids under `key` (at least one when present); empty when absent (segment_parse.cc).
+std::vector<std::string> read_id_list(ObjectReader& reader, std::string_view key);
+// Reads "segments" into the program and checks what segments and rewards' "segments" name
+// (segment_parse.cc); after tiers, missions, milestones, memberships and rewards.
+void read_segments(ObjectReader& root, Program& program);
+
 // Reads "tiers" into the program (tier_parse.cc).
 void read_tiers(ObjectReader& root, Program& program);
 

@@ -158,7 +158,25 @@ struct Reward {
   std::optional<std::int64_t> per_member;  // most codes outstanding or used per member
   bool return_on_expiry = true;            // an expired unused code gives its points back
   std::string min_tier;                    // only members in this tier or a higher one
+  std::vector<std::string> segments;       // only members in one of these segments (ids)
   std::string terms;
+};
+
+// A custom segment: members whose recent behaviour and standing meet every condition given
+// (docs/reference/program.md "Segments"). Rewards may be reserved to segments. Counts are over
+// the current UTC calendar month and the months before it, `months` in all, as kept for tiers.
+struct Segment {
+  std::string id;
+  std::string name;
+  int months = 12;                                    // 1-36
+  std::optional<std::int64_t> orders_at_least;        // placed, less cancelled or refunded in full
+  std::optional<std::int64_t> orders_at_most;         // e.g. 0: no order lately
+  std::optional<Points> points_at_least;              // earned, less take-backs
+  std::optional<std::int64_t> satisfaction_at_least;  // mean survey score 0-100 (answers needed)
+  std::optional<int> member_for_days;                 // known to the program at least this long
+  std::vector<std::string> tiers;                     // benefit level is one of these
+  std::vector<std::string> badges;                    // holds every one of these
+  bool membership = false;                            // a paid membership is active
 };
 
 // Double-sided referrals (parrainage): once the referee's first order has passed the return
@@ -231,6 +249,7 @@ struct Program {
   std::vector<SpendMilestone> spend_milestones;  // ascending amounts, all in one currency
   std::optional<Cashback> cashback;
   std::optional<Leaderboard> leaderboard;
+  std::vector<Segment> segments;  // by id
 
   // The rate for an order currency: an exact match first, then "*". Nothing if none applies.
   const EarnRate* rate_for(std::string_view currency) const;
@@ -238,6 +257,10 @@ struct Program {
   std::optional<core::Timestamp> lot_expiry(core::Timestamp available_at) const;
   bool counts_as_activity(std::string_view event_type) const;
   const Reward* reward(std::string_view id) const;
+  const Segment* segment(std::string_view id) const;
+  // Monthly facts (orders, spend, points, surveys) are kept in member states for tiers and
+  // segments.
+  bool keeps_monthly_facts() const { return tiers.has_value() || !segments.empty(); }
 };
 
 // Parses a program definition. Errors carry JSON pointers into the definition.

@@ -368,13 +368,20 @@ const Reward* Program::reward(std::string_view id) const {
   return it != rewards.end() && it->id == id ? &*it : nullptr;
 }
 
+const Segment* Program::segment(std::string_view id) const {
+  auto it = std::lower_bound(
+      segments.begin(), segments.end(), id,
+      [](const Segment& segment, std::string_view wanted) { return segment.id < wanted; });
+  return it != segments.end() && it->id == id ? &*it : nullptr;
+}
+
 core::Result<Program> parse_program(core::JsonParser& parser, std::string_view text) {
   FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
   core::Errors errors;
   ObjectReader reader(root, "", errors);
   reader.reject_unknown({"name", "description", "earning", "pending", "refunds", "expiry",
                          "actions", "missions", "rewards", "tiers", "referrals", "memberships",
-                         "milestones", "cashback", "leaderboard"});
+                         "milestones", "cashback", "leaderboard", "segments"});
   Program program;
   program.name = std::string(reader.string("name", true, 200).value_or(""));
   (void)reader.string("description", false, 4000);
@@ -435,6 +442,7 @@ core::Result<Program> parse_program(core::JsonParser& parser, std::string_view t
           core::json_pointer_child(core::json_pointer_child("/memberships", plan.id), "level")));
     }
   }
+  read_segments(reader, program);
   // A reward reserved to a tier must name one.
   for (const Reward& reward : program.rewards) {
     if (!reward.min_tier.empty() &&

@@ -230,5 +230,28 @@ TEST(Program, LocatesBadTiers) {
             (Found{{"value_not_allowed", "/rewards/r/min_tier"}}));
 }
 
+TEST(Program, LocatesBadSegments) {
+  const std::string head = R"({"name":"x","earning":{"rates":{"*":{"points":1,"per":"1"}}},)";
+  // A segment needs a condition; its counts must leave room for someone; what it names exists.
+  EXPECT_EQ(errors_of(head + R"("segments":{
+             "empty":{"name":"E"},
+             "none":{"name":"N","orders_at_least":3,"orders_at_most":1,"months":40},
+             "named":{"name":"T","tiers":["gold"],"badges":["critic", 7],"membership":true}}})"),
+            (Found{{"field_missing", "/segments/empty"},
+                   {"value_out_of_range", "/segments/none/months"},
+                   {"value_out_of_range", "/segments/none/orders_at_most"},
+                   {"id_invalid", "/segments/named/badges/1"},
+                   {"value_not_allowed", "/segments/named/tiers/0"},
+                   {"value_not_allowed", "/segments/named/badges/0"},
+                   {"value_not_allowed", "/segments/named/membership"}}));
+  // A reward reserved to segments names segments of the program, at least one.
+  EXPECT_EQ(errors_of(head + R"("segments":{"vip":{"name":"V","orders_at_least":5}},
+             "rewards":{"r":{"kind":"free_shipping","name":"n","points":5,
+             "segments":["vip","gone"],"terms":"t"},
+             "s":{"kind":"free_shipping","name":"n","points":5,"segments":[],"terms":"t"}}})"),
+            (Found{{"value_out_of_range", "/rewards/s/segments"},
+                   {"value_not_allowed", "/rewards/r/segments/1"}}));
+}
+
 }  // namespace
 }  // namespace fidelis::domain

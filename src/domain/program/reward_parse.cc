@@ -90,7 +90,7 @@ Reward read_reward(ObjectReader& reader, std::string id,
                    const std::optional<core::Currency>& credit_currency) {
   reader.reject_unknown({"kind", "name", "points", "amount", "currency", "percent", "sku",
                          "partner", "charity", "valid_days", "stock", "per_member", "expired_code",
-                         "min_tier", "credit_cost", "terms"});
+                         "min_tier", "segments", "credit_cost", "terms"});
   Reward reward;
   reward.id = std::move(id);
   reward.name = std::string(reader.string("name", true, 200).value_or(""));
@@ -175,6 +175,7 @@ Reward read_reward(ObjectReader& reader, std::string id,
                      reader.pointer("expired_code"));
   }
   reward.min_tier = std::string(reader.string("min_tier", false, kIdLengthMax).value_or(""));
+  reward.segments = read_id_list(reader, "segments");
   // Members must be able to read what they get and on what terms (fair play, seed 003).
   reward.terms = std::string(reader.string("terms", true, 1000).value_or(""));
   return reward;

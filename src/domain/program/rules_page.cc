@@ -384,6 +384,60 @@ std::string benefit_text(const Reward& reward, const Text& t) {
   return "";
 }
 
+// A segment's conditions as members read them: "Regulars (3 orders or more in the last 6 months,
+// a member for 90 days or more)".
+std::string segment_text(const Program& program, const Segment& segment, const Text& t) {
+  std::vector<std::string> parts;
+  const std::string window = segment.months == 1 ? t(" this month", " ce mois-ci")
+                                                 : t(" in the last ", " sur les ") +
+                                                       std::to_string(segment.months) +
+                                                       t(" months", " derniers mois");
+  if (segment.orders_at_least) {
+    parts.push_back(std::to_string(*segment.orders_at_least) +
+                    t(" orders or more", " commandes ou plus") + window);
+  }
+  if (segment.orders_at_most) {
+    parts.push_back(*segment.orders_at_most == 0
+                        ? t("no order", "aucune commande") + window
+                        : t("at most ", "au plus ") + std::to_string(*segment.orders_at_most) +
+                              t(" orders", " commandes") + window);
+  }
+  if (segment.points_at_least) {
+    parts.push_back(t.points(*segment.points_at_least) + t(" or more earned", " gagnés ou plus") +
+                    window);
+  }
+  if (segment.satisfaction_at_least) {
+    parts.push_back(t("a satisfaction score of ", "une satisfaction de ") +
+                    std::to_string(*segment.satisfaction_at_least) +
+                    t("/100 or more in your survey answers",
+                      "/100 ou plus dans vos réponses aux "
+                      "enquêtes") +
+                    window);
+  }
+  if (segment.member_for_days) {
+    parts.push_back(t("a member for ", "membre depuis ") + t.days(*segment.member_for_days) +
+                    t(" or more", " ou plus"));
+  }
+  if (!segment.tiers.empty() && program.tiers) {
+    std::string names;
+    for (const std::string& id : segment.tiers) {
+      const TierLevel& level =
+          program.tiers->levels[static_cast<std::size_t>(program.tiers->index_of(id))];
+      names += (names.empty() ? "" : t(" or ", " ou ")) + level.name;
+    }
+    parts.push_back(t("in tier ", "au niveau ") + names);
+  }
+  for (const std::string& badge : segment.badges) {
+    parts.push_back(t("holding the badge ", "titulaire du badge ") + badge);
+  }
+  if (segment.membership) {
+    parts.push_back(t("with an active paid membership", "avec un abonnement payant actif"));
+  }
+  std::string text = segment.name + " (";
+  for (std::size_t i = 0; i < parts.size(); ++i) text += (i ? ", " : "") + parts[i];
+  return text + ")";
+}
+
 Section rewards_section(const Program& program, const Text& t) {
   Section section{t("Rewards", "Récompenses"), {}};
   for (const auto& reward : program.rewards) {
@@ -419,6 +473,13 @@ Section rewards_section(const Program& program, const Text& t) {
           program.tiers->levels[static_cast<std::size_t>(program.tiers->index_of(reward.min_tier))];
       item += t(". For members in tier ", ". Réservé aux membres du niveau ") + level.name +
               t(" or above", " ou au-dessus");
+    }
+    if (!reward.segments.empty()) {
+      item += t(". For members in ", ". Réservé aux membres du segment ");
+      for (std::size_t i = 0; i < reward.segments.size(); ++i) {
+        if (i) item += t(" or ", " ou ");
+        item += segment_text(program, *program.segment(reward.segments[i]), t);
+      }
     }
     item += (credit ? t(". Cancelling an unused code gives its store credit back. ",
                         ". Annuler un code non utilisé rend son avoir. ")
