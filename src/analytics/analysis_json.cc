@@ -41,7 +41,9 @@ void write_fit(core::JsonWriter& out, const clv::FitResult& fit) {
   out.end_object();
 }
 
-void write_clv(core::JsonWriter& out, const Analysis& analysis) {
+}  // namespace
+
+void write_clv_json(core::JsonWriter& out, const Analysis& analysis) {
   const ClvResult& result = analysis.clv;
   out.begin_object();
   out.key("unit").value(analysis.options.unit == TimeUnit::weeks ? "weeks" : "days");
@@ -81,7 +83,42 @@ void write_clv(core::JsonWriter& out, const Analysis& analysis) {
   out.end_object();
 }
 
-}  // namespace
+void write_period_json(core::JsonWriter& out, const PeriodRow& row) {
+  out.begin_object();
+  out.key("start")
+      .value(format_local_date(row.start_day))
+      .key("end")
+      .value(format_local_date(row.end_day));
+  out.key("customers_start")
+      .value(row.customers_start)
+      .key("customers_end")
+      .value(row.customers_end);
+  out.key("new_customers").value(row.new_customers);
+  out.key("retention_rate");
+  percent(out, static_cast<double>(row.customers_end - row.new_customers),
+          static_cast<double>(row.customers_start));
+  out.key("churn_rate");
+  percent(out, static_cast<double>(row.customers_start - row.retained),
+          static_cast<double>(row.customers_start));
+  out.key("repeat_purchase_rate");
+  percent(out, static_cast<double>(row.repeat_customers), static_cast<double>(row.customers_end));
+  out.key("purchase_frequency");
+  if (row.customers_end == 0) {
+    out.null();
+  } else {
+    out.value(static_cast<double>(row.orders) / static_cast<double>(row.customers_end));
+  }
+  out.key("average_order_value");
+  if (row.orders == 0) {
+    out.null();
+  } else {
+    money(out, (row.revenue + row.orders / 2) / row.orders);
+  }
+  out.key("orders").value(row.orders);
+  out.key("revenue");
+  money(out, row.revenue);
+  out.end_object();
+}
 
 std::string analysis_to_json(const Analysis& analysis, const OrdersRead& read) {
   const OrderTable& table = read.table;
@@ -115,42 +152,7 @@ std::string analysis_to_json(const Analysis& analysis, const OrdersRead& read) {
   out.end_object();
 
   out.key("periods").begin_array();
-  for (const PeriodRow& row : analysis.periods) {
-    out.begin_object();
-    out.key("start")
-        .value(format_local_date(row.start_day))
-        .key("end")
-        .value(format_local_date(row.end_day));
-    out.key("customers_start")
-        .value(row.customers_start)
-        .key("customers_end")
-        .value(row.customers_end);
-    out.key("new_customers").value(row.new_customers);
-    out.key("retention_rate");
-    percent(out, static_cast<double>(row.customers_end - row.new_customers),
-            static_cast<double>(row.customers_start));
-    out.key("churn_rate");
-    percent(out, static_cast<double>(row.customers_start - row.retained),
-            static_cast<double>(row.customers_start));
-    out.key("repeat_purchase_rate");
-    percent(out, static_cast<double>(row.repeat_customers), static_cast<double>(row.customers_end));
-    out.key("purchase_frequency");
-    if (row.customers_end == 0) {
-      out.null();
-    } else {
-      out.value(static_cast<double>(row.orders) / static_cast<double>(row.customers_end));
-    }
-    out.key("average_order_value");
-    if (row.orders == 0) {
-      out.null();
-    } else {
-      money(out, (row.revenue + row.orders / 2) / row.orders);
-    }
-    out.key("orders").value(row.orders);
-    out.key("revenue");
-    money(out, row.revenue);
-    out.end_object();
-  }
+  for (const PeriodRow& row : analysis.periods) write_period_json(out, row);
   out.end_array();
 
   out.key("repeat_purchase_rate");
@@ -187,7 +189,7 @@ std::string analysis_to_json(const Analysis& analysis, const OrdersRead& read) {
   out.end_array().end_object();
 
   out.key("clv");
-  write_clv(out, analysis);
+  write_clv_json(out, analysis);
 
   out.key("lifecycle").begin_object();
   for (std::size_t s = 0; s < analysis.lifecycle_counts.size(); ++s) {

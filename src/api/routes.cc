@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include "api/kpis.h"
 #include "api/problem.h"
 #include "core/digest.h"
 #include "core/json_reader.h"
@@ -238,6 +239,22 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
     }
   }
   return std::nullopt;
+}
+
+// GET /v1/analytics/kpis?period=month|quarter|year: the dashboard's key figures (admin).
+Routed kpis_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  const std::string name = query_value(request.query, "period").value_or("month");
+  analytics::PeriodKind period = analytics::PeriodKind::month;
+  if (name == "quarter") {
+    period = analytics::PeriodKind::quarter;
+  } else if (name == "year") {
+    period = analytics::PeriodKind::year;
+  } else if (name != "month") {
+    return problem(ErrorCode::value_not_allowed, "period is month, quarter or year", "?period");
+  }
+  auto body = kpis_json(context.store, key.shop, period);
+  if (!body.ok()) return problem(body.errors());
+  return json(200, std::move(*body));
 }
 
 // GET /v1/members/{id}/ledger?after=SEQ&limit=N
@@ -601,6 +618,7 @@ const std::vector<Route>& routes() {
       {"GET", {"v1", "members", "{}", "export"}, export_route, true},
       {"GET", {"v1", "program"}, get_program_route},
       {"GET", {"v1", "analytics", "missions"}, mission_stats_route},
+      {"GET", {"v1", "analytics", "kpis"}, kpis_route, true},
       {"PUT", {"v1", "program"}, put_program_route, true},
       {"GET", {"v1", "program", "rules-page"}, rules_page_route},
       {"POST", {"v1", "program:simulate"}, simulate_route, true},

@@ -7,9 +7,9 @@
 #include "analytics/analysis_json.h"
 #include "analytics/orders/order_readers.h"
 #include "analytics/report/html_report.h"
+#include "api/store_orders.h"
 #include "cli/commands.h"
 #include "cli/orders_input.h"
-#include "cli/store_orders.h"
 
 namespace fidelis::cli {
 
@@ -109,7 +109,7 @@ int run_analyze(const Args& args) {
   } else {
     auto store = open_store(args);
     if (!store) return kExitStorage;
-    read = orders_from_store(*store, args.shop(), args.option("currency").value_or(""));
+    read = api::orders_from_store(*store, args.shop(), args.option("currency").value_or(""));
   }
   if (!read.ok()) return report_errors(read.errors());
   if (options->as_of_day) read->table = an::orders_until(read->table, *options->as_of_day);

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/time.h"
 #include "support/http_client.h"
 
@@ -427,6 +429,60 @@ TEST_F(Api, RedeemsValidatesUsesAndCancelsCodes) {
                             R"("completions":0,"completion_rate":"0.0"})"),
             std::string::npos)
       << stats.body;
+}
+
+// The dashboard's key figures: the order KPIs of the latest period and the one before, from the
+// shop's own orders only, with the points totals; admin keys only.
+TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const auto admin = bearer(key("acme", "admin"));
+  const auto dated = [](const std::string& id, const std::string& member, const char* at) {
+    return R"({"id":")" + id + R"(","type":"order.placed","member":")" + member +
+           R"(","occurred_at":")" + at + R"(","data":{"order_id":")" + id +
+           R"(","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"10.00"}]}})";
+  };
+  // February: m1 and m3; March: m1 again and m2, new. Another shop's order must not count.
+  for (const auto& event :
+       {dated("k1", "m1", "2025-02-03T10:00:00Z"), dated("k2", "m3", "2025-02-10T10:00:00Z"),
+        dated("k3", "m1", "2025-03-03T10:00:00Z"), dated("k4", "m2", "2025-03-04T10:00:00Z")}) {
+    ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
+  }
+  ASSERT_EQ(client.request("POST", "/v1/events", order("k9", "m9"), bearer(other_key_)).status,
+            201);
+  const HttpReply kpis = client.request("GET", "/v1/analytics/kpis", "", admin);
+  ASSERT_EQ(kpis.status, 200) << kpis.body;
+  const auto body = nlohmann::json::parse(kpis.body);
+  EXPECT_EQ(body["members"], 3);
+  EXPECT_EQ(body["customers"], 3);
+  EXPECT_EQ(body["currency"], "EUR");
+  // Four orders of 10.00, 10 points each: m1's first was released when their March order brought
+  // their timers up; the rest are pending (14-day window, no tick).
+  EXPECT_EQ(body["points"]["available"], 10);
+  EXPECT_EQ(body["points"]["pending"], 30);
+  EXPECT_EQ(body["points"]["outstanding"], 40);
+  EXPECT_EQ(body["points"]["redemption_rate"], 0.0);
+  const auto& current = body["current"];
+  EXPECT_EQ(current["start"], "2025-03-01");
+  EXPECT_EQ(current["customers_start"], 2);
+  EXPECT_EQ(current["customers_end"], 2);
+  EXPECT_EQ(current["new_customers"], 1);
+  EXPECT_EQ(current["retention_rate"], 50.0);  // (CE - CN) / CS
+  EXPECT_EQ(current["churn_rate"], 50.0);      // m3 did not come back
+  EXPECT_EQ(current["orders"], 2);
+  EXPECT_EQ(body["previous"]["start"], "2025-02-01");
+  EXPECT_EQ(body["previous"]["new_customers"], 2);
+  EXPECT_EQ(body["repeat_purchase_rate"].get<double>() * 3, 100.0);  // m1 of three
+  EXPECT_TRUE(body.contains("clv")) << kpis.body;
+
+  const HttpReply quarter = client.request("GET", "/v1/analytics/kpis?period=quarter", "", admin);
+  EXPECT_EQ(nlohmann::json::parse(quarter.body)["current"]["start"], "2025-01-01");
+  EXPECT_EQ(client.request("GET", "/v1/analytics/kpis?period=week", "", admin).status, 422);
+  EXPECT_EQ(client.request("GET", "/v1/analytics/kpis", "", bearer(server_key_)).status, 403);
+  // The other shop sees its own member and order only.
+  const HttpReply theirs =
+      client.request("GET", "/v1/analytics/kpis", "", bearer(key("other", "admin")));
+  EXPECT_EQ(nlohmann::json::parse(theirs.body)["members"], 1) << theirs.body;
 }
 
 // SIGKILL during a load of event posts: every event that got a 2xx is there after a restart (its

@@ -1,6 +1,7 @@
 // The store's own orders as an analytics table, so `fidelis analyze` without --orders measures
 // the shop that Fidelis runs (DESIGN.md: analytics reads "orders/members snapshot (from the store
-// or straight from CSV)"; the bridge sits here because analytics may use core only).
+// or straight from CSV)"). Analytics may use core only, so the bridge sits in the API, which may
+// use the store and analytics alike: the KPI route and `fidelis analyze` both read through it.
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 #include "core/result.h"
 #include "store/store.h"
 
-namespace fidelis::cli {
+namespace fidelis::api {
 
 // Orders of `shop`: each order record is an order of its member at placed_at (UTC calendar),
 // total = merchandise (lines after discount), lines with their SKU and net; cancelled orders are
@@ -18,4 +19,4 @@ namespace fidelis::cli {
 core::Result<analytics::OrdersRead> orders_from_store(store::Store& store, const std::string& shop,
                                                       const std::string& currency);
 
-}  // namespace fidelis::cli
+}  // namespace fidelis::api

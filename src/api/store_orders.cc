@@ -1,4 +1,4 @@
-#include "cli/store_orders.h"
+#include "api/store_orders.h"
 
 #include <limits>
 #include <map>
@@ -7,7 +7,7 @@
 #include "core/json_reader.h"
 #include "domain/ledger/state.h"
 
-namespace fidelis::cli {
+namespace fidelis::api {
 
 namespace {
 
@@ -125,4 +125,4 @@ core::Result<analytics::OrdersRead> orders_from_store(store::Store& store, const
   return read;
 }
 
-}  // namespace fidelis::cli
+}  // namespace fidelis::api
