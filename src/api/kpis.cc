@@ -73,7 +73,7 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   if (!analysis.ok()) {
     out.key("currency").null().key("customers").value(0);
     out.key("repeat_purchase_rate").null();
-    out.key("current").null().key("previous").null().key("clv").null();
+    out.key("current").null().key("previous").null().key("to_date").null().key("clv").null();
     out.key("why_not").value(analysis.errors().front().message);
     out.end_object();
     return out.take();
@@ -84,15 +84,21 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   out.key("repeat_purchase_rate")
       .value(100.0 * static_cast<double>(analysis->repeat_customers) /
              static_cast<double>(read.table.customer_count()));
-  // The current period is the one of the latest order; the previous one comes before it.
+  // As in the HTML report: the latest order's period is still running ("to_date"); "current" is
+  // the last complete period, "previous" the one before it.
+  const auto period_at = [&](std::size_t from_end) {
+    if (periods.size() > from_end) {
+      analytics::write_period_json(out, periods[periods.size() - 1 - from_end]);
+    } else {
+      out.null();
+    }
+  };
   out.key("current");
-  analytics::write_period_json(out, periods.back());
+  period_at(1);
   out.key("previous");
-  if (periods.size() >= 2) {
-    analytics::write_period_json(out, periods[periods.size() - 2]);
-  } else {
-    out.null();
-  }
+  period_at(2);
+  out.key("to_date");
+  period_at(0);
   out.key("clv");
   analytics::write_clv_json(out, *analysis);
   out.end_object();

@@ -442,10 +442,12 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
            R"(","occurred_at":")" + at + R"(","data":{"order_id":")" + id +
            R"(","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"10.00"}]}})";
   };
-  // February: m1 and m3; March: m1 again and m2, new. Another shop's order must not count.
+  // January: m3; February: m1 (new) and m3 again; March (still running): m1 again and m2, new.
+  // Another shop's order must not count.
   for (const auto& event :
-       {dated("k1", "m1", "2025-02-03T10:00:00Z"), dated("k2", "m3", "2025-02-10T10:00:00Z"),
-        dated("k3", "m1", "2025-03-03T10:00:00Z"), dated("k4", "m2", "2025-03-04T10:00:00Z")}) {
+       {dated("k0", "m3", "2025-01-10T10:00:00Z"), dated("k1", "m1", "2025-02-03T10:00:00Z"),
+        dated("k2", "m3", "2025-02-10T10:00:00Z"), dated("k3", "m1", "2025-03-03T10:00:00Z"),
+        dated("k4", "m2", "2025-03-04T10:00:00Z")}) {
     ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
   }
   ASSERT_EQ(client.request("POST", "/v1/events", order("k9", "m9"), bearer(other_key_)).status,
@@ -456,27 +458,35 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   EXPECT_EQ(body["members"], 3);
   EXPECT_EQ(body["customers"], 3);
   EXPECT_EQ(body["currency"], "EUR");
-  // Four orders of 10.00, 10 points each: m1's first was released when their March order brought
-  // their timers up; the rest are pending (14-day window, no tick).
-  EXPECT_EQ(body["points"]["available"], 10);
+  // Five orders of 10.00, 10 points each: m3's January and m1's February orders were released
+  // when those members' next orders brought their timers up; the rest are pending (14-day
+  // window, no tick).
+  EXPECT_EQ(body["points"]["available"], 20);
   EXPECT_EQ(body["points"]["pending"], 30);
-  EXPECT_EQ(body["points"]["outstanding"], 40);
+  EXPECT_EQ(body["points"]["outstanding"], 50);
   EXPECT_EQ(body["points"]["redemption_rate"], 0.0);
+  // The last complete period is February: CS = {m3}, CE = {m1, m3}, CN = {m1}.
   const auto& current = body["current"];
-  EXPECT_EQ(current["start"], "2025-03-01");
-  EXPECT_EQ(current["customers_start"], 2);
+  EXPECT_EQ(current["start"], "2025-02-01");
+  EXPECT_EQ(current["customers_start"], 1);
   EXPECT_EQ(current["customers_end"], 2);
   EXPECT_EQ(current["new_customers"], 1);
-  EXPECT_EQ(current["retention_rate"], 50.0);  // (CE - CN) / CS
-  EXPECT_EQ(current["churn_rate"], 50.0);      // m3 did not come back
-  EXPECT_EQ(current["orders"], 2);
-  EXPECT_EQ(body["previous"]["start"], "2025-02-01");
-  EXPECT_EQ(body["previous"]["new_customers"], 2);
-  EXPECT_EQ(body["repeat_purchase_rate"].get<double>() * 3, 100.0);  // m1 of three
+  EXPECT_EQ(current["retention_rate"], 100.0);  // (CE - CN) / CS
+  EXPECT_EQ(current["churn_rate"], 0.0);
+  EXPECT_EQ(body["previous"]["start"], "2025-01-01");
+  EXPECT_EQ(body["previous"]["retention_rate"], nullptr);  // no customer before January
+  // March so far: CS = {m1, m3}, CE = {m1, m2}, CN = {m2}.
+  const auto& to_date = body["to_date"];
+  EXPECT_EQ(to_date["start"], "2025-03-01");
+  EXPECT_EQ(to_date["retention_rate"], 50.0);
+  EXPECT_EQ(to_date["churn_rate"], 50.0);  // m3 did not come back
+  EXPECT_EQ(to_date["orders"], 2);
+  EXPECT_EQ(body["repeat_purchase_rate"].get<double>() * 3, 200.0);  // m1 and m3 of three
   EXPECT_TRUE(body.contains("clv")) << kpis.body;
 
   const HttpReply quarter = client.request("GET", "/v1/analytics/kpis?period=quarter", "", admin);
-  EXPECT_EQ(nlohmann::json::parse(quarter.body)["current"]["start"], "2025-01-01");
+  EXPECT_EQ(nlohmann::json::parse(quarter.body)["to_date"]["start"], "2025-01-01");
+  EXPECT_EQ(nlohmann::json::parse(quarter.body)["current"], nullptr);  // none complete yet
   EXPECT_EQ(client.request("GET", "/v1/analytics/kpis?period=week", "", admin).status, 422);
   EXPECT_EQ(client.request("GET", "/v1/analytics/kpis", "", bearer(server_key_)).status, 403);
   // The other shop sees its own member and order only.
