@@ -100,10 +100,15 @@ class WorkerApi final : public Api {
   // Reads are answered at once; event posts join the batch, answered after the commit.
   void run(std::deque<Job>& jobs) {
     // Another process may have written (the CLI revoking a key, ingesting events): start afresh.
-    if (auto changed = engine_.refresh_if_changed(); !changed.ok() || *changed) keys_.clear();
+    if (auto changed = engine_.refresh_if_changed(); !changed.ok() || *changed) {
+      keys_.clear();
+      shop_answers_.clear();
+    }
     std::vector<PendingEvent> events;
     for (auto& job : jobs) {
-      Context context{engine_, *store_, limiter_, keys_};
+      // Anything but a read may write: whole-shop answers are computed afresh after it.
+      if (job.request.method != "GET") shop_answers_.clear();
+      Context context{engine_, *store_, limiter_, keys_, shop_answers_};
       auto routed = route(context, job.request);
       if (auto* response = std::get_if<http::Response>(&routed)) {
         job.respond(std::move(*response));
@@ -133,6 +138,7 @@ class WorkerApi final : public Api {
       keep_response(engine_, event.shop, event.idempotency, responses.back());
     }
     const auto committed = engine_.commit_batch();
+    shop_answers_.clear();  // a read earlier in this run saw the store without the batch
     if (committed.ok()) {
       metrics_.batch(events.size(), accepted);
     } else {
@@ -153,6 +159,7 @@ class WorkerApi final : public Api {
   Metrics metrics_;
   RateLimiter limiter_;
   KeyCache keys_;
+  ShopAnswerCache shop_answers_;
   std::unique_ptr<store::Store> store_;
   engine::Engine engine_;
   std::thread worker_;

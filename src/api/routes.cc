@@ -252,8 +252,13 @@ Routed kpis_route(Context& context, const Key& key, const Params&, http::Request
   } else if (name != "month") {
     return problem(ErrorCode::value_not_allowed, "period is month, quarter or year", "?period");
   }
+  const std::string cache_key = key.shop + "\n/v1/analytics/kpis?" + name;
+  if (const auto kept = context.shop_answers.find(cache_key); kept != context.shop_answers.end()) {
+    return json(200, kept->second);
+  }
   auto body = kpis_json(context.store, key.shop, period);
   if (!body.ok()) return problem(body.errors());
+  context.shop_answers[cache_key] = *body;
   return json(200, std::move(*body));
 }
 

@@ -46,11 +46,17 @@ struct Key {
 // another process wrote to the database (a key may have been revoked).
 using KeyCache = std::map<std::string, Key>;
 
+// Answers computed over a whole shop (GET /v1/analytics/kpis), by route and query. They depend on
+// stored data only, never on the clock, so they hold until something writes: the worker clears
+// the cache at every request that is not a GET and whenever another process wrote.
+using ShopAnswerCache = std::map<std::string, std::string>;
+
 struct Context {
   engine::Engine& engine;
   store::Store& store;
   RateLimiter& limiter;
   KeyCache& keys;
+  ShopAnswerCache& shop_answers;
   std::optional<IdempotencyIntent> idempotency = {};  // set by route()
 };
 

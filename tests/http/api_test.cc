@@ -489,6 +489,21 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   EXPECT_EQ(nlohmann::json::parse(quarter.body)["current"], nullptr);  // none complete yet
   EXPECT_EQ(client.request("GET", "/v1/analytics/kpis?period=week", "", admin).status, 422);
   EXPECT_EQ(client.request("GET", "/v1/analytics/kpis", "", bearer(server_key_)).status, 403);
+  // Kept until something writes: an event post, or another process (the CLI) writing.
+  EXPECT_EQ(client.request("GET", "/v1/analytics/kpis", "", admin).body, kpis.body);
+  ASSERT_EQ(
+      client.request("POST", "/v1/events", dated("k5", "m4", "2025-03-05T10:00:00Z"), admin).status,
+      201);
+  const auto posted =
+      nlohmann::json::parse(client.request("GET", "/v1/analytics/kpis", "", admin).body);
+  EXPECT_EQ(posted["members"], 4);
+  EXPECT_EQ(posted["to_date"]["orders"], 3);
+  const std::string file = write_file("more.jsonl", dated("k6", "m5", "2025-03-06T10:00:00Z"));
+  ASSERT_EQ(run("--db " + db_ + " --shop acme ingest " + file).exit_code, 0);
+  const auto ingested =
+      nlohmann::json::parse(client.request("GET", "/v1/analytics/kpis", "", admin).body);
+  EXPECT_EQ(ingested["members"], 5);
+  EXPECT_EQ(ingested["to_date"]["orders"], 4);
   // The other shop sees its own member and order only.
   const HttpReply theirs =
       client.request("GET", "/v1/analytics/kpis", "", bearer(key("other", "admin")));
