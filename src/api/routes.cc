@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include "api/kpis.h"
+#include "api/member_directory.h"
 #include "api/problem.h"
 #include "core/digest.h"
 #include "core/json_reader.h"
@@ -17,25 +18,32 @@ namespace {
 
 using core::ErrorCode;
 
+// "m%2F1" -> "m/1"; nothing when an escape is malformed.
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = core::hex_digit(text[i + 1]), low = core::hex_digit(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
+
 // "/v1/members/m%2F1" -> {"v1", "members", "m/1"}; nothing when an escape is malformed.
 std::optional<std::vector<std::string>> split_path(std::string_view path) {
   std::vector<std::string> segments;
   std::size_t start = 1;
   while (start <= path.size()) {
     const std::size_t end = std::min(path.find('/', start), path.size());
-    std::string segment;
-    for (std::size_t i = start; i < end; ++i) {
-      if (path[i] != '%') {
-        segment += path[i];
-        continue;
-      }
-      if (i + 2 >= end) return std::nullopt;
-      const int high = core::hex_digit(path[i + 1]), low = core::hex_digit(path[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      segment += static_cast<char>(high * 16 + low);
-      i += 2;
-    }
-    segments.push_back(std::move(segment));
+    auto segment = percent_decode(path.substr(start, end - start));
+    if (!segment) return std::nullopt;
+    segments.push_back(std::move(*segment));
     start = end + 1;
   }
   return segments;
@@ -253,13 +261,111 @@ Routed kpis_route(Context& context, const Key& key, const Params&, http::Request
     return problem(ErrorCode::value_not_allowed, "period is month, quarter or year", "?period");
   }
   const std::string cache_key = key.shop + "\n/v1/analytics/kpis?" + name;
-  if (const auto kept = context.shop_answers.find(cache_key); kept != context.shop_answers.end()) {
+  if (const auto kept = context.shop_answers.answers.find(cache_key);
+      kept != context.shop_answers.answers.end()) {
     return json(200, kept->second);
   }
   auto body = kpis_json(context.store, key.shop, period);
   if (!body.ok()) return problem(body.errors());
-  context.shop_answers[cache_key] = *body;
+  context.shop_answers.answers[cache_key] = *body;
   return json(200, std::move(*body));
+}
+
+// Case-insensitive: does `text` contain `part`?
+bool contains_folded(std::string_view text, std::string_view part) {
+  const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  const auto it = std::search(text.begin(), text.end(), part.begin(), part.end(),
+                              [&](char a, char b) { return fold(a) == fold(b); });
+  return it != text.end();
+}
+
+// GET /v1/members?q=&tier=&segment=&lifecycle=&cursor=&limit=: the dashboard's member list
+// (admin), from the worker's directory of the shop.
+Routed members_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  std::map<std::string, std::string, std::less<>> filters;
+  for (const std::string_view name : {"q", "tier", "segment", "lifecycle", "cursor", "limit"}) {
+    const auto raw = query_value(request.query, name);
+    if (!raw) continue;
+    auto decoded = percent_decode(*raw);
+    if (!decoded) {
+      return problem(ErrorCode::value_not_allowed, "a malformed %-escape", "?" + std::string(name));
+    }
+    filters.emplace(name, std::move(*decoded));
+  }
+  std::size_t limit = 50;
+  if (const auto text = filters.find("limit"); text != filters.end()) {
+    char* end = nullptr;
+    const unsigned long long number = std::strtoull(text->second.c_str(), &end, 10);
+    if (text->second.empty() || *end != '\0' || number < 1 || number > 1000) {
+      return problem(ErrorCode::value_out_of_range, "limit is from 1 to 1000", "?limit");
+    }
+    limit = number;
+  }
+  // The directory, built once and kept until something writes or it ages.
+  const core::Timestamp now = core::wall_clock();
+  auto& kept = context.shop_answers.directories[key.shop];
+  if (!kept ||
+      now.micros - kept->as_of.micros >
+          std::chrono::duration_cast<std::chrono::microseconds>(kDirectoryMaxAge).count()) {
+    auto program = context.engine.program_in_force(key.shop, now);
+    if (!program.ok()) return problem(program.errors());
+    auto built = build_member_directory(context.store, key.shop, *program, now);
+    if (!built.ok()) return problem(built.errors());
+    kept = std::make_shared<const MemberDirectory>(std::move(*built));
+  }
+  const auto wanted = [&](std::string_view name) -> const std::string* {
+    const auto it = filters.find(name);
+    return it == filters.end() ? nullptr : &it->second;
+  };
+  const std::string *q = wanted("q"), *tier = wanted("tier"), *segment = wanted("segment"),
+                    *lifecycle = wanted("lifecycle"), *cursor = wanted("cursor");
+  // A segment is one of the program's, or an RFM segment of the analysis.
+  const auto in_segment = [&](const MemberRow& row) {
+    return row.rfm_segment == *segment ||
+           std::find(row.segments.begin(), row.segments.end(), *segment) != row.segments.end();
+  };
+  std::int64_t total = 0;
+  bool more = false;  // members left after this page
+  std::string last_listed;
+  core::JsonWriter out;
+  out.begin_object().key("shop").value(key.shop);
+  out.key("as_of").value(core::format_rfc3339(kept->as_of)).key("members").begin_array();
+  std::size_t listed = 0;
+  for (const MemberRow& row : kept->rows) {
+    if (q && !contains_folded(row.member, *q)) continue;
+    if (tier && row.tier != *tier) continue;
+    if (segment && !in_segment(row)) continue;
+    if (lifecycle && row.lifecycle != *lifecycle) continue;
+    ++total;
+    if (cursor && row.member <= *cursor) continue;
+    if (listed == limit) {
+      more = true;
+      continue;
+    }
+    ++listed;
+    out.begin_object().key("member").value(row.member).key("points").begin_object();
+    out.key("available").value(row.available).key("pending").value(row.pending);
+    out.key("debt").value(row.debt).end_object();
+    out.key("tier");
+    row.tier.empty() ? out.null() : out.value(row.tier);
+    out.key("segments").begin_array();
+    for (const auto& id : row.segments) out.value(id);
+    out.end_array().key("rfm_segment");
+    row.rfm_segment.empty() ? out.null() : out.value(row.rfm_segment);
+    out.key("lifecycle");
+    row.lifecycle.empty() ? out.null() : out.value(row.lifecycle);
+    out.key("clv");
+    std::isnan(row.clv) ? out.null() : out.value(row.clv);
+    out.key("p_alive");
+    std::isnan(row.p_alive) ? out.null() : out.value(row.p_alive);
+    out.end_object();
+    last_listed = row.member;
+  }
+  out.end_array().key("total").value(total);
+  out.key("next_cursor");
+  more ? out.value(last_listed) : out.null();
+  out.end_object();
+  return json(200, out.take());
 }
 
 // GET /v1/members/{id}/ledger?after=SEQ&limit=N
@@ -624,6 +730,7 @@ const std::vector<Route>& routes() {
       {"GET", {"v1", "program"}, get_program_route},
       {"GET", {"v1", "analytics", "missions"}, mission_stats_route},
       {"GET", {"v1", "analytics", "kpis"}, kpis_route, true},
+      {"GET", {"v1", "members"}, members_route, true},
       {"PUT", {"v1", "program"}, put_program_route, true},
       {"GET", {"v1", "program", "rules-page"}, rules_page_route},
       {"POST", {"v1", "program:simulate"}, simulate_route, true},

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "api/http/server.h"
+#include "api/member_directory.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
@@ -46,10 +48,19 @@ struct Key {
 // another process wrote to the database (a key may have been revoked).
 using KeyCache = std::map<std::string, Key>;
 
-// Answers computed over a whole shop (GET /v1/analytics/kpis), by route and query. They depend on
-// stored data only, never on the clock, so they hold until something writes: the worker clears
-// the cache at every request that is not a GET and whenever another process wrote.
-using ShopAnswerCache = std::map<std::string, std::string>;
+// What is computed over a whole shop: answers (GET /v1/analytics/kpis, by shop, route and query),
+// which depend on stored data only, and member directories (GET /v1/members, by shop), which
+// also age (see member_directory.h). They hold until something writes: the worker clears them at
+// every request that is not a GET, after every committed batch, and whenever another process
+// wrote.
+struct ShopAnswerCache {
+  std::map<std::string, std::string> answers;
+  std::map<std::string, std::shared_ptr<const MemberDirectory>> directories;
+  void clear() {
+    answers.clear();
+    directories.clear();
+  }
+};
 
 struct Context {
   engine::Engine& engine;

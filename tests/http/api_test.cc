@@ -510,6 +510,76 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   EXPECT_EQ(nlohmann::json::parse(theirs.body)["members"], 1) << theirs.body;
 }
 
+// The dashboard's member list: filters, a total, pages by cursor; admin keys only.
+TEST_F(Api, ListsMembersWithFiltersATotalAndPages) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const auto admin = bearer(key("acme", "admin"));
+  // m1 orders three times, the others once; m5 only joins.
+  std::vector<std::string> events = {order("l1", "m1"), order("l2", "m2"), order("l3", "m3"),
+                                     order("l4", "m4")};
+  for (const char* day : {"2025-01-05", "2025-02-05"}) {
+    events.push_back(
+        R"({"id":"l1-)" + std::string(day) +
+        R"(","type":"order.placed","member":"m1","occurred_at":")" + day +
+        R"(T10:00:00Z","data":{"order_id":"l1-)" + day +
+        R"(","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"5.00"}]}})");
+  }
+  events.push_back(
+      R"({"id":"j5","type":"member.enrolled","member":"m5","occurred_at":"2025-03-01T10:00:00Z","data":{}})");
+  for (const auto& event : events) {
+    ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
+  }
+  ASSERT_EQ(client.request("POST", "/v1/events", order("l9", "m9"), bearer(other_key_)).status,
+            201);
+  const auto list = [&](const std::string& query) {
+    const HttpReply reply = client.request("GET", "/v1/members" + query, "", admin);
+    EXPECT_EQ(reply.status, 200) << query << " " << reply.body;
+    return nlohmann::json::parse(reply.body);
+  };
+  const auto ids = [](const nlohmann::json& body) {
+    std::vector<std::string> out;
+    for (const auto& row : body["members"]) out.push_back(row["member"]);
+    return out;
+  };
+  const auto all = list("");
+  EXPECT_EQ(all["total"], 5);
+  EXPECT_EQ(ids(all), (std::vector<std::string>{"m1", "m2", "m3", "m4", "m5"}));
+  EXPECT_EQ(all["next_cursor"], nullptr);
+  // m1's March order is pending; their January and February orders, posted after it, were
+  // past their return window at the member's clock and released at once.
+  EXPECT_EQ(all["members"][0]["points"]["pending"], 10);
+  EXPECT_EQ(all["members"][0]["points"]["available"], 10);
+  EXPECT_EQ(all["members"][4]["rfm_segment"], nullptr);  // no order: not a customer
+  // Pages: two at a time, each naming where the next starts.
+  const auto first = list("?limit=2");
+  EXPECT_EQ(ids(first), (std::vector<std::string>{"m1", "m2"}));
+  EXPECT_EQ(first["next_cursor"], "m2");
+  EXPECT_EQ(first["total"], 5);
+  const auto second = list("?limit=2&cursor=m2");
+  EXPECT_EQ(ids(second), (std::vector<std::string>{"m3", "m4"}));
+  const auto last = list("?limit=2&cursor=m4");
+  EXPECT_EQ(ids(last), (std::vector<std::string>{"m5"}));
+  EXPECT_EQ(last["next_cursor"], nullptr);
+  // Search (any case) and filters by the analysis' segment and lifecycle stage.
+  EXPECT_EQ(ids(list("?q=M3")), (std::vector<std::string>{"m3"}));
+  const std::string m1_segment = all["members"][0]["rfm_segment"];
+  const auto same = list("?segment=" + m1_segment);
+  for (const auto& row : same["members"]) EXPECT_EQ(row["rfm_segment"], m1_segment);
+  EXPECT_EQ(same["members"][0]["member"], "m1");
+  const std::string m2_stage = all["members"][1]["lifecycle"];
+  EXPECT_GE(list("?lifecycle=" + m2_stage)["total"], 1);
+  EXPECT_EQ(list("?segment=nobody")["total"], 0);
+  EXPECT_EQ(client.request("GET", "/v1/members?limit=0", "", admin).status, 422);
+  EXPECT_EQ(client.request("GET", "/v1/members?q=%zz", "", admin).status, 422);
+  EXPECT_EQ(client.request("GET", "/v1/members", "", bearer(server_key_)).status, 403);
+  // Kept until something writes; the other shop lists its own member only.
+  ASSERT_EQ(client.request("POST", "/v1/events", order("l6", "m6"), admin).status, 201);
+  EXPECT_EQ(list("")["total"], 6);
+  const HttpReply theirs = client.request("GET", "/v1/members", "", bearer(key("other", "admin")));
+  EXPECT_EQ(nlohmann::json::parse(theirs.body)["total"], 1) << theirs.body;
+}
+
 // SIGKILL during a load of event posts: every event that got a 2xx is there after a restart (its
 // repost answers "duplicate"), and the ledger still equals a replay of the log.
 TEST_F(Api, LosesNoAcknowledgedEventWhenKilled) {
