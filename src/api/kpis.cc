@@ -1,9 +1,14 @@
 #include "api/kpis.h"
 
+#include <algorithm>
+#include <map>
+
 #include "analytics/analysis_json.h"
 #include "api/store_orders.h"
+#include "core/json_reader.h"
 #include "core/json_writer.h"
 #include "domain/ledger/state.h"
+#include "engine/engine.h"
 
 namespace fidelis::api {
 namespace {
@@ -24,7 +29,86 @@ struct PointTotals {
   std::int64_t members = 0;
   domain::Points available = 0, pending = 0, debt = 0, earned = 0, spent = 0, expired = 0,
                  reversed = 0;
+  std::int64_t referred = 0;                      // members who joined with a referral (any status)
+  std::map<std::string, std::int64_t> referrals;  // by status
 };
+
+// Survey answers of one period: NPS (promoters 9-10 minus detractors 0-6, in points of percent),
+// CSAT (share of 4-5 answers) and CES (mean effort, 1-7, lower is better).
+struct Satisfaction {
+  std::int64_t nps_answers = 0, promoters = 0, detractors = 0;
+  std::int64_t csat_answers = 0, satisfied = 0;
+  std::int64_t ces_answers = 0, ces_sum = 0;
+};
+
+constexpr std::size_t kInputPage = 10'000;
+constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
+
+// Survey answers by period (the analysis' periods, UTC days), for the last three periods.
+core::Result<std::vector<Satisfaction>> satisfaction_by_period(
+    store::Store& store, const std::string& shop,
+    const std::vector<analytics::PeriodRow>& periods) {
+  std::vector<Satisfaction> out(periods.size());
+  core::JsonParser parser;
+  for (std::int64_t after = 0;;) {
+    FIDELIS_TRY(const auto page, store.inputs(shop, after, kInputPage));
+    if (page.empty()) break;
+    for (const store::StoredInput& input : page) {
+      after = input.seq;
+      if (input.type != "survey.answered") continue;
+      const std::int64_t day = input.at.micros >= 0
+                                   ? input.at.micros / kMicrosPerDay
+                                   : (input.at.micros - kMicrosPerDay + 1) / kMicrosPerDay;
+      const auto it = std::upper_bound(
+          periods.begin(), periods.end(), day,
+          [](std::int64_t d, const analytics::PeriodRow& row) { return d < row.end_day; });
+      if (it == periods.end() || day < it->start_day) continue;
+      Satisfaction& s = out[static_cast<std::size_t>(it - periods.begin())];
+      auto body = parser.parse_object(input.body);
+      if (!body.ok()) continue;
+      simdjson::dom::object data;
+      if ((*body)["data"].get(data) != simdjson::SUCCESS) continue;
+      std::int64_t score = 0;
+      if (data["nps"].get(score) == simdjson::SUCCESS) {
+        ++s.nps_answers;
+        s.promoters += score >= 9 ? 1 : 0;
+        s.detractors += score <= 6 ? 1 : 0;
+      }
+      if (data["csat"].get(score) == simdjson::SUCCESS) {
+        ++s.csat_answers;
+        s.satisfied += score >= 4 ? 1 : 0;
+      }
+      if (data["ces"].get(score) == simdjson::SUCCESS) {
+        ++s.ces_answers;
+        s.ces_sum += score;
+      }
+    }
+  }
+  return out;
+}
+
+void write_satisfaction(core::JsonWriter& out, const Satisfaction& s) {
+  out.begin_object().key("nps");
+  if (s.nps_answers == 0) {
+    out.null();
+  } else {
+    out.value(100.0 * static_cast<double>(s.promoters - s.detractors) /
+              static_cast<double>(s.nps_answers));
+  }
+  out.key("nps_answers").value(s.nps_answers).key("csat");
+  if (s.csat_answers == 0) {
+    out.null();
+  } else {
+    out.value(100.0 * static_cast<double>(s.satisfied) / static_cast<double>(s.csat_answers));
+  }
+  out.key("csat_answers").value(s.csat_answers).key("ces");
+  if (s.ces_answers == 0) {
+    out.null();
+  } else {
+    out.value(static_cast<double>(s.ces_sum) / static_cast<double>(s.ces_answers));
+  }
+  out.key("ces_answers").value(s.ces_answers).end_object();
+}
 
 // A share of `whole` in percent, or null when `whole` is zero.
 void percent(core::JsonWriter& out, domain::Points part, domain::Points whole) {
@@ -38,7 +122,7 @@ void percent(core::JsonWriter& out, domain::Points part, domain::Points whole) {
 }  // namespace
 
 core::Result<std::string> kpis_json(store::Store& store, const std::string& shop,
-                                    analytics::PeriodKind period) {
+                                    const domain::Program* program, analytics::PeriodKind period) {
   PointTotals totals;
   FIDELIS_CHECK(store.for_each_member(shop, [&](const domain::MemberState& state) {
     ++totals.members;
@@ -49,6 +133,10 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     totals.spent += state.spent;
     totals.expired += state.expired;
     totals.reversed += state.reversed;
+    if (state.referral) {
+      ++totals.referred;
+      ++totals.referrals[std::string(domain::referral_status_name(state.referral->status))];
+    }
   }));
   FIDELIS_TRY(auto read, orders_from_store(store, shop, ""));
   analytics::AnalysisOptions options;
@@ -69,11 +157,46 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   percent(out, totals.spent, totals.earned);
   out.key("breakage_rate");
   percent(out, totals.expired, totals.earned);
+  // The outstanding points in money, at the best amount per point a reward offers.
+  out.key("liability");
+  const auto liability =
+      program ? program->value_of(totals.available + totals.pending - totals.debt) : std::nullopt;
+  if (liability) {
+    out.begin_object().key("amount").value(
+        core::format_amount(liability->minor, liability->currency));
+    out.key("currency").value(liability->currency.code_view()).end_object();
+  } else {
+    out.null();
+  }
   out.end_object();
+  out.key("referrals").begin_object().key("referred").value(totals.referred);
+  out.key("referral_rate");
+  percent(out, totals.referred, totals.members);
+  out.key("by_status").begin_object();
+  for (const auto& [status, count] : totals.referrals) out.key(status).value(count);
+  out.end_object().end_object();
+  // Mission completion: members who completed a mission among those who started it, all missions
+  // of the program in force together.
+  out.key("missions");
+  if (program != nullptr && !program->missions.empty()) {
+    FIDELIS_TRY(const auto stats, engine::mission_stats(store, shop, *program));
+    std::int64_t started = 0, completed = 0;
+    for (const auto& entry : stats) {
+      started += entry.started;
+      completed += entry.completed;
+    }
+    out.begin_object().key("started").value(started).key("completed").value(completed);
+    out.key("completion_rate");
+    percent(out, completed, started);
+    out.end_object();
+  } else {
+    out.null();
+  }
   if (!analysis.ok()) {
     out.key("currency").null().key("customers").value(0);
     out.key("repeat_purchase_rate").null();
     out.key("current").null().key("previous").null().key("to_date").null().key("clv").null();
+    out.key("satisfaction").null();
     out.key("why_not").value(analysis.errors().front().message);
     out.end_object();
     return out.take();
@@ -101,6 +224,19 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   period_at(0);
   out.key("clv");
   analytics::write_clv_json(out, *analysis);
+  // Survey answers in the same periods as current, previous and to_date.
+  FIDELIS_TRY(const auto satisfaction, satisfaction_by_period(store, shop, periods));
+  out.key("satisfaction").begin_object();
+  for (const auto& [name, from_end] :
+       {std::pair{"current", 1}, std::pair{"previous", 2}, std::pair{"to_date", 0}}) {
+    out.key(name);
+    if (satisfaction.size() > static_cast<std::size_t>(from_end)) {
+      write_satisfaction(out, satisfaction[satisfaction.size() - 1 - from_end]);
+    } else {
+      out.null();
+    }
+  }
+  out.end_object();
   out.end_object();
   return out.take();
 }

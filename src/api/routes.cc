@@ -265,7 +265,9 @@ Routed kpis_route(Context& context, const Key& key, const Params&, http::Request
       kept != context.shop_answers.answers.end()) {
     return json(200, kept->second);
   }
-  auto body = kpis_json(context.store, key.shop, period);
+  auto program = context.engine.program_in_force(key.shop, core::wall_clock());
+  if (!program.ok()) return problem(program.errors());
+  auto body = kpis_json(context.store, key.shop, *program, period);
   if (!body.ok()) return problem(body.errors());
   context.shop_answers.answers[cache_key] = *body;
   return json(200, std::move(*body));

@@ -17,20 +17,6 @@ struct Run {
   std::vector<domain::Program> programs;  // as the run activated them, for the point value
 };
 
-// Best amount a reward gives per point, as (amount, points); nothing if no reward has an amount.
-std::optional<std::pair<core::Money, domain::Points>> best_rate(const domain::Program& program) {
-  std::optional<std::pair<core::Money, domain::Points>> best;
-  for (const auto& reward : program.rewards) {
-    if (!reward.amount || reward.points == 0) continue;  // no amount, or paid in store credit
-    if (!best || (best->first.currency == reward.amount->currency &&
-                  static_cast<domain::Wide>(reward.amount->minor) * best->second >
-                      static_cast<domain::Wide>(best->first.minor) * reward.points)) {
-      best = std::pair{*reward.amount, reward.points};
-    }
-  }
-  return best;
-}
-
 // Replays the shop's inputs into `run` up to `to`. `by_time`: events take the version in force
 // at their time (the draft run); otherwise the version they recorded.
 core::Status replay_into(store::Store& live, const std::string& shop, Run& run, bool by_time,
@@ -116,12 +102,7 @@ core::Result<SimulationTotals> totals(Run& run, const std::string& shop,
     }
   }
   if (!run.programs.empty()) {
-    if (const auto rate = best_rate(run.programs.back())) {
-      totals.liability =
-          core::Money{static_cast<std::int64_t>(static_cast<domain::Wide>(totals.outstanding) *
-                                                rate->first.minor / rate->second),
-                      rate->first.currency};
-    }
+    totals.liability = run.programs.back().value_of(totals.outstanding);
   }
   return totals;
 }

@@ -504,6 +504,33 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
       nlohmann::json::parse(client.request("GET", "/v1/analytics/kpis", "", admin).body);
   EXPECT_EQ(ingested["members"], 5);
   EXPECT_EQ(ingested["to_date"]["orders"], 4);
+  EXPECT_EQ(ingested["missions"]["started"], 0);  // "3 reviews": nobody reviewed yet
+  EXPECT_EQ(ingested["referrals"]["referral_rate"], 0.0);
+  // Surveys, by the period they were answered in (each also earns 10 points here).
+  const auto survey = [](const std::string& id, const std::string& member, const char* at,
+                         const std::string& scores) {
+    return R"({"id":")" + id + R"(","type":"survey.answered","member":")" + member +
+           R"(","occurred_at":")" + at + R"(","data":{)" + scores + "}}";
+  };
+  for (const auto& event :
+       {survey("s1", "m1", "2025-02-20T10:00:00Z", R"("nps":10)"),
+        survey("s2", "m3", "2025-02-21T10:00:00Z", R"("nps":5,"csat":5,"ces":2)"),
+        survey("s3", "m2", "2025-03-10T10:00:00Z", R"("nps":9)")}) {
+    ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
+  }
+  const auto surveyed =
+      nlohmann::json::parse(client.request("GET", "/v1/analytics/kpis", "", admin).body);
+  const auto& february = surveyed["satisfaction"]["current"];
+  EXPECT_EQ(february["nps_answers"], 2);
+  EXPECT_EQ(february["nps"], 0.0);  // one promoter, one detractor
+  EXPECT_EQ(february["csat"], 100.0);
+  EXPECT_EQ(february["ces"], 2.0);
+  EXPECT_EQ(surveyed["satisfaction"]["to_date"]["nps"], 100.0);
+  EXPECT_EQ(surveyed["satisfaction"]["previous"]["nps"], nullptr);
+  // Seven orders and three surveys, 10 points each: 100 points at 5.00 per 500 (voucher-5).
+  EXPECT_EQ(surveyed["points"]["outstanding"], 100);
+  EXPECT_EQ(surveyed["points"]["liability"]["amount"], "1.00");
+  EXPECT_EQ(surveyed["points"]["liability"]["currency"], "EUR");
   // The other shop sees its own member and order only.
   const HttpReply theirs =
       client.request("GET", "/v1/analytics/kpis", "", bearer(key("other", "admin")));

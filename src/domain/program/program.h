@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/json_reader.h"
@@ -258,6 +259,11 @@ struct Program {
   bool counts_as_activity(std::string_view event_type) const;
   const Reward* reward(std::string_view id) const;
   const Segment* segment(std::string_view id) const;
+  // What points are worth: the best amount per point a reward paid in points offers, as
+  // (amount, points); nothing without such a reward. Liability = outstanding × amount / points.
+  std::optional<std::pair<core::Money, Points>> best_reward_rate() const;
+  // `points` at best_reward_rate(), rounded down to the minor unit; nothing without a rate.
+  std::optional<core::Money> value_of(Points points) const;
   // Monthly facts (orders, spend, points, surveys) are kept in member states for tiers and
   // segments.
   bool keeps_monthly_facts() const { return tiers.has_value() || !segments.empty(); }

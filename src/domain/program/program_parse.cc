@@ -368,6 +368,27 @@ const Reward* Program::reward(std::string_view id) const {
   return it != rewards.end() && it->id == id ? &*it : nullptr;
 }
 
+std::optional<std::pair<core::Money, Points>> Program::best_reward_rate() const {
+  std::optional<std::pair<core::Money, Points>> best;
+  for (const auto& reward : rewards) {
+    if (!reward.amount || reward.points == 0) continue;  // no amount, or paid in store credit
+    if (!best || (best->first.currency == reward.amount->currency &&
+                  static_cast<Wide>(reward.amount->minor) * best->second >
+                      static_cast<Wide>(best->first.minor) * reward.points)) {
+      best = std::pair{*reward.amount, reward.points};
+    }
+  }
+  return best;
+}
+
+std::optional<core::Money> Program::value_of(Points points) const {
+  const auto rate = best_reward_rate();
+  if (!rate) return std::nullopt;
+  return core::Money{
+      static_cast<std::int64_t>(static_cast<Wide>(points) * rate->first.minor / rate->second),
+      rate->first.currency};
+}
+
 const Segment* Program::segment(std::string_view id) const {
   auto it = std::lower_bound(
       segments.begin(), segments.end(), id,
