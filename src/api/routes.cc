@@ -326,6 +326,17 @@ Routed members_route(Context& context, const Key& key, const Params&, http::Requ
     return row.rfm_segment == *segment ||
            std::find(row.segments.begin(), row.segments.end(), *segment) != row.segments.end();
   };
+  // q: part of the member id, or a member's whole email (any case) when it has an "@".
+  std::vector<std::string> by_email;
+  if (q && q->find('@') != std::string::npos) {
+    auto found = context.store.members_with_email(key.shop, *q);
+    if (!found.ok()) return problem(found.errors());
+    by_email = std::move(*found);
+  }
+  const auto matches_q = [&](const MemberRow& row) {
+    return contains_folded(row.member, *q) ||
+           std::binary_search(by_email.begin(), by_email.end(), row.member);
+  };
   std::int64_t total = 0;
   bool more = false;  // members left after this page
   std::string last_listed;
@@ -334,7 +345,7 @@ Routed members_route(Context& context, const Key& key, const Params&, http::Requ
   out.key("as_of").value(core::format_rfc3339(kept->as_of)).key("members").begin_array();
   std::size_t listed = 0;
   for (const MemberRow& row : kept->rows) {
-    if (q && !contains_folded(row.member, *q)) continue;
+    if (q && !matches_q(row)) continue;
     if (tier && row.tier != *tier) continue;
     if (segment && !in_segment(row)) continue;
     if (lifecycle && row.lifecycle != *lifecycle) continue;

@@ -169,6 +169,10 @@ class Store {
                                                         std::size_t limit) = 0;
   virtual core::Result<std::optional<Profile>> profile(const std::string& shop,
                                                        const std::string& member) = 0;
+  // The members whose email is `email` (ASCII case ignored), in id order: a search, for the
+  // dashboard; personal data stays in the profiles.
+  virtual core::Result<std::vector<std::string>> members_with_email(const std::string& shop,
+                                                                    const std::string& email) = 0;
 
   // The member holding a redemption code (printed form), if the code exists.
   virtual core::Result<std::optional<std::string>> code_owner(const std::string& shop,

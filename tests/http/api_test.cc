@@ -553,7 +553,7 @@ TEST_F(Api, ListsMembersWithFiltersATotalAndPages) {
         R"(","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"5.00"}]}})");
   }
   events.push_back(
-      R"({"id":"j5","type":"member.enrolled","member":"m5","occurred_at":"2025-03-01T10:00:00Z","data":{}})");
+      R"({"id":"j5","type":"member.enrolled","member":"m5","occurred_at":"2025-03-01T10:00:00Z","data":{"email":"Ana.Lopez@example.com"}})");
   for (const auto& event : events) {
     ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
   }
@@ -590,6 +590,8 @@ TEST_F(Api, ListsMembersWithFiltersATotalAndPages) {
   EXPECT_EQ(last["next_cursor"], nullptr);
   // Search (any case) and filters by the analysis' segment and lifecycle stage.
   EXPECT_EQ(ids(list("?q=M3")), (std::vector<std::string>{"m3"}));
+  EXPECT_EQ(ids(list("?q=ana.lopez%40EXAMPLE.com")), (std::vector<std::string>{"m5"}));
+  EXPECT_EQ(list("?q=ana%40example.com")["total"], 0);  // a whole email, not a part
   const std::string m1_segment = all["members"][0]["rfm_segment"];
   const auto same = list("?segment=" + m1_segment);
   for (const auto& row : same["members"]) EXPECT_EQ(row["rfm_segment"], m1_segment);

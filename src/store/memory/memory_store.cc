@@ -1,6 +1,8 @@
 // MemoryStore: ordered maps per table, keyed like the SQLite tables.
 #include "store/memory/memory_store.h"
 
+#include <algorithm>
+
 #include <map>
 
 #include "core/digest.h"
@@ -148,6 +150,22 @@ class MemoryStore final : public Store {
   core::Result<std::optional<Profile>> profile(const std::string& shop,
                                                const std::string& member) override {
     return find(profiles_, Key{shop, member});
+  }
+
+  core::Result<std::vector<std::string>> members_with_email(const std::string& shop,
+                                                            const std::string& email) override {
+    const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    const auto same = [&](const std::string& a) {
+      return a.size() == email.size() &&
+             std::equal(a.begin(), a.end(), email.begin(),
+                        [&](char x, char y) { return fold(x) == fold(y); });
+    };
+    std::vector<std::string> members;
+    for (auto it = profiles_.lower_bound({shop, ""});
+         it != profiles_.end() && it->first.first == shop; ++it) {
+      if (it->second.email && same(*it->second.email)) members.push_back(it->first.second);
+    }
+    return members;
   }
 
   core::Status for_each_member(

@@ -582,6 +582,19 @@ class SqliteStore final : public Store {
     });
   }
 
+  core::Result<std::vector<std::string>> members_with_email(const std::string& shop,
+                                                            const std::string& email) override {
+    // SQLite's lower() folds ASCII letters only, as the search promises.
+    auto& stmt = prepare(
+        "SELECT member FROM profiles WHERE shop = ? AND lower(email) = lower(?) ORDER BY member");
+    stmt.reset().bind(1, shop).bind(2, email);
+    std::vector<std::string> members;
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) members.emplace_back(stmt.text(0));
+    if (rc != SQLITE_DONE) return storage_error("searching profiles by email");
+    return members;
+  }
+
   core::Status for_each_member(
       const std::string& shop,
       const std::function<void(const domain::MemberState&)>& visit) override {
