@@ -32,6 +32,11 @@ constexpr int kEvaluationsMax = 20'000;
 constexpr double kLogParameterMax = 18.420680743952367;  // ln 1e8
 // Nelder-Mead's first simplex: each log-parameter moved by this much (a factor e^0.5).
 constexpr double kInitialLogStep = 0.5;
+// Summaries of at least kWarmStartRows rows are first fitted on an evenly spaced sample of about
+// kWarmStartSample rows: the full search then starts next to the optimum and needs fewer passes
+// over all the rows, to the same tolerance and so the same optimum.
+constexpr std::size_t kWarmStartRows = 500'000;
+constexpr std::size_t kWarmStartSample = 50'000;
 // Below this many patterns a second thread costs more than it saves.
 constexpr std::size_t kParallelPatternsMin = 20'000;
 
@@ -325,6 +330,26 @@ nlopt_result minimise(nlopt_algorithm algorithm, Minimisation& minimisation,
   return outcome;
 }
 
+// The optimum on every k-th row (k = rows / kWarmStartSample), in log-parameters, or `start`
+// when that search fails.
+std::vector<double> warm_start(Model model, const Summary& summary, const FitOptions& options,
+                               const std::vector<double>& start) {
+  const std::size_t stride = summary.size() / kWarmStartSample;
+  Summary sample;
+  for (std::size_t i = 0; i < summary.size(); i += stride) {
+    sample.add(summary.frequency[i], summary.recency[i], summary.age[i], summary.monetary[i],
+               summary.weight[i]);
+  }
+  const auto owned = prepare(model, sample, options);
+  Minimisation minimisation{.log_likelihood = &owned->log_likelihood,
+                            .total_weight = owned->total_weight};
+  std::vector<double> log_params = start;
+  double minimum = 0;
+  const nlopt_result outcome = minimise(NLOPT_LD_LBFGS, minimisation, log_params, minimum);
+  const bool found = (outcome > 0 || outcome == NLOPT_ROUNDOFF_LIMITED) && std::isfinite(minimum);
+  return found ? log_params : start;
+}
+
 }  // namespace
 
 std::string_view model_name(Model model) {
@@ -404,6 +429,9 @@ core::Result<FitResult> fit_model(Model model, const Summary& summary, const Fit
   const bool has_gradient = has_analytic_gradient(model);
   std::vector<double> log_params(n);
   for (unsigned k = 0; k < n; ++k) log_params[k] = std::log(start[k]);
+  if (has_gradient && options.fold_patterns && summary.size() >= kWarmStartRows) {
+    log_params = warm_start(model, summary, options, log_params);
+  }
   Minimisation minimisation{.log_likelihood = &data.log_likelihood,
                             .total_weight = data.total_weight};
   double minimum = 0;
