@@ -14,6 +14,7 @@
 #include "api/openapi.h"
 #include "api/problem.h"
 #include "api/routes.h"
+#include "api/static_files.h"
 #include "core/digest.h"
 #include "engine/engine.h"
 #include "store/sqlite/sqlite_store.h"
@@ -28,8 +29,11 @@ struct Job {
 
 class WorkerApi final : public Api {
  public:
-  WorkerApi(ApiOptions options, std::unique_ptr<store::Store> store)
-      : options_(std::move(options)), store_(std::move(store)), engine_(*store_) {
+  WorkerApi(ApiOptions options, std::unique_ptr<store::Store> store, StaticFiles pages)
+      : options_(std::move(options)),
+        pages_(std::move(pages)),
+        store_(std::move(store)),
+        engine_(*store_) {
     worker_ = std::thread([this] { work(); });
   }
   ~WorkerApi() override { stop(); }
@@ -50,6 +54,10 @@ class WorkerApi final : public Api {
       metrics.content_type = "text/plain; version=0.0.4";
       metrics.body = metrics_.render();
       return respond(std::move(metrics));
+    }
+    // The front end's files, answered here on the HTTP thread: they need no store.
+    if (request.method == "GET" && !request.path.starts_with("/v1/")) {
+      if (auto page = pages_.answer(request.path)) return respond(std::move(*page));
     }
     if (request.path == "/readyz") {
       return respond(ready() ? json(200, R"({"status":"ready"})")
@@ -156,6 +164,7 @@ class WorkerApi final : public Api {
   }
 
   ApiOptions options_;
+  const StaticFiles pages_;
   Metrics metrics_;
   RateLimiter limiter_;
   KeyCache keys_;
@@ -173,8 +182,13 @@ class WorkerApi final : public Api {
 }  // namespace
 
 core::Result<std::unique_ptr<Api>> Api::open(const ApiOptions& options) {
+  StaticFiles pages;
+  if (!options.web_root.empty()) {
+    FIDELIS_TRY(pages, StaticFiles::load(options.web_root));
+  }
   FIDELIS_TRY(auto store, store::open_sqlite(options.db_path));
-  return std::unique_ptr<Api>(std::make_unique<WorkerApi>(options, std::move(store)));
+  return std::unique_ptr<Api>(
+      std::make_unique<WorkerApi>(options, std::move(store), std::move(pages)));
 }
 
 }  // namespace fidelis::api

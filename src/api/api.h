@@ -15,6 +15,8 @@ namespace fidelis::api {
 struct ApiOptions {
   std::string db_path;
   std::size_t batch_max = 1000;  // event posts applied in one transaction at most
+  // The dashboard's and widget's built files (static_files.h); empty: no front end served.
+  std::string web_root;
 };
 
 class Api {

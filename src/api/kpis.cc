@@ -33,18 +33,11 @@ struct PointTotals {
   std::map<std::string, std::int64_t> referrals;  // by status
 };
 
-// Survey answers of one period: NPS (promoters 9-10 minus detractors 0-6, in points of percent),
-// CSAT (share of 4-5 answers) and CES (mean effort, 1-7, lower is better).
-struct Satisfaction {
-  std::int64_t nps_answers = 0, promoters = 0, detractors = 0;
-  std::int64_t csat_answers = 0, satisfied = 0;
-  std::int64_t ces_answers = 0, ces_sum = 0;
-};
-
 constexpr std::size_t kInputPage = 10'000;
 constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 
-// Survey answers by period (the analysis' periods, UTC days), for the last three periods.
+}  // namespace
+
 core::Result<std::vector<Satisfaction>> satisfaction_by_period(
     store::Store& store, const std::string& shop,
     const std::vector<analytics::PeriodRow>& periods) {
@@ -109,6 +102,8 @@ void write_satisfaction(core::JsonWriter& out, const Satisfaction& s) {
   }
   out.key("ces_answers").value(s.ces_answers).end_object();
 }
+
+namespace {
 
 // A share of `whole` in percent, or null when `whole` is zero.
 void percent(core::JsonWriter& out, domain::Points part, domain::Points whole) {

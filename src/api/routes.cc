@@ -1,5 +1,6 @@
 #include "api/routes.h"
 
+#include "api/charts.h"
 #include "api/kpis.h"
 #include "api/member_directory.h"
 #include "api/problem.h"
@@ -250,27 +251,48 @@ std::optional<std::string> query_value(std::string_view query, std::string_view 
 }
 
 // GET /v1/analytics/kpis?period=month|quarter|year: the dashboard's key figures (admin).
-Routed kpis_route(Context& context, const Key& key, const Params&, http::Request& request) {
+// ?period=month|quarter|year of the dashboard's whole-shop routes, or the problem to answer.
+std::variant<analytics::PeriodKind, http::Response> period_of(const http::Request& request) {
   const std::string name = query_value(request.query, "period").value_or("month");
-  analytics::PeriodKind period = analytics::PeriodKind::month;
-  if (name == "quarter") {
-    period = analytics::PeriodKind::quarter;
-  } else if (name == "year") {
-    period = analytics::PeriodKind::year;
-  } else if (name != "month") {
-    return problem(ErrorCode::value_not_allowed, "period is month, quarter or year", "?period");
-  }
-  const std::string cache_key = key.shop + "\n/v1/analytics/kpis?" + name;
+  if (name == "month") return analytics::PeriodKind::month;
+  if (name == "quarter") return analytics::PeriodKind::quarter;
+  if (name == "year") return analytics::PeriodKind::year;
+  return problem(ErrorCode::value_not_allowed, "period is month, quarter or year", "?period");
+}
+
+// A whole-shop answer of `route` for the request's period: kept in the worker's cache until
+// something writes (ShopAnswerCache), computed by `compute` otherwise.
+template <typename Compute>
+Routed shop_answer(Context& context, const Key& key, std::string_view route,
+                   const http::Request& request, Compute compute) {
+  auto period = period_of(request);
+  if (auto* refusal = std::get_if<http::Response>(&period)) return std::move(*refusal);
+  const std::string cache_key = key.shop + "\n" + std::string(route) + "?" +
+                                query_value(request.query, "period").value_or("month");
   if (const auto kept = context.shop_answers.answers.find(cache_key);
       kept != context.shop_answers.answers.end()) {
     return json(200, kept->second);
   }
-  auto program = context.engine.program_in_force(key.shop, core::wall_clock());
-  if (!program.ok()) return problem(program.errors());
-  auto body = kpis_json(context.store, key.shop, *program, period);
+  core::Result<std::string> body = compute(std::get<analytics::PeriodKind>(period));
   if (!body.ok()) return problem(body.errors());
   context.shop_answers.answers[cache_key] = *body;
   return json(200, std::move(*body));
+}
+
+Routed kpis_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  return shop_answer(context, key, "/v1/analytics/kpis", request,
+                     [&](analytics::PeriodKind period) -> core::Result<std::string> {
+                       auto program = context.engine.program_in_force(key.shop, core::wall_clock());
+                       if (!program.ok()) return program.errors();
+                       return kpis_json(context.store, key.shop, *program, period);
+                     });
+}
+
+// GET /v1/analytics/charts?period=: the dashboard's charts (charts.h).
+Routed charts_route(Context& context, const Key& key, const Params&, http::Request& request) {
+  return shop_answer(
+      context, key, "/v1/analytics/charts", request,
+      [&](analytics::PeriodKind period) { return charts_json(context.store, key.shop, period); });
 }
 
 // Case-insensitive: does `text` contain `part`?
@@ -655,16 +677,11 @@ Routed member_token_route(Context& context, const Key& key, const Params&, http:
         core::make_error(ErrorCode::value_out_of_range, "seconds is from 1 to 3600", "/seconds"));
   }
   if (!body.errors.empty()) return problem(body.errors);
-  const std::int64_t expires = core::wall_clock().micros / core::kMicrosPerSecond + seconds;
-  auto digest = context.engine.keyed_digest(key.shop, token_message(key.shop, member, expires));
-  if (!digest.ok()) return problem(digest.errors());
+  auto token = mint_member_token(context.engine, key.shop, member, seconds);
+  if (!token.ok()) return problem(token.errors());
   core::JsonWriter out;
-  out.begin_object().key("member").value(member);
-  out.key("token").value("mt_" + core::hex_encode(member) + "." + std::to_string(expires) + "." +
-                         *digest);
-  out.key("expires_at")
-      .value(core::format_rfc3339(core::Timestamp{expires * core::kMicrosPerSecond}));
-  out.end_object();
+  out.begin_object().key("member").value(member).key("token").value(token->token);
+  out.key("expires_at").value(core::format_rfc3339(token->expires_at)).end_object();
   return json(201, out.take());
 }
 
@@ -743,6 +760,7 @@ const std::vector<Route>& routes() {
       {"GET", {"v1", "program"}, get_program_route},
       {"GET", {"v1", "analytics", "missions"}, mission_stats_route},
       {"GET", {"v1", "analytics", "kpis"}, kpis_route, true},
+      {"GET", {"v1", "analytics", "charts"}, charts_route, true},
       {"GET", {"v1", "members"}, members_route, true},
       {"PUT", {"v1", "program"}, put_program_route, true},
       {"GET", {"v1", "program", "rules-page"}, rules_page_route},
@@ -789,6 +807,15 @@ std::optional<std::int64_t> RateLimiter::take(const std::string& key_id, std::in
   }
   return std::max<std::int64_t>(1,
                                 static_cast<std::int64_t>(std::ceil((1 - bucket.tokens) / rate)));
+}
+
+core::Result<MemberToken> mint_member_token(engine::Engine& engine, const std::string& shop,
+                                            const std::string& member, std::int64_t seconds) {
+  const std::int64_t expires = core::wall_clock().micros / core::kMicrosPerSecond + seconds;
+  FIDELIS_TRY(const auto digest, engine.keyed_digest(shop, token_message(shop, member, expires)));
+  return MemberToken{
+      "mt_" + core::hex_encode(member) + "." + std::to_string(expires) + "." + digest,
+      core::Timestamp{expires * core::kMicrosPerSecond}};
 }
 
 std::vector<std::string> route_list() {
@@ -843,9 +870,11 @@ Routed route(Context& context, http::Request& request) {
     }
   }
   if (key.scope == "storefront") {
-    // A browser's key: its own member's reads only, proved by a token from the shop's server.
+    // A browser's key: its own member's reads, and redeeming that member's points (the member
+    // spends what is theirs), proved by a token from the shop's server.
     const bool member_read = request.method == "GET" && request.path.starts_with("/v1/members/");
-    if (!member_read) return forbidden(key, "use this route");
+    const bool own_redemption = chosen->handle == redeem_route;
+    if (!member_read && !own_redemption) return forbidden(key, "use this route");
     const auto member = token_member(context, key.shop, request.member_token);
     if (!member || *member != params[0]) {
       return problem(ErrorCode::forbidden,

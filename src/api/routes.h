@@ -89,6 +89,16 @@ void keep_response(engine::Engine& engine, const std::string& shop,
 // Authenticates and routes a request: a response now, or an event post for the batch.
 std::variant<http::Response, PendingEvent> route(Context& context, http::Request& request);
 
+// A token that lets a storefront key read (and redeem for) `member` for `seconds`, as
+// POST /v1/member-tokens mints it: "mt_" HEX(member) "." EXPIRES "." HMAC-SHA-256 by the
+// shop's secret.
+struct MemberToken {
+  std::string token;
+  core::Timestamp expires_at;
+};
+core::Result<MemberToken> mint_member_token(engine::Engine& engine, const std::string& shop,
+                                            const std::string& member, std::int64_t seconds);
+
 // Every route as "METHOD /v1/members/{}" (the OpenAPI document must list them all).
 std::vector<std::string> route_list();
 

@@ -2,8 +2,10 @@
 // 1 usage, 2 input rejected, 3 conflict, 4 not found, 10+ internal or storage error.
 #pragma once
 
+#include <functional>
 #include <memory>
 
+#include "api/http/server.h"
 #include "cli/args.h"
 #include "store/store.h"
 
@@ -36,6 +38,23 @@ core::Result<double> number_option(const Args& args, std::string_view name, doub
                                    double min, double max);
 // --at TIME, or the wall clock.
 core::Result<core::Timestamp> now_or_at(const Args& args);
+
+// A new API key of `scope` for `shop`, stored by its SHA-256; returns the key itself (shown
+// once). Error: what the store says.
+core::Result<std::string> create_api_key(store::Store& store, const std::string& shop,
+                                         const std::string& scope, std::optional<std::int64_t> rate,
+                                         core::Timestamp now, std::string* id = nullptr);
+
+// What `fidelis serve` and `fidelis demo` serve with: --listen, --threads, --quiet, --web.
+struct ServeOptions {
+  http::ServerOptions http;
+  std::string web_root;  // empty: the API only
+};
+core::Result<ServeOptions> serve_options(const Args& args);
+// Serves the API (and the front end) on `db` until SIGTERM or SIGINT; calls `on_ready` with
+// "http://HOST:PORT" once it listens. Returns the exit code.
+int serve_until_signal(const std::string& db, const ServeOptions& serve,
+                       const std::function<void(const std::string& base_url)>& on_ready);
 
 int run_ingest(const Args& args);
 int run_tick(const Args& args);

@@ -1,6 +1,7 @@
 // `fidelis demo`: generates a seeded shop (members, a year of orders, cancellations, refunds,
-// spends), ingests it under the basic program through the real engine into a fresh SQLite
-// database, runs the timers to the end of the period, and prints a summary.
+// spends), ingests it under the demo program through the real engine into a fresh SQLite
+// database, runs the timers to the end of the period, prints a summary, then serves the API, the
+// dashboard and the widget on it until SIGTERM or SIGINT (not with --no-serve).
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/routes.h"
 #include "cli/commands.h"
 #include "cli/demo_program.h"
 #include "core/json_writer.h"
@@ -24,6 +26,32 @@ using domain::Points;
 
 constexpr std::size_t kDemoBatch = 2000;
 constexpr std::size_t kDemoMembersMax = 1'000'000;
+// The widget link the demo prints carries a member token this long (the longest one allowed);
+// the dashboard's member page mints a fresh one.
+constexpr std::int64_t kWidgetTokenSeconds = 3600;
+
+// A progress bar on stderr while generating and ingesting, only when stderr is a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(int total) : total_(total), shown_(::isatty(STDERR_FILENO) == 1) {}
+  void at(int done) {
+    if (!shown_ || total_ <= 0) return;
+    const int width = 40;
+    const int filled = done * width / total_;
+    if (filled == last_) return;
+    last_ = filled;
+    std::fprintf(stderr, "\r  generating and ingesting [%-*s] %3d%%", width,
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(), done * 100 / total_);
+  }
+  void finish() {
+    if (shown_) std::fprintf(stderr, "\r%*s\r", 60, "");
+  }
+
+ private:
+  int total_;
+  bool shown_;
+  int last_ = -1;
+};
 
 bool exists(const std::string& path) {
   struct stat info {};
@@ -66,6 +94,17 @@ int run_demo(const Args& args) {
     return kExitUsage;
   }
   const std::string db = args.option("db").value_or("fidelis-demo.db");
+  const bool serve = !args.flag("no-serve");
+  ServeOptions serving;
+  if (serve) {
+    auto options = serve_options(args);
+    if (!options.ok()) {
+      print_errors(options.errors());
+      return kExitUsage;
+    }
+    serving = std::move(*options);
+    serving.http.access_log = false;  // the demo's terminal shows its four lines, not a log
+  }
   if (auto status = prepare_fresh(db, spec.shop); !status.ok()) {
     print_errors(status.errors());
     return exit_code_for(status.errors());
@@ -90,6 +129,8 @@ int run_demo(const Args& args) {
 
   std::size_t accepted = 0, rejected = 0;
   core::Errors failure;
+  ProgressBar progress(spec.days);
+  spec.on_day = [&](int day) { progress.at(day); };
   const auto started = std::chrono::steady_clock::now();
   const sim::GeneratedCounts generated = sim::generate_shop(spec, [&](std::string_view line) {
     if (!failure.empty()) return;
@@ -111,6 +152,7 @@ int run_demo(const Args& args) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  progress.finish();
   if (!failure.empty()) {
     print_errors(failure);
     return kExitStorage;
@@ -145,6 +187,29 @@ int run_demo(const Args& args) {
   }
   if (example.empty()) example = "m-000001";
   const double rate = seconds > 0 ? static_cast<double>(generated.events) / seconds : 0;
+  // The serving part: two keys (printed once) and a widget link for the example member.
+  std::string admin_key, storefront_key, widget_token;
+  if (serve) {
+    const auto now = core::wall_clock();
+    auto admin = create_api_key(store, spec.shop, "admin", std::nullopt, now);
+    auto storefront = create_api_key(store, spec.shop, "storefront", std::nullopt, now);
+    auto token = api::mint_member_token(engine, spec.shop, example, kWidgetTokenSeconds);
+    for (const core::Errors* errors :
+         {admin.ok() ? nullptr : &admin.errors(), storefront.ok() ? nullptr : &storefront.errors(),
+          token.ok() ? nullptr : &token.errors()}) {
+      if (errors != nullptr) {
+        print_errors(*errors);
+        return kExitStorage;
+      }
+    }
+    admin_key = *admin;
+    storefront_key = *storefront;
+    widget_token = token->token;
+  }
+  const auto widget_url = [&](const std::string& base) {
+    return base + "/widget/#key=" + storefront_key + "&member=" + example +
+           "&token=" + widget_token;
+  };
   if (args.json()) {
     core::JsonWriter out;
     out.begin_object().key("db").value(db).key("shop").value(spec.shop);
@@ -160,9 +225,17 @@ int run_demo(const Args& args) {
     out.key("expired").value(totals.expired).key("reversed").value(totals.reversed);
     out.key("debt").value(totals.debt).end_object();
     out.key("events_per_second").value(rate);
-    out.key("example_member").value(example).end_object();
-    std::printf("%s\n", out.str().c_str());
-    return kExitOk;
+    out.key("example_member").value(example);
+    if (!serve) {
+      std::printf("%s\n", out.str().c_str());
+      return kExitOk;
+    }
+    return serve_until_signal(db, serving, [&](const std::string& base) {
+      out.key("dashboard").value(base + "/dashboard/").key("widget").value(widget_url(base));
+      out.key("admin_key").value(admin_key).key("storefront_key").value(storefront_key);
+      out.end_object();
+      std::printf("%s\n", out.str().c_str());
+    });
   }
   std::printf("Fidelis demo: shop \"%s\" in %s\n", spec.shop.c_str(), db.c_str());
   std::printf(
@@ -191,7 +264,14 @@ int run_demo(const Args& args) {
               spec.shop.c_str(), example.c_str());
   std::printf("Check that the ledger equals a replay of the events:\n");
   std::printf("  build/bin/fidelis --db %s replay --verify\n", db.c_str());
-  return kExitOk;
+  if (!serve) return kExitOk;
+  return serve_until_signal(db, serving, [&](const std::string& base) {
+    std::printf("\nServing until Ctrl-C (log in to the dashboard with the admin key):\n");
+    std::printf("dashboard: %s/dashboard/\n", base.c_str());
+    std::printf("widget: %s\n", widget_url(base).c_str());
+    std::printf("admin key: %s\n", admin_key.c_str());
+    std::printf("storefront key: %s\n", storefront_key.c_str());
+  });
 }
 
 }  // namespace fidelis::cli

@@ -61,27 +61,17 @@ int create_key(const Args& args, store::Store& store) {
   if (auto status = require_shop(store, shop); !status.ok()) return fail(status.errors());
   const auto now = now_or_at(args);
   if (!now.ok()) return fail(now.errors());
-  // 160 random bits; the prefix tells a Fidelis key apart in logs and secret scanners.
-  const std::string key = "fk_" + core::random_hex(20);
-  store::ApiKey record;
-  record.id = "key_" + core::random_hex(6);
-  record.shop = shop;
-  record.scope = scope;
-  record.hash = core::sha256_hex(key);
-  record.created_at = *now;
-  record.rate = rate;
-  store::Batch batch;
-  batch.shop = shop;
-  batch.new_keys.push_back(record);
-  if (auto status = write(store, std::move(batch)); !status.ok()) return fail(status.errors());
+  std::string id;
+  auto key = create_api_key(store, shop, scope, rate, *now, &id);
+  if (!key.ok()) return fail(key.errors());
   if (args.json()) {
     core::JsonWriter out;
-    out.begin_object().key("id").value(record.id).key("shop").value(shop);
-    out.key("scope").value(scope).key("key").value(key).end_object();
+    out.begin_object().key("id").value(id).key("shop").value(shop);
+    out.key("scope").value(scope).key("key").value(*key).end_object();
     std::printf("%s\n", out.str().c_str());
   } else {
-    std::printf("%s\nkey %s (%s) for shop %s; it is shown once: keep it now.\n", key.c_str(),
-                record.id.c_str(), scope.c_str(), shop.c_str());
+    std::printf("%s\nkey %s (%s) for shop %s; it is shown once: keep it now.\n", key->c_str(),
+                id.c_str(), scope.c_str(), shop.c_str());
   }
   return kExitOk;
 }
@@ -142,6 +132,26 @@ int revoke_key(const Args& args, store::Store& store) {
 }
 
 }  // namespace
+
+core::Result<std::string> create_api_key(store::Store& store, const std::string& shop,
+                                         const std::string& scope, std::optional<std::int64_t> rate,
+                                         core::Timestamp now, std::string* id) {
+  // 160 random bits; the prefix tells a Fidelis key apart in logs and secret scanners.
+  std::string key = "fk_" + core::random_hex(20);
+  store::ApiKey record;
+  record.id = "key_" + core::random_hex(6);
+  record.shop = shop;
+  record.scope = scope;
+  record.hash = core::sha256_hex(key);
+  record.created_at = now;
+  record.rate = rate;
+  store::Batch batch;
+  batch.shop = shop;
+  batch.new_keys.push_back(record);
+  FIDELIS_CHECK(write(store, std::move(batch)));
+  if (id != nullptr) *id = record.id;
+  return key;
+}
 
 int run_shop(const Args& args) {
   if (args.words.size() != 3 || args.words[1] != "create") {

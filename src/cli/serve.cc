@@ -1,22 +1,19 @@
-// `fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]` (--quiet: no access log): the HTTP
-// API on the --db database until SIGTERM or SIGINT, then a graceful stop (requests in flight are
-// answered; nothing acknowledged is lost: an event is acknowledged only once durable).
+// `fidelis serve [--listen HOST:PORT] [--threads N] [--web DIR] [--quiet]` (--quiet: no access
+// log): the HTTP API, the dashboard and the widget on the --db database until SIGTERM or SIGINT,
+// then a graceful stop (requests in flight are answered; nothing acknowledged is lost: an event
+// is acknowledged only once durable).
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 #include "api/api.h"
+#include "api/static_files.h"
 #include "cli/commands.h"
 
 namespace fidelis::cli {
 
-int run_serve(const Args& args) {
-  if (args.words.size() != 1) {
-    print_errors(
-        {core::make_error(core::ErrorCode::usage,
-                          "usage: fidelis serve [--listen HOST:PORT] [--threads N] [--quiet]")});
-    return kExitUsage;
-  }
-  http::ServerOptions options;
+core::Result<ServeOptions> serve_options(const Args& args) {
+  ServeOptions serve;
   const std::string listen = args.option("listen").value_or("127.0.0.1:8080");
   const auto colon = listen.rfind(':');
   const std::string port_text = colon == std::string::npos ? "" : listen.substr(colon + 1);
@@ -25,16 +22,29 @@ int run_serve(const Args& args) {
   const unsigned long threads =
       std::strtoul(args.option("threads").value_or("2").c_str(), nullptr, 10);
   if (port_text.empty() || *end != '\0' || port > 65535 || threads < 1 || threads > 64) {
-    print_errors({core::make_error(core::ErrorCode::usage,
-                                   "--listen is HOST:PORT (PORT 0-65535, 0 for any free one); "
-                                   "--threads 1-64")});
-    return kExitUsage;
+    return core::make_error(core::ErrorCode::usage,
+                            "--listen is HOST:PORT (PORT 0-65535, 0 for any free one); "
+                            "--threads 1-64");
   }
-  options.address = listen.substr(0, colon);
-  options.port = static_cast<unsigned short>(port);
-  options.threads = static_cast<int>(threads);
-  options.access_log = !args.flag("quiet");
+  serve.http.address = listen.substr(0, colon);
+  serve.http.port = static_cast<unsigned short>(port);
+  serve.http.threads = static_cast<int>(threads);
+  serve.http.access_log = !args.flag("quiet");
+  if (const auto web = args.option("web")) {
+    serve.web_root = *web;  // asked for: missing files are an error
+  } else if (std::error_code error; std::filesystem::is_directory(api::default_web_root(), error)) {
+    serve.web_root = api::default_web_root();
+  } else {
+    std::fprintf(stderr,
+                 "fidelis: no dashboard files in %s (build them, or give --web DIR): "
+                 "serving the API only\n",
+                 api::default_web_root().c_str());
+  }
+  return serve;
+}
 
+int serve_until_signal(const std::string& db, const ServeOptions& serve,
+                       const std::function<void(const std::string& base_url)>& on_ready) {
   // Signals are taken synchronously below: block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -42,21 +52,20 @@ int run_serve(const Args& args) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto api = api::Api::open({args.db()});
+  auto api = api::Api::open({.db_path = db, .web_root = serve.web_root});
   if (!api.ok()) {
     print_errors(api.errors());
     return kExitStorage;
   }
-  auto server =
-      http::Server::start(options, [&api = **api](http::Request&& request, http::Respond respond) {
-        api.handle(std::move(request), std::move(respond));
-      });
+  auto server = http::Server::start(serve.http,
+                                    [&api = **api](http::Request&& request, http::Respond respond) {
+                                      api.handle(std::move(request), std::move(respond));
+                                    });
   if (!server.ok()) {
     print_errors(server.errors());
     return kExitStorage;
   }
-  std::printf("listening on http://%s:%u\n", options.address.c_str(),
-              static_cast<unsigned>((*server)->port()));
+  on_ready("http://" + serve.http.address + ":" + std::to_string((*server)->port()));
   std::fflush(stdout);
   int received = 0;
   sigwait(&signals, &received);
@@ -64,6 +73,23 @@ int run_serve(const Args& args) {
   (*server)->stop();  // answers what is in flight (the worker still runs)
   (*api)->stop();
   return kExitOk;
+}
+
+int run_serve(const Args& args) {
+  if (args.words.size() != 1) {
+    print_errors({core::make_error(
+        core::ErrorCode::usage,
+        "usage: fidelis serve [--listen HOST:PORT] [--threads N] [--web DIR] [--quiet]")});
+    return kExitUsage;
+  }
+  auto serve = serve_options(args);
+  if (!serve.ok()) {
+    print_errors(serve.errors());
+    return kExitUsage;
+  }
+  return serve_until_signal(args.db(), *serve, [](const std::string& base_url) {
+    std::printf("listening on %s\n", base_url.c_str());
+  });
 }
 
 }  // namespace fidelis::cli

@@ -147,6 +147,7 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
   };
 
   for (int day = 0; day < spec.days; ++day) {
+    if (spec.on_day) spec.on_day(day);
     const core::Timestamp day_start = core::add_days(spec.start, day);
     // Today's events, each at its own second of the day, in order.
     std::vector<std::pair<std::int64_t, std::function<void()>>> today;

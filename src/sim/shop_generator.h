@@ -26,6 +26,8 @@ struct ShopSpec {
   // members then also complete their profile or follow the shop now and then. 0 (the default)
   // generates none of these and draws no random numbers for them, so workloads stay the same.
   int engagement_per_mille = 0;
+  // Called at the start of every generated day (0 to days-1), e.g. for a progress bar.
+  std::function<void(int day)> on_day;
 };
 
 struct GeneratedCounts {

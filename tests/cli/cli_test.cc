@@ -95,7 +95,7 @@ TEST_F(Cli, ProgramCheckLocatesErrorsAndExitsTwo) {
 }
 
 TEST_F(Cli, DemoIngestsAShopWithActionsThatReplaysExactly) {
-  const Outcome demo = run("demo --members 300 --days 120 --json --db " + db_);
+  const Outcome demo = run("demo --members 300 --days 120 --json --no-serve --db " + db_);
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
   for (const char* field : {"\"members\":300", "\"rejected\":0", "\"example_member\""}) {
     EXPECT_NE(demo.out.find(field), std::string::npos) << field << " in " << demo.out;

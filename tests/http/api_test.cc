@@ -2,6 +2,7 @@
 // HTTP. Authentication, scopes, shops kept apart, malformed input, limits, group commit.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -137,6 +138,22 @@ TEST_F(Api, LetsAStorefrontKeyReadOnlyItsTokensMember) {
   EXPECT_EQ(client.request("GET", "/v1/members/m2", "", with_token).status, 403);
   EXPECT_EQ(client.request("POST", "/v1/member-tokens", R"({"member":"m2"})", with_token).status,
             403);
+  // The member may redeem their own points (the widget's button), and nothing else.
+  ASSERT_EQ(
+      client.request("POST", "/v1/events", adjust("t2", "m1", 600), bearer(server_key_)).status,
+      201);
+  const HttpReply redeemed =
+      client.request("POST", "/v1/members/m1/redemptions", R"({"reward":"voucher-5"})", with_token);
+  ASSERT_EQ(redeemed.status, 201) << redeemed.body;
+  EXPECT_EQ(
+      client.request("POST", "/v1/members/m2/redemptions", R"({"reward":"voucher-5"})", with_token)
+          .status,
+      403);
+  EXPECT_EQ(
+      client.request("POST", "/v1/codes/" + code_of(redeemed.body) + "/cancel", "{}", with_token)
+          .status,
+      403);
+  EXPECT_EQ(client.request("POST", "/v1/events", adjust("t3", "m1", 600), with_token).status, 403);
   std::string tampered = token;
   tampered.back() = tampered.back() == '0' ? '1' : '0';
   auto with_tampered = bearer(storefront);
@@ -161,6 +178,30 @@ TEST_F(Api, LetsAStorefrontKeyReadOnlyItsTokensMember) {
                          bearer(server_key_))
                 .status,
             422);
+}
+
+// The front end's files are served from --web DIR without a key; "/" leads to the dashboard;
+// nothing outside the directory can be reached.
+TEST_F(Api, ServesTheDashboardsFilesFromItsDirectory) {
+  const std::filesystem::path web = scratch_.file("web");
+  std::filesystem::create_directories(web / "dashboard");
+  write_file("web/dashboard/index.html", "<!doctype html><title>Fidelis</title>");
+  write_file("web/dashboard/app.js", "console.log(1)");
+  ServerProcess server(db_, "--web " + web.string());
+  HttpClient client(server.port());
+  const HttpReply page = client.request("GET", "/dashboard/", "", {});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<!doctype html><title>Fidelis</title>");
+  const HttpReply script = client.request("GET", "/dashboard/app.js", "", {});
+  EXPECT_EQ(script.status, 200);
+  EXPECT_NE(script.headers.at("content-type").find("javascript"), std::string::npos);
+  EXPECT_EQ(client.request("GET", "/", "", {}).status, 302);
+  EXPECT_EQ(client.request("GET", "/dashboard/../../secret", "", {}).status, 404);
+  EXPECT_EQ(client.request("GET", "/dashboard/missing.js", "", {}).status, 404);
+  // A --web directory that is not there is an error, not an empty dashboard.
+  const auto refused = run("--db " + db_ + " serve --listen 127.0.0.1:0 --web /nonexistent");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("/nonexistent"), std::string::npos) << refused.err;
 }
 
 TEST_F(Api, KeepsShopsApartOnEveryRoute) {
@@ -535,6 +576,24 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   const HttpReply theirs =
       client.request("GET", "/v1/analytics/kpis", "", bearer(key("other", "admin")));
   EXPECT_EQ(nlohmann::json::parse(theirs.body)["members"], 1) << theirs.body;
+
+  // The charts: per-period points from the ledgers (the three months of orders and surveys),
+  // the outstanding points at the end equal to the KPI's, members by tier, surveys per period.
+  const HttpReply charts = client.request("GET", "/v1/analytics/charts", "", admin);
+  ASSERT_EQ(charts.status, 200) << charts.body;
+  const auto drawn = nlohmann::json::parse(charts.body);
+  EXPECT_EQ(drawn["members"], 5);
+  EXPECT_EQ(drawn["tiers"][""], 5);  // the engagement program has no tiers
+  ASSERT_EQ(drawn["points"].size(), 3u) << charts.body;
+  EXPECT_EQ(drawn["points"][0]["start"], "2025-01-01");
+  EXPECT_EQ(drawn["points"][0]["issued"], 10);  // k0
+  EXPECT_EQ(drawn["points"][1]["issued"], 40);  // k1, k2 and two surveys
+  EXPECT_EQ(drawn["points"][2]["outstanding"], surveyed["points"]["outstanding"]);
+  EXPECT_EQ(drawn["satisfaction"][1]["scores"]["nps_answers"], 2);
+  EXPECT_EQ(drawn["analysis"]["dataset"]["orders"], 7);
+  EXPECT_EQ(drawn["clv_distribution"]["customers"], 5);
+  EXPECT_EQ(client.request("GET", "/v1/analytics/charts?period=day", "", admin).status, 422);
+  EXPECT_EQ(client.request("GET", "/v1/analytics/charts", "", bearer(server_key_)).status, 403);
 }
 
 // The dashboard's member list: filters, a total, pages by cursor; admin keys only.
