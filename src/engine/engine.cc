@@ -444,7 +444,12 @@ void Engine::index_referral_code(const std::string& shop_id, const ShopContext& 
   if (!program.referrals) return;
   std::string code = domain::referral_code_from_digest(
       core::hmac_sha256_hex(context.secret, "referral\x1f" + member));
-  code_overlay_[key(shop_id, code)] = member;
+  // A member stays "new" (not yet stored) for all their events in the open batch: the code is
+  // indexed at the first of them only.
+  const std::string code_key = key(shop_id, code);
+  if (in_flight_codes_.count(code_key) != 0) return;  // indexed by the batch being written
+  const auto [it, first] = code_overlay_.try_emplace(code_key, member);
+  if (!first) return;
   batches_[shop_id].codes.push_back({std::move(code), member});
 }
 

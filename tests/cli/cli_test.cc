@@ -236,3 +236,31 @@ TEST_F(Cli, MemberShowGivesTheReferralCodeAndTheReferralsStatus) {
 
 }  // namespace
 }  // namespace fidelis
+
+namespace fidelis {
+namespace {
+
+using CliBatches = test_support::CliTest;
+
+// A new member's first events in one batch (enrolment, then an order) index their referral code
+// once: the second event used to index it again, and the batch's commit failed on the codes'
+// unique key, losing the whole batch.
+TEST_F(CliBatches, IndexesANewMembersReferralCodeOnceWhenItsEventsShareABatch) {
+  const std::string program = write_file("referrals.json", R"({"name": "R",
+    "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}}, "pending": {"days": 14},
+    "referrals": {"referrer_points": 500, "referee_points": 250, "terms": "t"}})");
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program).exit_code, 0);
+  const auto ingested = run(
+      "--db " + db_ + " ingest -",
+      R"({"id":"e1","type":"member.enrolled","member":"p1","occurred_at":"2025-03-01T10:00:00Z"})"
+      "\n"
+      R"({"id":"e2","type":"order.placed","member":"p1","occurred_at":"2025-03-01T10:00:00Z","data":{"order_id":"o1","currency":"EUR","lines":[{"sku":"A","quantity":1,"unit_price":"10.00"}]}})"
+      "\n");
+  ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
+  EXPECT_NE(run("--db " + db_ + " member show p1 --json").out.find(R"("referral":{"code":"R-)"),
+            std::string::npos);
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace fidelis
