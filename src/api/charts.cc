@@ -128,6 +128,7 @@ void write_clv_distribution(core::JsonWriter& out, const std::vector<double>& cl
 }  // namespace
 
 core::Result<std::string> charts_json(store::Store& store, const std::string& shop,
+                                      const domain::Program* program,
                                       analytics::PeriodKind period) {
   std::vector<std::string> members;
   std::map<std::string, std::int64_t> tiers;
@@ -143,9 +144,20 @@ core::Result<std::string> charts_json(store::Store& store, const std::string& sh
   core::JsonWriter out;
   out.begin_object().key("shop").value(shop);
   out.key("members").value(static_cast<std::uint64_t>(members.size()));
-  // Members by tier; "" is below the lowest tier (or a program without tiers).
+  // Members by tier, lowest first as the program lists them; "" is below the lowest tier (or a
+  // program without tiers); tiers of an earlier version come last.
   out.key("tiers").begin_object();
-  for (const auto& [tier, count] : tiers) out.key(tier).value(count);
+  std::vector<std::string> order = {""};
+  if (program != nullptr && program->tiers) {
+    for (const auto& level : program->tiers->levels) order.push_back(level.id);
+  }
+  for (const auto& [tier, count] : tiers) {
+    if (std::find(order.begin(), order.end(), tier) == order.end()) order.push_back(tier);
+  }
+  for (const std::string& tier : order) {
+    const auto it = tiers.find(tier);
+    out.key(tier).value(it == tiers.end() ? 0 : it->second);
+  }
   out.end_object();
   if (!analysis.ok()) {
     out.key("analysis").null().key("clv_distribution").null();

@@ -9,13 +9,15 @@
 
 #include "analytics/analysis.h"
 #include "core/result.h"
+#include "domain/program/program.h"
 #include "store/store.h"
 
 namespace fidelis::api {
 
 // The JSON of the route (docs/reference/http.md). Without orders "analysis" is null and
 // "why_not" says why; the points and tier figures are there all the same.
+// `program`: the one in force (the tiers are listed in its order), or null.
 core::Result<std::string> charts_json(store::Store& store, const std::string& shop,
-                                      analytics::PeriodKind period);
+                                      const domain::Program* program, analytics::PeriodKind period);
 
 }  // namespace fidelis::api

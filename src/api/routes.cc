@@ -290,9 +290,12 @@ Routed kpis_route(Context& context, const Key& key, const Params&, http::Request
 
 // GET /v1/analytics/charts?period=: the dashboard's charts (charts.h).
 Routed charts_route(Context& context, const Key& key, const Params&, http::Request& request) {
-  return shop_answer(
-      context, key, "/v1/analytics/charts", request,
-      [&](analytics::PeriodKind period) { return charts_json(context.store, key.shop, period); });
+  return shop_answer(context, key, "/v1/analytics/charts", request,
+                     [&](analytics::PeriodKind period) -> core::Result<std::string> {
+                       auto program = context.engine.program_in_force(key.shop, core::wall_clock());
+                       if (!program.ok()) return program.errors();
+                       return charts_json(context.store, key.shop, *program, period);
+                     });
 }
 
 // Case-insensitive: does `text` contain `part`?

@@ -49,6 +49,10 @@ core::Result<std::string> create_api_key(store::Store& store, const std::string&
 struct ServeOptions {
   http::ServerOptions http;
   std::string web_root;  // empty: the API only
+  // GET requests answered before the server reports ready, with this key, so that the
+  // dashboard's whole-shop answers are in the worker's cache for the first visitor.
+  std::vector<std::string> warm_paths;
+  std::string warm_key;
 };
 core::Result<ServeOptions> serve_options(const Args& args);
 // Serves the API (and the front end) on `db` until SIGTERM or SIGINT; calls `on_ready` with

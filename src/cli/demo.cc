@@ -25,6 +25,7 @@ namespace {
 using domain::Points;
 
 constexpr std::size_t kDemoBatch = 2000;
+constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 constexpr std::size_t kDemoMembersMax = 1'000'000;
 // The widget link the demo prints carries a member token this long (the longest one allowed);
 // the dashboard's member page mints a fresh one.
@@ -82,17 +83,22 @@ core::Status prepare_fresh(const std::string& path, const std::string& shop) {
 int run_demo(const Args& args) {
   sim::ShopSpec spec;
   spec.shop = args.option("shop").value_or("demo");
-  spec.members = std::strtoull(args.option("members").value_or("3000").c_str(), nullptr, 10);
+  spec.members = std::strtoull(args.option("members").value_or("20000").c_str(), nullptr, 10);
   spec.seed = std::strtoull(args.option("seed").value_or("42").c_str(), nullptr, 10);
-  // 15 months: long enough for the first lots to reach their 365-day expiry.
-  spec.days = std::atoi(args.option("days").value_or("456").c_str());
+  // Two years: tiers are reviewed, lots reach their 365-day expiry, VIP members renew.
+  spec.days = std::atoi(args.option("days").value_or("730").c_str());
   spec.engagement_per_mille = 200;  // reviews, surveys, follows: the program's actions earn
-  spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
+  spec.realistic = true;
+  spec.spend_per_mille = 300;  // members use their points: a redemption rate shops recognise
+  // The history ends today (UTC midnight), so that the dashboard shows a living program and a
+  // redemption now spends what the member sees; the seed fixes everything but this shift.
+  const std::int64_t today = core::wall_clock().micros / kMicrosPerDay * kMicrosPerDay;
   if (spec.members == 0 || spec.members > kDemoMembersMax || spec.days < 1 || spec.days > 3660) {
     print_errors({core::make_error(core::ErrorCode::usage,
                                    "--members must be 1 to 1000000 and --days 1 to 3660")});
     return kExitUsage;
   }
+  spec.start = core::Timestamp{today - spec.days * kMicrosPerDay};
   const std::string db = args.option("db").value_or("fidelis-demo.db");
   const bool serve = !args.flag("no-serve");
   ServeOptions serving;
@@ -168,6 +174,7 @@ int run_demo(const Args& args) {
   std::size_t members = 0, in_debt = 0, badges = 0;
   Points available = 0, pending = 0;
   std::string example;
+  Points example_points = -1;
   auto visited = store.for_each_member(spec.shop, [&](const domain::MemberState& state) {
     ++members;
     totals.earned += state.earned;
@@ -179,7 +186,12 @@ int run_demo(const Args& args) {
     pending += state.pending();
     if (state.debt > 0) ++in_debt;
     badges += state.badges.size();
-    if (example.empty() && state.spent > 0 && state.reversed > 0) example = state.member;
+    // The example: the member with the most points among those who spent points and had an
+    // order refunded (an active one: their page and widget have the most to show).
+    if (state.spent > 0 && state.reversed > 0 && state.available() > example_points) {
+      example = state.member;
+      example_points = state.available();
+    }
   });
   if (!visited.ok()) {
     print_errors(visited.errors());
@@ -205,6 +217,11 @@ int run_demo(const Args& args) {
     admin_key = *admin;
     storefront_key = *storefront;
     widget_token = token->token;
+    // The overview's answers are computed before the four lines are printed: the first look at
+    // the dashboard is then as fast as every later one.
+    serving.warm_key = admin_key;
+    serving.warm_paths = {"/v1/analytics/kpis?period=month", "/v1/analytics/charts?period=month",
+                          "/v1/members?limit=1"};
   }
   const auto widget_url = [&](const std::string& base) {
     return base + "/widget/#key=" + storefront_key + "&member=" + example +
@@ -218,6 +235,9 @@ int run_demo(const Args& args) {
     out.key("accepted").value(static_cast<std::uint64_t>(accepted));
     out.key("rejected").value(static_cast<std::uint64_t>(rejected));
     out.key("actions").value(static_cast<std::uint64_t>(generated.actions));
+    out.key("referrals").value(static_cast<std::uint64_t>(generated.referrals));
+    out.key("tickets").value(static_cast<std::uint64_t>(generated.tickets));
+    out.key("memberships").value(static_cast<std::uint64_t>(generated.memberships));
     out.key("badges").value(static_cast<std::uint64_t>(badges));
     out.key("points").begin_object();
     out.key("earned").value(totals.earned).key("available").value(available);
@@ -239,13 +259,16 @@ int run_demo(const Args& args) {
   }
   std::printf("Fidelis demo: shop \"%s\" in %s\n", spec.shop.c_str(), db.c_str());
   std::printf(
-      "  generated %zu events over %d days (seed %llu): %zu orders, %zu cancellations, "
-      "%zu refunds, %zu point spends, %zu reviews, surveys, follows and profiles\n",
-      generated.events, spec.days, static_cast<unsigned long long>(spec.seed), generated.orders,
-      generated.cancellations, generated.refunds, generated.spends, generated.actions);
+      "  generated %zu events over %d days to %s (seed %llu): %zu orders, %zu cancellations, "
+      "%zu refunds, %zu point spends, %zu reviews, surveys, follows and profiles, %zu "
+      "referrals, %zu support tickets, %zu VIP memberships\n",
+      generated.events, spec.days, core::format_rfc3339(sim::generated_until(spec)).c_str(),
+      static_cast<unsigned long long>(spec.seed), generated.orders, generated.cancellations,
+      generated.refunds, generated.spends, generated.actions, generated.referrals,
+      generated.tickets, generated.memberships);
   std::printf(
-      "  ingested under \"%s\": %zu accepted, %zu rejected, in %.2f s "
-      "(%.0f events/s, durable)\n",
+      "  ingested under \"%s\": %zu accepted, %zu rejected (spends the balance no longer "
+      "covered: refused, nothing changed), in %.2f s (%.0f events/s, durable)\n",
       program_name.c_str(), accepted, rejected, seconds, rate);
   std::printf("  timers run to %s: %zu members released or expired\n",
               core::format_rfc3339(until).c_str(), ticked->members);

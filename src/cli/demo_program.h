@@ -1,4 +1,4 @@
-// The text of examples/programs/engagement.json, built into the binary so that `fidelis demo`
+// The text of examples/programs/demo.json, built into the binary so that `fidelis demo`
 // runs anywhere.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 
 #include "api/api.h"
 #include "api/static_files.h"
@@ -64,6 +65,20 @@ int serve_until_signal(const std::string& db, const ServeOptions& serve,
   if (!server.ok()) {
     print_errors(server.errors());
     return kExitStorage;
+  }
+  for (const std::string& target : serve.warm_paths) {
+    http::Request request;
+    request.method = "GET";
+    const auto question = target.find('?');
+    request.path = target.substr(0, question);
+    if (question != std::string::npos) request.query = target.substr(question + 1);
+    request.authorization = "Bearer " + serve.warm_key;
+    std::promise<int> answered;
+    (*api)->handle(std::move(request),
+                   [&answered](http::Response response) { answered.set_value(response.status); });
+    if (const int status = answered.get_future().get(); status != 200) {
+      std::fprintf(stderr, "fidelis: warming %s answered %d\n", target.c_str(), status);
+    }
   }
   on_ready("http://" + serve.http.address + ":" + std::to_string((*server)->port()));
   std::fflush(stdout);

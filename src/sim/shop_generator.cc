@@ -79,6 +79,43 @@ struct Placed {
 
 std::string stamp(core::Timestamp at) { return core::format_rfc3339(at); }
 
+// Realistic members: days between orders from a heavy-tailed mix (a few weekly regulars, many
+// who come a few times a year), a dropout chance after each order, and sometimes a favourite
+// replenished product. Joining is spread over the whole period, more at the start (the shop's
+// existing customers enrolling).
+constexpr std::array<int, 10> kPaceDays = {7, 14, 21, 30, 45, 60, 90, 120, 180, 300};
+constexpr std::array<int, 10> kPaceWeights = {3, 6, 8, 12, 14, 14, 14, 12, 10, 7};
+constexpr std::array<std::size_t, 3> kReplenished = {8, 10, 11};  // coffee, dog food, litter
+
+void realistic_member(Random& random, const ShopSpec& spec, int& join_day, int& pace,
+                      int& dropout_per_mille, const Product*& favourite) {
+  join_day = random.per_mille(300)
+                 ? static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days / 12 + 1)))
+                 : static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days * 9 / 10)));
+  int total = 0;
+  for (int weight : kPaceWeights) total += weight;
+  int draw = static_cast<int>(random.below(static_cast<std::uint64_t>(total)));
+  std::size_t k = 0;
+  while (draw >= kPaceWeights[k]) draw -= kPaceWeights[k++];
+  pace = kPaceDays[k];
+  dropout_per_mille = 20 + static_cast<int>(random.below(180));
+  if (random.per_mille(250)) favourite = &kCatalogue[kReplenished[random.below(3)]];
+}
+
+// NPS 0-10 as shops see it: many promoters, some passives, a tail of detractors.
+std::int64_t realistic_nps(Random& random) {
+  const auto draw = random.below(100);
+  if (draw < 45) return 9 + static_cast<std::int64_t>(random.below(2));
+  if (draw < 75) return 7 + static_cast<std::int64_t>(random.below(2));
+  return static_cast<std::int64_t>(random.below(7));
+}
+
+constexpr std::array<const char*, 6> kTimeZones = {"Europe/Paris",      "Europe/Brussels",
+                                                   "America/Toronto",   "Europe/London",
+                                                   "Africa/Casablanca", "Europe/Zurich"};
+constexpr std::array<const char*, 4> kTicketTopics = {"delivery late", "item damaged",
+                                                      "refund question", "size exchange"};
+
 }  // namespace
 
 core::Timestamp generated_until(const ShopSpec& spec) {
@@ -118,6 +155,9 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
     int pace = 0;
     int last_day = 0;
     std::int64_t estimated_points = 0;
+    int dropout_per_mille = 0;           // realistic: chance to leave after each order
+    const Product* favourite = nullptr;  // realistic: bought again and again
+    bool vip = false;
   };
   std::vector<Member> members(spec.members);
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -131,12 +171,72 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
     member.next_order_day = member.join_day;
     member.last_day =
         member.join_day + static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days * 2)));
+    if (spec.realistic) {
+      realistic_member(random, spec, member.join_day, member.pace, member.dropout_per_mille,
+                       member.favourite);
+      member.next_order_day = member.join_day;
+    }
   }
   // Follow-up events by time: (at, sequence) -> writer.
   std::multimap<std::pair<std::int64_t, std::uint64_t>, std::function<void()>> follow_ups;
   std::uint64_t follow_up_seq = 0;
-  std::vector<Placed> orders;  // kept only by index for follow-ups
+  std::vector<Placed> orders;       // kept only by index for follow-ups
+  std::vector<std::size_t> joined;  // realistic: members who have joined, by index
   std::uint64_t order_number = 0;
+
+  // A support ticket of `member` a little before `at`.
+  std::uint64_t ticket_number = 0;
+  auto ticket = [&](const std::string& member, core::Timestamp at, std::size_t order_index) {
+    const core::Timestamp when{at.micros - static_cast<std::int64_t>(1 + random.below(12)) * 3600 *
+                                               core::kMicrosPerSecond};
+    const char* topic = kTicketTopics[random.below(kTicketTopics.size())];
+    follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                       [&, when, topic, member, order_index, number = ++ticket_number]() {
+                         begin_event("support.ticket.opened", member, when);
+                         out.key("ticket_id").value("t-" + std::to_string(number));
+                         out.key("order_id").value(orders[order_index].order_id);
+                         out.key("topic").value(std::string_view(topic));
+                         end_event();
+                         ++counts.tickets;
+                       });
+  };
+  // After a realistic member's order: maybe a ticket, maybe joining the VIP club (renewed
+  // yearly by most, cancelled by some), maybe leaving the shop for good.
+  auto realistic_follow_ups = [&](auto& member, int day, core::Timestamp at, std::size_t index) {
+    if (random.per_mille(20)) ticket(member.id, core::add_days(at, 3), index);
+    if (!member.vip && random.per_mille(12)) {
+      member.vip = true;
+      ++counts.memberships;
+      const core::Timestamp start{at.micros + 3600 * core::kMicrosPerSecond};
+      const bool cancels = random.per_mille(150);
+      const std::int64_t cancel_after = 30 + static_cast<std::int64_t>(random.below(300));
+      const bool renews = !cancels && random.per_mille(700);
+      follow_ups.emplace(
+          std::make_pair(start.micros, ++follow_up_seq), [&, start, member_id = member.id]() {
+            begin_event("membership.started", member_id, start);
+            out.key("plan").value("vip").key("until").value(stamp(core::add_days(start, 365)));
+            end_event();
+          });
+      if (cancels) {
+        const core::Timestamp when = core::add_days(start, cancel_after);
+        follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                           [&, when, member_id = member.id]() {
+                             begin_event("membership.cancelled", member_id, when);
+                             out.key("reason").value("no longer wanted");
+                             end_event();
+                           });
+      } else if (renews) {
+        const core::Timestamp when = core::add_days(start, 360);
+        follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
+                           [&, when, start, member_id = member.id]() {
+                             begin_event("membership.renewed", member_id, when);
+                             out.key("until").value(stamp(core::add_days(start, 730)));
+                             end_event();
+                           });
+      }
+    }
+    if (random.per_mille(member.dropout_per_mille)) member.last_day = day;
+  };
 
   auto flush_until = [&](core::Timestamp until) {
     while (!follow_ups.empty() && follow_ups.begin()->first.first < until.micros) {
@@ -154,7 +254,7 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
     for (auto& member : members) {
       const std::int64_t second = static_cast<std::int64_t>(random.below(86'400));
       const core::Timestamp at{day_start.micros + second * core::kMicrosPerSecond};
-      if (day == member.join_day) {
+      if (day == member.join_day && !spec.realistic) {
         today.emplace_back(at.micros, [&, at, member_id = member.id]() {
           begin_event("member.enrolled", member_id, at);
           out.key("email").value(member_id + "@example.com");
@@ -162,6 +262,41 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
           out.key("locale").value(random.below(3) == 0 ? "fr" : "en");
           end_event();
         });
+      }
+      if (day == member.join_day && spec.realistic) {
+        // Who referred them, if anyone: an earlier member; a few referrals are abusive (the
+        // referee gives the referrer's email; one member runs a referral ring for a month).
+        std::string referrer;
+        bool shared_email = false;
+        if (!joined.empty() && random.per_mille(100)) {
+          const bool ring =
+              day >= spec.days / 2 && day < spec.days / 2 + 30 && random.per_mille(300);
+          referrer =
+              ring ? members[joined.front()].id : members[joined[random.below(joined.size())]].id;
+          shared_email = !ring && random.per_mille(80);
+          ++counts.referrals;
+        }
+        const char* zone = kTimeZones[random.below(kTimeZones.size())];
+        const bool french = zone[0] != 'A' && zone[7] != 'L';  // not Toronto or London
+        const bool birthday = random.per_mille(600);
+        const int month = 1 + static_cast<int>(random.below(12));
+        const int month_day = 1 + static_cast<int>(random.below(28));
+        today.emplace_back(at.micros, [&, at, zone, french, birthday, month, month_day, referrer,
+                                       shared_email, member_id = member.id]() {
+          begin_event("member.enrolled", member_id, at);
+          out.key("email").value((shared_email ? referrer : member_id) + "@example.com");
+          out.key("name").value("Member " + member_id.substr(2));
+          out.key("locale").value(french ? "fr" : "en");
+          out.key("time_zone").value(std::string_view(zone));
+          if (birthday) {
+            char md[8];
+            std::snprintf(md, sizeof md, "%02d-%02d", month, month_day);
+            out.key("birthday").value(std::string_view(md));
+          }
+          if (!referrer.empty()) out.key("referred_by").value(referrer);
+          end_event();
+        });
+        joined.push_back(static_cast<std::size_t>(&member - members.data()));
       }
       if (day == member.join_day && spec.engagement_per_mille > 0) {
         // Some complete their profile, some follow the shop, within a week of joining.
@@ -199,8 +334,10 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
       order.order_id = order_id;
       order.member = member.id;
       const std::size_t line_count = 1 + random.below(3);
+      const bool replenish = member.favourite != nullptr && random.per_mille(600);
       for (std::size_t l = 0; l < line_count; ++l) {
-        const Product* product = &kCatalogue[random.below(kCatalogue.size())];
+        const Product* product =
+            l == 0 && replenish ? member.favourite : &kCatalogue[random.below(kCatalogue.size())];
         const std::int64_t quantity = 1 + static_cast<std::int64_t>(random.below(3));
         order.lines.emplace_back(product, quantity);
         order.total += product->price * quantity;
@@ -211,6 +348,7 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
       orders.push_back(order);
       ++counts.orders;
       const bool online = random.below(3) != 0;
+      if (spec.realistic) realistic_follow_ups(member, day, at, index);
       today.emplace_back(at.micros, [&, at, index, discount, online]() {
         const Placed& placed = orders[index];
         begin_event("order.placed", placed.member, at);
@@ -262,6 +400,7 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
           end_event();
           ++counts.refunds;
         });
+        if (spec.realistic && random.per_mille(300)) ticket(orders[index].member, when, index);
       } else if (random.per_mille(spec.spend_per_mille) && member.estimated_points >= 200) {
         // Spend part of what should be available by then (orders release after 14 days).
         const std::int64_t points =
@@ -298,11 +437,24 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
       if (spec.engagement_per_mille > 0 && random.per_mille(spec.engagement_per_mille / 2)) {
         const core::Timestamp when =
             core::add_days(at, 1 + static_cast<std::int64_t>(random.below(3)));
-        const std::int64_t nps = static_cast<std::int64_t>(random.below(11));
+        const std::int64_t nps =
+            spec.realistic ? realistic_nps(random) : static_cast<std::int64_t>(random.below(11));
+        // Realistic surveys also ask CSAT (1-5, mostly 4-5) and CES (1-7, mostly easy).
+        const std::int64_t csat =
+            spec.realistic && random.per_mille(600)
+                ? std::min<std::int64_t>(5, 2 + static_cast<std::int64_t>(random.below(3)) +
+                                                static_cast<std::int64_t>(random.below(2)))
+                : 0;
+        const std::int64_t ces =
+            spec.realistic && random.per_mille(400)
+                ? 1 + static_cast<std::int64_t>(random.below(3) * random.below(3))
+                : 0;
         follow_ups.emplace(std::make_pair(when.micros, ++follow_up_seq),
-                           [&, when, nps, member_id = member.id]() {
+                           [&, when, nps, csat, ces, member_id = member.id]() {
                              begin_event("survey.answered", member_id, when);
                              out.key("nps").value(nps);
+                             if (csat > 0) out.key("csat").value(csat);
+                             if (ces > 0) out.key("ces").value(ces);
                              end_event();
                              ++counts.actions;
                            });

@@ -26,6 +26,13 @@ struct ShopSpec {
   // members then also complete their profile or follow the shop now and then. 0 (the default)
   // generates none of these and draws no random numbers for them, so workloads stay the same.
   int engagement_per_mille = 0;
+  // The demo's shop (off by default: benchmarks and the crash test keep their workload): members
+  // join over the whole period with a pace from a heavy-tailed mix and may drop out after any
+  // order (BG/NBD-like); some have a favourite (replenished) product; they give birthdays and
+  // time zones; some join by referral (a few abusive: a shared email, a referral ring); some pay
+  // for the VIP club; surveys carry NPS, CSAT and CES; refunds and a few orders open support
+  // tickets.
+  bool realistic = false;
   // Called at the start of every generated day (0 to days-1), e.g. for a progress bar.
   std::function<void(int day)> on_day;
 };
@@ -36,7 +43,10 @@ struct GeneratedCounts {
   std::size_t cancellations = 0;
   std::size_t refunds = 0;
   std::size_t spends = 0;
-  std::size_t actions = 0;  // reviews, surveys, follows, completed profiles
+  std::size_t actions = 0;      // reviews, surveys, follows, completed profiles
+  std::size_t referrals = 0;    // members who joined with referred_by (realistic)
+  std::size_t tickets = 0;      // support tickets opened (realistic)
+  std::size_t memberships = 0;  // VIP memberships started (realistic)
 };
 
 // Calls `emit` with each event as one line of JSON, in time order.

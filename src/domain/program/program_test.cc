@@ -35,7 +35,7 @@ TEST(Program, TheShippedBasicProgramIsValid) {
 }
 
 TEST(Program, EveryShippedExampleIsValid) {
-  for (const char* name : {"basic.json", "engagement.json", "full.json"}) {
+  for (const char* name : {"basic.json", "engagement.json", "full.json", "demo.json"}) {
     std::ifstream file(std::string(FIDELIS_SOURCE_DIR_DEFAULT) + "/examples/programs/" + name);
     std::stringstream text;
     text << file.rdbuf();

@@ -1,0 +1,184 @@
+// Overview: the KPI cards (current period against the previous one) and the charts.
+import { call } from "../shared/api";
+import { fill, h } from "../shared/dom";
+import { decimal, integer, label, money, percent } from "../shared/format";
+import { chartCard, cohortTable, rfmGrid } from "./charts";
+import type { View } from "./main";
+import type { Charts, Kpis, PeriodRow, Scores } from "./types";
+
+interface Card {
+  id: string;
+  title: string;
+  value: number | null | undefined;
+  text: string;
+  previous?: number | null;
+  // Whether a rise is good news (churn, CES: no).
+  higherIsBetter?: boolean;
+  note?: string;
+}
+
+function delta(card: Card): HTMLElement | null {
+  if (card.previous === undefined) return null;
+  if (card.previous === null || card.value === null || card.value === undefined) {
+    return h("span", { class: "delta muted" }, "no previous period");
+  }
+  const change = card.value - card.previous;
+  const relative = card.previous !== 0 ? (100 * change) / Math.abs(card.previous) : null;
+  const good = change === 0 ? null : (change > 0) === (card.higherIsBetter ?? true);
+  const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "＝";
+  return h("span", { class: `delta ${good === null ? "" : good ? "good" : "bad"}` },
+    h("span", { "aria-hidden": "true" }, `${arrow} `),
+    relative === null ? decimal(change) : `${change > 0 ? "+" : ""}${decimal(relative)} %`,
+    h("span", { class: "visually-hidden" }, ` against the previous period (${decimal(card.previous, 2)})`));
+}
+
+function kpiCard(card: Card): HTMLElement {
+  return h("article", { class: "card kpi", "data-kpi": card.id },
+    h("h3", null, card.title),
+    h("p", { class: "value", "data-value": card.value === null || card.value === undefined ? "" : String(card.value) }, card.text),
+    delta(card),
+    card.note ? h("p", { class: "muted small" }, card.note) : null);
+}
+
+function periodCards(current: PeriodRow | null, previous: PeriodRow | null, currency: string | null): Card[] {
+  const of = (row: PeriodRow | null, pick: (r: PeriodRow) => number | null) => (row ? pick(row) : null);
+  const pair = (pick: (r: PeriodRow) => number | null) => ({ value: of(current, pick), previous: of(previous, pick) });
+  const active = pair((r) => r.customers_end);
+  const retention = pair((r) => r.retention_rate);
+  const churn = pair((r) => r.churn_rate);
+  const repeat = pair((r) => r.repeat_purchase_rate);
+  const frequency = pair((r) => r.purchase_frequency);
+  const aov = pair((r) => r.average_order_value);
+  const revenue = pair((r) => r.revenue);
+  return [
+    { id: "active_customers", title: "Active customers", ...active, text: integer(active.value), note: "with an order in the period" },
+    { id: "retention_rate", title: "Retention rate", ...retention, text: percent(retention.value), note: "(CE − CN) / CS: returners after a gap count" },
+    { id: "churn_rate", title: "Churn rate", ...churn, text: percent(churn.value), higherIsBetter: false },
+    { id: "repeat_purchase_rate", title: "Repeat purchase rate", ...repeat, text: percent(repeat.value) },
+    { id: "purchase_frequency", title: "Purchase frequency", ...frequency, text: decimal(frequency.value, 2), note: "orders per active customer" },
+    { id: "average_order_value", title: "Average order value", ...aov, text: money(aov.value, currency) },
+    { id: "revenue", title: "Revenue", ...revenue, text: money(revenue.value, currency) },
+  ];
+}
+
+function scoreCards(current: Scores | null | undefined, previous: Scores | null | undefined): Card[] {
+  const pick = (s: Scores | null | undefined, key: "nps" | "csat" | "ces") => (s ? s[key] : null);
+  return [
+    { id: "nps", title: "NPS", value: pick(current, "nps"), previous: pick(previous, "nps"), text: decimal(pick(current, "nps"), 0), note: `${integer(current?.nps_answers ?? 0)} answers` },
+    { id: "csat", title: "CSAT", value: pick(current, "csat"), previous: pick(previous, "csat"), text: percent(pick(current, "csat"), 0), note: `${integer(current?.csat_answers ?? 0)} answers, share of 4-5` },
+    { id: "ces", title: "CES", value: pick(current, "ces"), previous: pick(previous, "ces"), text: decimal(pick(current, "ces"), 2), higherIsBetter: false, note: `${integer(current?.ces_answers ?? 0)} answers, effort 1-7` },
+  ];
+}
+
+function programCards(kpis: Kpis): Card[] {
+  const p = kpis.points;
+  return [
+    { id: "members", title: "Members", value: kpis.members, text: integer(kpis.members) },
+    { id: "clv_mean", title: "Predicted CLV", value: kpis.clv?.mean ?? null, text: money(kpis.clv?.mean ?? null, kpis.currency), note: kpis.clv?.fitted ? `mean per customer, next ${kpis.clv.horizon_months ?? 12} months` : kpis.clv?.why_not ?? "" },
+    { id: "redemption_rate", title: "Redemption rate", value: p.redemption_rate, text: percent(p.redemption_rate), note: "points spent / earned" },
+    { id: "breakage_rate", title: "Breakage", value: p.breakage_rate, text: percent(p.breakage_rate), note: "points expired / earned", higherIsBetter: false },
+    { id: "liability_points", title: "Points liability", value: p.outstanding, text: `${integer(p.outstanding)} pts`, note: p.liability ? `≈ ${money(p.liability.amount, p.liability.currency)} at the best reward rate` : "no reward prices points" },
+    { id: "referral_rate", title: "Referral rate", value: kpis.referrals.referral_rate, text: percent(kpis.referrals.referral_rate), note: `${integer(kpis.referrals.referred)} members joined by referral` },
+    { id: "mission_completion", title: "Mission completion", value: kpis.missions?.completion_rate ?? null, text: percent(kpis.missions?.completion_rate ?? null), note: kpis.missions ? `${integer(kpis.missions.completed)} of ${integer(kpis.missions.started)} who started` : "no missions" },
+  ];
+}
+
+function periodPicker(current: string): HTMLElement {
+  const select = h("select", { id: "period", onchange: (event: Event) => {
+    location.hash = `#/overview?period=${(event.target as HTMLSelectElement).value}`;
+  } }, ...["month", "quarter", "year"].map((p) => h("option", { value: p, selected: p === current }, label(p))));
+  return h("div", { class: "picker" }, h("label", { for: "period" }, "Period "), select);
+}
+
+function charts(data: Charts): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  const a = data.analysis;
+  if (a) {
+    // Complete periods only: the running one would show a fall that is only the calendar.
+    const complete = a.periods.slice(0, -1);
+    const months = complete.map((p) => p.start);
+    out.push(chartCard("Retention and churn", "Per complete period, in percent", "line", months, [
+      { label: "Retention", data: complete.map((p) => p.retention_rate) },
+      { label: "Churn", data: complete.map((p) => p.churn_rate) },
+      { label: "Repeat purchase", data: complete.map((p) => p.repeat_purchase_rate) },
+    ], { percentAxis: true }));
+    out.push(chartCard("Active and new customers", "Customers with an order in each complete period, and first-time ones", "bar", months, [
+      { label: "Returning", data: complete.map((p) => p.customers_end - p.new_customers), stack: "c" },
+      { label: "New", data: complete.map((p) => p.new_customers), stack: "c" },
+    ], { stacked: true }));
+  }
+  if (data.points.length) {
+    const starts = data.points.map((p) => p.start);
+    out.push(chartCard("Points issued, redeemed, expired", "Per period, from every member's ledger", "line", starts, [
+      { label: "Issued", data: data.points.map((p) => p.issued) },
+      { label: "Redeemed", data: data.points.map((p) => p.redeemed) },
+      { label: "Expired", data: data.points.map((p) => p.expired) },
+      { label: "Reversed", data: data.points.map((p) => p.reversed) },
+    ]));
+    out.push(chartCard("Points liability", "Points outstanding (available + pending − debt) at each period's end", "line", starts, [
+      { label: "Outstanding points", data: data.points.map((p) => p.outstanding) },
+    ]));
+  }
+  if (data.satisfaction.length) {
+    const rows = data.satisfaction.filter((s) => s.scores.nps_answers + s.scores.csat_answers + s.scores.ces_answers > 0);
+    out.push(chartCard("NPS and CSAT", "NPS (−100 to 100) and CSAT (% of 4-5 answers) per period", "line", rows.map((s) => s.start), [
+      { label: "NPS", data: rows.map((s) => s.scores.nps) },
+      { label: "CSAT %", data: rows.map((s) => s.scores.csat) },
+    ]));
+  }
+  if (data.clv_distribution) {
+    const d = data.clv_distribution;
+    const bins = d.counts.map((_, i) => (i === d.counts.length - 1 ? `≥ ${integer(i * d.bin_width)}` : `${integer(i * d.bin_width)}–${integer((i + 1) * d.bin_width)}`));
+    out.push(chartCard("Predicted CLV", `Customers by predicted value over the horizon (${integer(d.customers)} customers)`, "bar", bins, [
+      { label: "Customers", data: d.counts },
+    ]));
+  }
+  if (a) {
+    const c = a.revenue_concentration;
+    out.push(chartCard("Revenue concentration", "Share of revenue of the top customers", "bar", ["Top 1 %", "Top 5 %", "Top 10 %", "Top 20 %"], [
+      { label: "Share of revenue", data: [c.top_1_percent, c.top_5_percent, c.top_10_percent, c.top_20_percent] },
+    ], { percentAxis: true, horizontal: true }));
+  }
+  const tiers = Object.entries(data.tiers);
+  out.push(chartCard("Tiers", "Members by tier", "bar", tiers.map(([t]) => (t === "" ? "No tier" : label(t))), [
+    { label: "Members", data: tiers.map(([, n]) => n) },
+  ]));
+  if (a) {
+    const stages = Object.entries(a.lifecycle);
+    out.push(chartCard("Lifecycle", "Customers by stage", "bar", stages.map(([s]) => label(s)), [
+      { label: "Customers", data: stages.map(([, n]) => n) },
+    ]));
+    out.push(rfmGrid(a.rfm));
+    out.push(cohortTable(a.cohorts));
+  }
+  return out;
+}
+
+function referralFunnel(kpis: Kpis): HTMLElement {
+  const statuses = Object.entries(kpis.referrals.by_status);
+  return chartCard("Referral funnel", "Members who joined with a referral, by where the referral stands", "bar",
+    ["Referred", ...statuses.map(([s]) => label(s))],
+    [{ label: "Members", data: [kpis.referrals.referred, ...statuses.map(([, n]) => n)] }], { horizontal: true });
+}
+
+export async function showOverview(view: View): Promise<void> {
+  const period = view.params.get("period") ?? "month";
+  document.title = "Fidelis · overview";
+  fill(view.main, h("p", { class: "muted", role: "status" }, "Loading the shop's figures…"));
+  const [kpis, chartData] = await Promise.all([
+    call<Kpis>(view.credentials, `/v1/analytics/kpis?period=${period}`),
+    call<Charts>(view.credentials, `/v1/analytics/charts?period=${period}`),
+  ]);
+  const cards = [
+    ...programCards(kpis),
+    ...periodCards(kpis.current, kpis.previous, kpis.currency),
+    ...scoreCards(kpis.satisfaction?.current, kpis.satisfaction?.previous),
+  ];
+  const heading = kpis.current ? `${label(period)} starting ${kpis.current.start}, against the one before` : kpis.why_not ?? "Not enough history yet";
+  fill(view.main,
+    h("div", { class: "title-row" }, h("h1", null, "Overview"), periodPicker(period)),
+    h("p", { class: "muted" }, `Shop ${kpis.shop}: ${heading}. The running period (since ${kpis.to_date?.start ?? "–"}) is not compared.`),
+    h("section", { class: "kpis", "aria-label": "Key figures" }, ...cards.map(kpiCard)),
+    h("h2", null, "Trends"),
+    h("section", { class: "charts", "aria-label": "Charts" }, ...charts(chartData), referralFunnel(kpis)));
+}
