@@ -190,6 +190,19 @@ void write_member_json(core::JsonWriter& out, const std::string& shop,
   out.key("codes").begin_array();
   for (const auto& redemption : state.redemptions) write_redemption_json(out, redemption);
   out.end_array();
+  out.key("consents").begin_array();
+  for (const auto& consent : state.consents) {
+    out.begin_object().key("topic").value(consent.topic).key("granted").value(consent.granted);
+    out.key("at").value(core::format_rfc3339(consent.at)).end_object();
+  }
+  out.end_array();
+  out.key("tickets").begin_object().key("opened").value(state.tickets);
+  out.key("recent").begin_array();
+  for (auto it = state.recent_tickets.rbegin(); it != state.recent_tickets.rend(); ++it) {
+    out.begin_object().key("ticket_id").value(it->ticket_id).key("topic").value(it->topic);
+    out.key("at").value(core::format_rfc3339(it->at)).end_object();
+  }
+  out.end_array().end_object();
   out.key("first_seen_at").value(core::format_rfc3339(state.first_seen_at));
   out.key("as_of").value(core::format_rfc3339(state.clock));
   out.end_object();

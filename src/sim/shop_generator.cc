@@ -281,21 +281,29 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
         const bool birthday = random.per_mille(600);
         const int month = 1 + static_cast<int>(random.below(12));
         const int month_day = 1 + static_cast<int>(random.below(28));
-        today.emplace_back(at.micros, [&, at, zone, french, birthday, month, month_day, referrer,
-                                       shared_email, member_id = member.id]() {
-          begin_event("member.enrolled", member_id, at);
-          out.key("email").value((shared_email ? referrer : member_id) + "@example.com");
-          out.key("name").value("Member " + member_id.substr(2));
-          out.key("locale").value(french ? "fr" : "en");
-          out.key("time_zone").value(std::string_view(zone));
-          if (birthday) {
-            char md[8];
-            std::snprintf(md, sizeof md, "%02d-%02d", month, month_day);
-            out.key("birthday").value(std::string_view(md));
-          }
-          if (!referrer.empty()) out.key("referred_by").value(referrer);
-          end_event();
-        });
+        // Consents as shops see them: most accept the newsletter, fewer texts, some push.
+        const bool email_news = random.per_mille(720);
+        const bool sms_offers = random.per_mille(310);
+        const bool push = random.per_mille(450);
+        today.emplace_back(
+            at.micros, [&, at, zone, french, birthday, month, month_day, referrer, shared_email,
+                        email_news, sms_offers, push, member_id = member.id]() {
+              begin_event("member.enrolled", member_id, at);
+              out.key("email").value((shared_email ? referrer : member_id) + "@example.com");
+              out.key("name").value("Member " + member_id.substr(2));
+              out.key("locale").value(french ? "fr" : "en");
+              out.key("time_zone").value(std::string_view(zone));
+              if (birthday) {
+                char md[8];
+                std::snprintf(md, sizeof md, "%02d-%02d", month, month_day);
+                out.key("birthday").value(std::string_view(md));
+              }
+              if (!referrer.empty()) out.key("referred_by").value(referrer);
+              out.key("consents").begin_object();
+              out.key("email.newsletter").value(email_news).key("push").value(push);
+              out.key("sms.offers").value(sms_offers).end_object();
+              end_event();
+            });
         joined.push_back(static_cast<std::size_t>(&member - members.data()));
       }
       if (day == member.join_day && spec.engagement_per_mille > 0) {

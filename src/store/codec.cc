@@ -15,7 +15,7 @@ namespace {
 // cashback. Older
 // blobs are still read.
 constexpr std::uint8_t kFormatVersion = 3;
-constexpr std::uint8_t kMemberFormatVersion = 7;
+constexpr std::uint8_t kMemberFormatVersion = 8;
 
 class Writer {
  public:
@@ -289,6 +289,19 @@ void encode_member(const domain::MemberState& state, std::string& out) {
   w.u(state.identity.size());
   for (const auto& digest : state.identity) w.s(digest);
   w.b(state.leaderboard);
+  w.u(state.consents.size());
+  for (const auto& consent : state.consents) {
+    w.s(consent.topic);
+    w.b(consent.granted);
+    w.t(consent.at);
+  }
+  w.i(state.tickets);
+  w.u(state.recent_tickets.size());
+  for (const auto& ticket : state.recent_tickets) {
+    w.s(ticket.ticket_id);
+    w.s(ticket.topic);
+    w.t(ticket.at);
+  }
   out = w.take();
 }
 
@@ -490,6 +503,23 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   if (version >= 7) {
     read_list(r, state.identity, [&r] { return r.s(); });
     state.leaderboard = r.b();
+  }
+  if (version >= 8) {
+    read_list(r, state.consents, [&r] {
+      domain::Consent consent;
+      consent.topic = r.s();
+      consent.granted = r.b();
+      consent.at = r.t();
+      return consent;
+    });
+    state.tickets = r.i();
+    read_list(r, state.recent_tickets, [&r] {
+      domain::Ticket ticket;
+      ticket.ticket_id = r.s();
+      ticket.topic = r.s();
+      ticket.at = r.t();
+      return ticket;
+    });
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

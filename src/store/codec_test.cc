@@ -85,6 +85,11 @@ domain::MemberState sample() {
   state.redemptions.back().points = 0;
   state.identity = {"0123456789abcdef", "fedcba9876543210"};
   state.leaderboard = true;
+  state.consents = {{"email", true, core::Timestamp{1'740'000'000'000'000}},
+                    {"sms.offers", false, core::Timestamp{1'741'000'000'000'000}}};
+  state.tickets = 7;
+  state.recent_tickets = {{"t-6", "delivery late", core::Timestamp{1'742'000'000'000'000}},
+                          {"t-7", "", core::Timestamp{1'743'000'000'000'000}}};
   return state;
 }
 
@@ -123,27 +128,31 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.wallet = {};
   state.identity.clear();
   state.leaderboard = false;
+  state.consents.clear();
+  state.tickets = 0;
+  state.recent_tickets.clear();
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x07');
-  ASSERT_EQ(bytes.substr(bytes.size() - 27), std::string(27, '\0'));
+  ASSERT_EQ(bytes.front(), '\x08');
+  ASSERT_EQ(bytes.substr(bytes.size() - 30), std::string(30, '\0'));
   // Trailing zero bytes each version lacks: v5 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
   // a membership flag, then an empty birthday, an empty time zone and no next birthday, then no
   // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend, then an
   // empty wallet (currency, available, pending, earned, spent, reversed) and no codes paid with
-  // credit, then no identity digests and no leaderboard opt-in; v6 stops before the digests, v5
+  // credit, then no identity digests and no leaderboard opt-in, then no consents, no tickets and
+  // no recent tickets; v7 stops before the consents, v6 before the digests, v5
   // before the wallet, v4
   // before the first purchase, v3 after badges, v2 after actions, v1 before them.
   for (const auto& [version, missing] :
-       {std::pair{1, 27}, {2, 26}, {3, 24}, {4, 15}, {5, 9}, {6, 2}}) {
+       {std::pair{1, 30}, {2, 29}, {3, 27}, {4, 18}, {5, 12}, {6, 5}, {7, 3}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
     ASSERT_TRUE(decoded.ok()) << version;
     EXPECT_EQ(*decoded, state) << version;
   }
-  EXPECT_FALSE(decode_member('\x08' + bytes.substr(1)).ok());
+  EXPECT_FALSE(decode_member('\x09' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

@@ -74,6 +74,7 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
       "null,\"badges\":[],\"store_credit\":null,\"milestones\":{\"first_purchase\":null,\"settled_"
       "spend\":0,"
       "\"spend_reached\":[]},\"missions\":[],\"referral\":null,\"membership\":null,\"codes\":[],"
+      "\"consents\":[],\"tickets\":{\"opened\":0,\"recent\":[]},"
       "\"first_seen_at\":\"2025-"
       "03-01T10:00:00Z\","
       "\"as_of\":\"2025-03-01T10:00:00Z\"}\n");

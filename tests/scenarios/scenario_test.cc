@@ -148,6 +148,15 @@ class ScenarioRunner {
         check_next_expiry(words);
       } else if (verb == "badges") {
         check_badges(words);
+      } else if (verb == "consents") {
+        check_consents(words);
+      } else if (verb == "tickets") {
+        const domain::MemberState state = member(words.at(1));
+        EXPECT_EQ(state.tickets, std::stoll(words.at(2))) << "line " << line_;
+        std::vector<std::string> have;
+        for (const auto& ticket : state.recent_tickets) have.push_back(ticket.ticket_id);
+        EXPECT_EQ(have, std::vector<std::string>(words.begin() + 3, words.end()))
+            << "line " << line_;
       } else if (verb == "ledger") {
         check_ledger(words.at(1), in);
       } else {
@@ -364,6 +373,17 @@ class ScenarioRunner {
   void check_badges(const std::vector<std::string>& words) {
     std::vector<std::string> have;
     for (const auto& badge : member(words.at(1)).badges) have.push_back(badge.id);
+    const std::vector<std::string> want(words.begin() + 2, words.end());
+    EXPECT_EQ(have, want) << "line " << line_;
+  }
+
+  // `consents MEMBER [TOPIC=granted|withdrawn@TIME…]`: exactly these, by topic.
+  void check_consents(const std::vector<std::string>& words) {
+    std::vector<std::string> have;
+    for (const auto& consent : member(words.at(1)).consents) {
+      have.push_back(consent.topic + (consent.granted ? "=granted@" : "=withdrawn@") +
+                     core::format_rfc3339(consent.at));
+    }
     const std::vector<std::string> want(words.begin() + 2, words.end());
     EXPECT_EQ(have, want) << "line " << line_;
   }

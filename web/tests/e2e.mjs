@@ -131,6 +131,11 @@ try {
   check((await page.textContent("#member-available")) === `${state.points.available.toLocaleString("en-US")} pts`,
     `member ${memberId} page shows ${state.points.available} available`);
   check((await page.locator("table.ledger tbody tr").count()) > 0, "the member's ledger lines are listed with reasons");
+  // Consents and recent tickets come from the member state: as many rows as the API holds.
+  check((await page.locator("#member-consents tbody tr").count()) === state.consents.length && state.consents.length > 0,
+    `the member's ${state.consents.length} consents are listed`);
+  check((await page.locator("#member-tickets li").count()) === state.tickets.recent.length,
+    `the agent view lists the member's ${state.tickets.recent.length} recent tickets`);
   await page.screenshot({ path: join(out, "member.png"), fullPage: true });
 
   // Program: the rules page, versions, a simulation of the live program as a draft.

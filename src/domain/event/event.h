@@ -159,6 +159,8 @@ struct MemberChange {
   std::string referred_by;
   std::string time_zone;            // IANA name, e.g. "Europe/Paris"
   std::optional<bool> leaderboard;  // opting in to (true) or out of (false) the leaderboard
+  // Consents given (true) or withdrawn (false), by topic ("email", "sms.offers"), sorted.
+  std::vector<std::pair<std::string, bool>> consents;
   // "MM-DD" of the birthday: derived from `birthday` and kept in the event log (month and day
   // only), so that birthday timers replay; `birthday` itself stays personal.
   std::string birthday_md;

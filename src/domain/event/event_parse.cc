@@ -246,6 +246,53 @@ std::optional<std::string> birthday_month_day(std::string_view text) {
   return std::string(text);
 }
 
+// "consents": {"email": true, "sms.offers": false}: a channel, optionally narrowed to a purpose
+// (lower-case letters, digits, '-' or '_'), given (true) or withdrawn (false).
+constexpr std::array<std::string_view, 4> kConsentChannels = {"email", "sms", "push", "webhook"};
+constexpr std::size_t kConsentsPerEvent = 32;
+
+bool is_consent_topic(std::string_view topic) {
+  const std::size_t dot = topic.find('.');
+  const std::string_view channel = topic.substr(0, dot);
+  if (std::find(kConsentChannels.begin(), kConsentChannels.end(), channel) ==
+      kConsentChannels.end()) {
+    return false;
+  }
+  if (dot == std::string_view::npos) return true;
+  const std::string_view purpose = topic.substr(dot + 1);
+  return !purpose.empty() && purpose.size() <= 32 &&
+         std::all_of(purpose.begin(), purpose.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+         });
+}
+
+void parse_consents(ObjectReader& data, MemberChange& change) {
+  const auto object = data.object("consents", false);
+  if (!object) return;
+  ObjectReader consents(*object, data.pointer("consents"), data.errors());
+  std::size_t count = 0;
+  for (const auto field : *object) {
+    const std::string_view topic = field.key;
+    if (++count > kConsentsPerEvent) {
+      data.add_error(ErrorCode::value_out_of_range,
+                     "at most " + std::to_string(kConsentsPerEvent) + " consents per event",
+                     data.pointer("consents"));
+      return;
+    }
+    if (!is_consent_topic(topic)) {
+      consents.add_error(ErrorCode::value_not_allowed,
+                         "a consent topic is a channel (email, sms, push, webhook), optionally "
+                         "followed by '.' and a purpose of lower-case letters, digits, '-' or '_'",
+                         consents.pointer(topic));
+      continue;
+    }
+    if (const auto granted = consents.boolean(topic, true)) {
+      change.consents.emplace_back(std::string(topic), *granted);
+    }
+  }
+  std::sort(change.consents.begin(), change.consents.end());
+}
+
 MemberChange parse_member_change(ObjectReader& data) {
   MemberChange change;
   auto personal = [&data](std::string_view key) -> std::optional<std::string> {
@@ -310,7 +357,7 @@ MemberChange parse_member_change(ObjectReader& data) {
     }
   }
   if (data.has("referred_by")) change.referred_by = read_id(data, "referred_by", true).value_or("");
-  if (data.has("consents")) (void)data.object("consents", false);
+  parse_consents(data, change);
   return change;
 }
 

@@ -24,6 +24,20 @@ namespace {
 using core::ErrorCode;
 using core::Timestamp;
 
+// A consent keeps the time it was last changed: repeating an answer does not move it.
+void record_consents(MemberState& s, const MemberChange& change, Timestamp at) {
+  for (const auto& [topic, granted] : change.consents) {
+    auto it = std::lower_bound(s.consents.begin(), s.consents.end(), topic,
+                               [](const Consent& c, const std::string& t) { return c.topic < t; });
+    if (it == s.consents.end() || it->topic != topic) {
+      s.consents.insert(it, Consent{topic, granted, at});
+    } else if (it->granted != granted) {
+      it->granted = granted;
+      it->at = at;
+    }
+  }
+}
+
 // Upper bound on timer steps in one advance: each step releases or closes a lot, closes a code,
 // or clears the inactivity deadline.
 // A code expiry closes a code and may re-open its lots, which may then expire once each.
@@ -615,6 +629,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
       const auto& change = std::get<MemberChange>(event.data);
       if (!change.locale.empty()) s.locale = change.locale;
       if (change.leaderboard) s.leaderboard = *change.leaderboard;
+      record_consents(s, change, event.occurred_at);
       for (const std::string& digest : change.identity) {
         if (std::find(s.identity.begin(), s.identity.end(), digest) != s.identity.end()) continue;
         if (s.identity.size() == kIdentityKept) s.identity.erase(s.identity.begin());
@@ -689,10 +704,18 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
         if (answer.ces) tier_record_survey(s, event.occurred_at, (7 - *answer.ces) * 100 / 6);
       }
       break;
+    case EventType::support_ticket_opened: {  // for analytics and the agent view only
+      const auto& ticket = std::get<SupportTicketOpened>(event.data);
+      ++s.tickets;
+      if (s.recent_tickets.size() == kRecentTicketsKept) {
+        s.recent_tickets.erase(s.recent_tickets.begin());
+      }
+      s.recent_tickets.push_back({ticket.ticket_id, ticket.topic, event.occurred_at});
+      break;
+    }
     case EventType::review_posted:
     case EventType::social_followed:
     case EventType::profile_completed:
-    case EventType::support_ticket_opened:  // recorded for analytics and the agent view only
     case EventType::custom:
       break;
   }

@@ -68,6 +68,26 @@ struct Badge {
   bool operator==(const Badge&) const = default;
 };
 
+// A member's answer on one messaging topic: a channel ("email", "sms", "push", "webhook"),
+// optionally narrowed to a purpose ("email.newsletter"). Messages go only where it is granted.
+struct Consent {
+  std::string topic;
+  bool granted = false;
+  core::Timestamp at;  // when the member gave or withdrew it (the event's occurred_at)
+
+  bool operator==(const Consent&) const = default;
+};
+
+// A support ticket the member opened, for the agent view (seed 004).
+struct Ticket {
+  std::string ticket_id;
+  std::string topic;  // as the shop sent it, may be empty
+  core::Timestamp at;
+
+  bool operator==(const Ticket&) const = default;
+};
+inline constexpr std::size_t kRecentTicketsKept = 5;
+
 // Months of tier history kept per member: the longest window allowed.
 inline constexpr std::int64_t kTierMonthsKept = 36;
 
@@ -249,7 +269,10 @@ struct MemberState {
   // Identity digests (keyed hashes of the normalised email, phone, address) the member has
   // given, oldest first, at most kIdentityKept: referral checks compare them.
   std::vector<std::string> identity;
-  bool leaderboard = false;  // opted in to the leaderboard
+  bool leaderboard = false;            // opted in to the leaderboard
+  std::vector<Consent> consents;       // by topic
+  std::int64_t tickets = 0;            // support tickets opened, all time
+  std::vector<Ticket> recent_tickets;  // the last kRecentTicketsKept, oldest first
 
   // The redemption with this printed code, or null.
   const Redemption* redemption(std::string_view code) const;

@@ -1,6 +1,6 @@
 // A member's page: balances, tier, value (CLV, P(alive), RFM), an agent view (seed 004: who to
-// treat first and how), rewards and codes, missions, referral, profile, the ledger with every
-// line's reason, and a goodwill adjustment that requires a reason.
+// treat first and how, recent tickets), rewards and codes, missions, referral, profile, consents,
+// the ledger with every line's reason, and a goodwill adjustment that requires a reason.
 import { ApiError, call, newIdempotencyKey } from "../shared/api";
 import { fill, h } from "../shared/dom";
 import { date, dateTime, decimal, integer, label, money } from "../shared/format";
@@ -41,7 +41,22 @@ function agentView(entry: DirectoryEntry | undefined, state: MemberState, referr
         h("span", { class: "muted small" }, ` (RFM ${segment ? label(segment) : "–"}, CLV ${entry?.clv === null || entry?.clv === undefined ? "–" : money(entry.clv, null)})`)),
       h("li", { class: ambassador ? "flag on" : "flag" }, ambassador ? "Ambassador" : "Not an ambassador yet",
         h("span", { class: "muted small" }, ` (${integer(referral?.referees.length ?? 0)} referred, ${integer(state.badges.length)} badges)`))),
-    h("p", null, h("strong", null, "Suggested tone: "), tone));
+    h("p", null, h("strong", null, "Suggested tone: "), tone),
+    h("h3", null, `Recent tickets (${integer(state.tickets.opened)} in all)`),
+    state.tickets.recent.length
+      ? h("ul", { class: "plain", id: "member-tickets" }, ...state.tickets.recent.map((t) =>
+          h("li", null, `${date(t.at)} · `, t.topic || h("span", { class: "muted" }, "no topic"), h("span", { class: "muted small" }, ` (${t.ticket_id})`))))
+      : h("p", { class: "muted" }, "No ticket opened."));
+}
+
+// What the member agreed to be contacted for (seed 003: consent before messages), and when.
+function consentsSection(state: MemberState): HTMLElement {
+  return section("Consents", state.consents.length
+    ? h("table", { class: "list", id: "member-consents" },
+        h("thead", null, h("tr", null, ...["Channel and purpose", "Answer", "Since"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", null, ...state.consents.map((c) =>
+          h("tr", null, h("td", null, c.topic), h("td", null, c.granted ? "given" : "withdrawn"), h("td", null, date(c.at))))))
+    : h("p", { class: "muted" }, "No consent recorded: no message may be sent."));
 }
 
 function ledgerTable(lines: LedgerLine[]): HTMLElement {
@@ -133,6 +148,7 @@ export async function showMember(view: View, member: string): Promise<void> {
       ])),
       agentView(entry, state, referral),
       section("Profile", facts(Object.entries(exported.profile ?? {}).map(([k, v]) => [label(k), String(v)] as [string, string]))),
+      consentsSection(state),
       section("Rewards", h("ul", { class: "plain" }, ...rewards.rewards.map((r) =>
         h("li", null, h("strong", null, r.name), ` · ${r.points !== undefined ? `${integer(r.points)} pts` : "store credit"} · `,
           r.eligible ? "can redeem" : h("span", { class: "muted" }, r.why_not ?? `${integer(r.points_missing)} pts missing`)))),

@@ -108,6 +108,8 @@ export interface MemberState {
   codes: { code: string; reward: string; status: string; expires_at?: string }[];
   referral: unknown;
   membership: unknown;
+  consents: { topic: string; granted: boolean; at: string }[];
+  tickets: { opened: number; recent: { ticket_id: string; topic: string; at: string }[] };
   first_seen_at: string;
   as_of: string;
   [other: string]: unknown;
