@@ -78,6 +78,60 @@ core::Status prepare_fresh(const std::string& path, const std::string& shop) {
   return core::Ok{};
 }
 
+// Rewards redeemed as members do in the widget, so that the dashboard shows codes (the
+// generator's checkout spends are plain points.spent): one member in kRedeemingEvery of those
+// who can afford a reward redeems the first one they may, over the last days; every third code
+// is then used at the till. Each goes through the engine in its own transaction, as
+// `fidelis reward redeem` does; codes are random, the members chosen are not.
+constexpr std::size_t kRedeemingEvery = 20;
+constexpr int kRedemptionDays = 28;
+
+struct DemoCodes {
+  std::size_t issued = 0, used = 0;
+};
+
+core::Result<DemoCodes> redeem_rewards(engine::Engine& engine, store::Store& store,
+                                       const std::string& shop, const domain::Program& program,
+                                       core::Timestamp until) {
+  domain::Points cheapest = 0;
+  for (const auto& reward : program.rewards) {
+    if (reward.points > 0 && (cheapest == 0 || reward.points < cheapest)) cheapest = reward.points;
+  }
+  std::vector<std::string> redeeming;
+  std::size_t affording = 0;
+  FIDELIS_CHECK(store.for_each_member(shop, [&](const domain::MemberState& state) {
+    if (cheapest == 0 || state.available() < cheapest) return;
+    if (affording++ % kRedeemingEvery == 0) redeeming.push_back(state.member);
+  }));
+  DemoCodes codes;
+  for (std::size_t i = 0; i < redeeming.size(); ++i) {
+    // Spread over the last days, in member order, every one before `until`.
+    const core::Timestamp at{until.micros -
+                             static_cast<std::int64_t>((redeeming.size() - i) * kRedemptionDays *
+                                                       kMicrosPerDay / (redeeming.size() + 1))};
+    for (const auto& reward : program.rewards) {
+      if (reward.points == 0) continue;
+      auto redeemed = engine.redeem(shop, redeeming[i], reward.id, at);
+      if (!redeemed.ok()) {
+        if (redeemed.errors().front().code == core::ErrorCode::storage_error) {
+          return redeemed.take_errors();
+        }
+        continue;  // not this reward for this member (tier, limit, balance): the next one
+      }
+      ++codes.issued;
+      if (codes.issued % 3 == 0) {
+        const core::Timestamp used_at{at.micros + kMicrosPerDay / 4};
+        auto used = engine.act_on_code(shop, redeemed->redemption.code, true,
+                                       "demo-order-" + std::to_string(codes.issued), used_at);
+        if (!used.ok()) return used.take_errors();
+        ++codes.used;
+      }
+      break;
+    }
+  }
+  return codes;
+}
+
 }  // namespace
 
 int run_demo(const Args& args) {
@@ -169,6 +223,15 @@ int run_demo(const Args& args) {
     print_errors(ticked.errors());
     return kExitStorage;
   }
+  DemoCodes codes;
+  if (parsed.ok()) {
+    auto redeemed = redeem_rewards(engine, store, spec.shop, *parsed, until);
+    if (!redeemed.ok()) {
+      print_errors(redeemed.errors());
+      return kExitStorage;
+    }
+    codes = *redeemed;
+  }
 
   domain::MemberState totals;
   std::size_t members = 0, in_debt = 0, badges = 0;
@@ -239,6 +302,9 @@ int run_demo(const Args& args) {
     out.key("tickets").value(static_cast<std::uint64_t>(generated.tickets));
     out.key("memberships").value(static_cast<std::uint64_t>(generated.memberships));
     out.key("badges").value(static_cast<std::uint64_t>(badges));
+    out.key("codes").begin_object();
+    out.key("issued").value(static_cast<std::uint64_t>(codes.issued));
+    out.key("used").value(static_cast<std::uint64_t>(codes.used)).end_object();
     out.key("points").begin_object();
     out.key("earned").value(totals.earned).key("available").value(available);
     out.key("pending").value(pending).key("spent").value(totals.spent);
@@ -273,6 +339,8 @@ int run_demo(const Args& args) {
   std::printf("  timers run to %s: %zu members released or expired\n",
               core::format_rfc3339(until).c_str(), ticked->members);
   std::printf("  members %zu (%zu carrying debt), %zu badges awarded\n", members, in_debt, badges);
+  std::printf("  rewards redeemed in the last %d days: %zu codes issued, %zu used\n",
+              kRedemptionDays, codes.issued, codes.used);
   std::printf(
       "  points: earned %lld, available %lld, pending %lld, spent %lld, expired %lld, "
       "reversed %lld, debt %lld\n",

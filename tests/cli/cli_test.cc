@@ -102,6 +102,9 @@ TEST_F(Cli, DemoIngestsAShopWithActionsThatReplaysExactly) {
     EXPECT_NE(demo.out.find(field), std::string::npos) << field << " in " << demo.out;
   }
   EXPECT_EQ(demo.out.find("\"actions\":0,"), std::string::npos) << demo.out;
+  // Rewards were redeemed as codes, some used: replay below rebuilds them too.
+  EXPECT_EQ(demo.out.find("\"codes\":{\"issued\":0,"), std::string::npos) << demo.out;
+  EXPECT_EQ(demo.out.find("\"used\":0}"), std::string::npos) << demo.out;
   const Outcome rules = run("--db " + db_ + " --shop demo program rules-page");
   EXPECT_NE(rules.out.find("## Other ways to earn"), std::string::npos) << rules.out;
   EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
