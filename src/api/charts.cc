@@ -163,6 +163,7 @@ core::Result<std::string> charts_json(store::Store& store, const std::string& sh
     out.key("analysis").null().key("clv_distribution").null();
     out.key("points").begin_array().end_array();
     out.key("satisfaction").begin_array().end_array();
+    out.key("non_members").begin_array().end_array();
     out.key("why_not").value(analysis.errors().front().message).end_object();
     return out.take();
   }
@@ -181,11 +182,18 @@ core::Result<std::string> charts_json(store::Store& store, const std::string& sh
     out.key("outstanding").value(outstanding).end_object();
   }
   out.end_array();
-  FIDELIS_TRY(const auto satisfaction, satisfaction_by_period(store, shop, periods));
+  FIDELIS_TRY(const auto facts, facts_by_period(store, shop, periods, read.table.currency));
   out.key("satisfaction").begin_array();
   for (std::size_t i = 0; i < periods.size(); ++i) {
     out.begin_object().key("start").value(day_text(periods[i].start_day)).key("scores");
-    write_satisfaction(out, satisfaction[i]);
+    write_satisfaction(out, facts.satisfaction[i]);
+    out.end_object();
+  }
+  out.end_array();
+  out.key("non_members").begin_array();
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    out.begin_object().key("start").value(day_text(periods[i].start_day)).key("orders");
+    write_guest_orders(out, facts.guests[i]);
     out.end_object();
   }
   out.end_array().end_object();

@@ -7,6 +7,7 @@
 #include "api/store_orders.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
+#include "domain/event/event.h"
 #include "domain/ledger/state.h"
 #include "engine/engine.h"
 
@@ -38,43 +39,72 @@ constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 
 }  // namespace
 
-core::Result<std::vector<Satisfaction>> satisfaction_by_period(
-    store::Store& store, const std::string& shop,
-    const std::vector<analytics::PeriodRow>& periods) {
-  std::vector<Satisfaction> out(periods.size());
+namespace {
+
+// The index of the period holding `at`, or nothing when it falls outside them all.
+std::optional<std::size_t> period_of(const std::vector<analytics::PeriodRow>& periods,
+                                     core::Timestamp at) {
+  const std::int64_t day =
+      at.micros >= 0 ? at.micros / kMicrosPerDay : (at.micros - kMicrosPerDay + 1) / kMicrosPerDay;
+  const auto it = std::upper_bound(
+      periods.begin(), periods.end(), day,
+      [](std::int64_t d, const analytics::PeriodRow& row) { return d < row.end_day; });
+  if (it == periods.end() || day < it->start_day) return std::nullopt;
+  return static_cast<std::size_t>(it - periods.begin());
+}
+
+void count_survey(Satisfaction& s, const simdjson::dom::object& data) {
+  std::int64_t score = 0;
+  if (data["nps"].get(score) == simdjson::SUCCESS) {
+    ++s.nps_answers;
+    s.promoters += score >= 9 ? 1 : 0;
+    s.detractors += score <= 6 ? 1 : 0;
+  }
+  if (data["csat"].get(score) == simdjson::SUCCESS) {
+    ++s.csat_answers;
+    s.satisfied += score >= 4 ? 1 : 0;
+  }
+  if (data["ces"].get(score) == simdjson::SUCCESS) {
+    ++s.ces_answers;
+    s.ces_sum += score;
+  }
+}
+
+}  // namespace
+
+core::Result<PeriodFacts> facts_by_period(store::Store& store, const std::string& shop,
+                                          const std::vector<analytics::PeriodRow>& periods,
+                                          std::string_view currency) {
+  PeriodFacts out;
+  out.satisfaction.resize(periods.size());
+  out.guests.resize(periods.size());
   core::JsonParser parser;
   for (std::int64_t after = 0;;) {
     FIDELIS_TRY(const auto page, store.inputs(shop, after, kInputPage));
     if (page.empty()) break;
     for (const store::StoredInput& input : page) {
       after = input.seq;
-      if (input.type != "survey.answered") continue;
-      const std::int64_t day = input.at.micros >= 0
-                                   ? input.at.micros / kMicrosPerDay
-                                   : (input.at.micros - kMicrosPerDay + 1) / kMicrosPerDay;
-      const auto it = std::upper_bound(
-          periods.begin(), periods.end(), day,
-          [](std::int64_t d, const analytics::PeriodRow& row) { return d < row.end_day; });
-      if (it == periods.end() || day < it->start_day) continue;
-      Satisfaction& s = out[static_cast<std::size_t>(it - periods.begin())];
-      auto body = parser.parse_object(input.body);
-      if (!body.ok()) continue;
-      simdjson::dom::object data;
-      if ((*body)["data"].get(data) != simdjson::SUCCESS) continue;
-      std::int64_t score = 0;
-      if (data["nps"].get(score) == simdjson::SUCCESS) {
-        ++s.nps_answers;
-        s.promoters += score >= 9 ? 1 : 0;
-        s.detractors += score <= 6 ? 1 : 0;
+      const bool survey = input.type == "survey.answered";
+      if (!survey && input.type != "guest.order.placed") continue;
+      const auto period = period_of(periods, input.at);
+      if (!period) continue;
+      if (survey) {
+        auto body = parser.parse_object(input.body);
+        simdjson::dom::object data;
+        if (body.ok() && (*body)["data"].get(data) == simdjson::SUCCESS) {
+          count_survey(out.satisfaction[*period], data);
+        }
+        continue;
       }
-      if (data["csat"].get(score) == simdjson::SUCCESS) {
-        ++s.csat_answers;
-        s.satisfied += score >= 4 ? 1 : 0;
-      }
-      if (data["ces"].get(score) == simdjson::SUCCESS) {
-        ++s.ces_answers;
-        s.ces_sum += score;
-      }
+      // The log holds only validated events: the parse gives the order as it was accepted.
+      auto event = domain::parse_event(parser, input.body, shop);
+      if (!event.ok()) continue;
+      const auto& order = std::get<domain::GuestOrderPlaced>(event->data).order;
+      if (order.currency.code_view() != currency) continue;
+      GuestOrders& guests = out.guests[*period];
+      ++guests.orders;
+      guests.revenue += domain::net_merchandise(order) *
+                        (analytics::kMilliPerUnit / order.currency.minor_per_unit());
     }
   }
   return out;
@@ -101,6 +131,17 @@ void write_satisfaction(core::JsonWriter& out, const Satisfaction& s) {
     out.value(static_cast<double>(s.ces_sum) / static_cast<double>(s.ces_answers));
   }
   out.key("ces_answers").value(s.ces_answers).end_object();
+}
+
+void write_guest_orders(core::JsonWriter& out, const GuestOrders& guests) {
+  out.begin_object().key("orders").value(guests.orders);
+  out.key("revenue").raw(analytics::format_milli(guests.revenue)).key("average_order_value");
+  if (guests.orders == 0) {
+    out.null();
+  } else {
+    out.raw(analytics::format_milli((guests.revenue + guests.orders / 2) / guests.orders));
+  }
+  out.end_object();
 }
 
 namespace {
@@ -191,7 +232,7 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     out.key("currency").null().key("customers").value(0);
     out.key("repeat_purchase_rate").null();
     out.key("current").null().key("previous").null().key("to_date").null().key("clv").null();
-    out.key("satisfaction").null();
+    out.key("satisfaction").null().key("non_members").null();
     out.key("why_not").value(analysis.errors().front().message);
     out.end_object();
     return out.take();
@@ -219,19 +260,24 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   period_at(0);
   out.key("clv");
   analytics::write_clv_json(out, *analysis);
-  // Survey answers in the same periods as current, previous and to_date.
-  FIDELIS_TRY(const auto satisfaction, satisfaction_by_period(store, shop, periods));
-  out.key("satisfaction").begin_object();
-  for (const auto& [name, from_end] :
-       {std::pair{"current", 1}, std::pair{"previous", 2}, std::pair{"to_date", 0}}) {
-    out.key(name);
-    if (satisfaction.size() > static_cast<std::size_t>(from_end)) {
-      write_satisfaction(out, satisfaction[satisfaction.size() - 1 - from_end]);
-    } else {
-      out.null();
+  // Survey answers and non-members' orders in the same periods as current, previous and
+  // to_date (members' AOV is the periods' own average_order_value).
+  FIDELIS_TRY(const auto facts, facts_by_period(store, shop, periods, read.table.currency));
+  const auto by_period = [&](const char* name, const auto& rows, const auto& write) {
+    out.key(name).begin_object();
+    for (const auto& [label, from_end] :
+         {std::pair{"current", 1}, std::pair{"previous", 2}, std::pair{"to_date", 0}}) {
+      out.key(label);
+      if (rows.size() > static_cast<std::size_t>(from_end)) {
+        write(out, rows[rows.size() - 1 - from_end]);
+      } else {
+        out.null();
+      }
     }
-  }
-  out.end_object();
+    out.end_object();
+  };
+  by_period("satisfaction", facts.satisfaction, write_satisfaction);
+  by_period("non_members", facts.guests, write_guest_orders);
   out.end_object();
   return out.take();
 }

@@ -301,6 +301,7 @@ int run_demo(const Args& args) {
     out.key("referrals").value(static_cast<std::uint64_t>(generated.referrals));
     out.key("tickets").value(static_cast<std::uint64_t>(generated.tickets));
     out.key("memberships").value(static_cast<std::uint64_t>(generated.memberships));
+    out.key("guest_orders").value(static_cast<std::uint64_t>(generated.guest_orders));
     out.key("badges").value(static_cast<std::uint64_t>(badges));
     out.key("codes").begin_object();
     out.key("issued").value(static_cast<std::uint64_t>(codes.issued));
@@ -327,11 +328,11 @@ int run_demo(const Args& args) {
   std::printf(
       "  generated %zu events over %d days to %s (seed %llu): %zu orders, %zu cancellations, "
       "%zu refunds, %zu point spends, %zu reviews, surveys, follows and profiles, %zu "
-      "referrals, %zu support tickets, %zu VIP memberships\n",
+      "referrals, %zu support tickets, %zu VIP memberships; %zu orders of non-members\n",
       generated.events, spec.days, core::format_rfc3339(sim::generated_until(spec)).c_str(),
       static_cast<unsigned long long>(spec.seed), generated.orders, generated.cancellations,
       generated.refunds, generated.spends, generated.actions, generated.referrals,
-      generated.tickets, generated.memberships);
+      generated.tickets, generated.memberships, generated.guest_orders);
   std::printf(
       "  ingested under \"%s\": %zu accepted, %zu rejected (spends the balance no longer "
       "covered: refused, nothing changed), in %.2f s (%.0f events/s, durable)\n",

@@ -527,7 +527,9 @@ void Engine::record(const std::string& shop_id, ShopContext& context, domain::Ev
     if (inserted) it->second.is_new = event.type == domain::EventType::order_placed;
     it->second.record = std::move(*effects.order);
   }
-  overlay_[key(shop_id, event.member)] = {std::move(effects.state), member_is_new};
+  if (!event.member.empty()) {  // guest orders have none
+    overlay_[key(shop_id, event.member)] = {std::move(effects.state), member_is_new};
+  }
   event_overlay_[key(shop_id, event.id)] = batch.inputs.size() - 1;
   seq_overlay_[shop_id] = seq;
   ++batch_events_;
@@ -602,8 +604,16 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
     return result;
   }
 
+  const std::int64_t seq =
+      (seq_overlay_.count(event.shop) ? seq_overlay_[event.shop] : context.last_seq) + 1;
   int version = 0;
   const domain::Program* program = program_at(context, event.occurred_at, version);
+  if (event.type == domain::EventType::guest_order_placed) {
+    // Outside the program: into the input log only, under whatever version is in force.
+    record(event.shop, context, event, {}, false, version, digest, seq);
+    result.outcome = Outcome::accepted;
+    return result;
+  }
   if (program == nullptr) {
     return fail({core::make_error(ErrorCode::program_missing,
                                   "shop \"" + event.shop +
@@ -639,8 +649,6 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
   if (auto status = record_rewards(event.shop, event.member, *effects); !status.ok()) {
     return fail(status.take_errors());
   }
-  const std::int64_t seq =
-      (seq_overlay_.count(event.shop) ? seq_overlay_[event.shop] : context.last_seq) + 1;
   if (member_is_new) index_referral_code(event.shop, context, event.member, *program);
   record(event.shop, context, event, std::move(effects).value(), member_is_new, version, digest,
          seq);
@@ -656,6 +664,10 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, input.body, shop_id));
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
   int version = input.program_version;
+  if (event.type == domain::EventType::guest_order_placed) {
+    record(shop_id, *context, event, {}, false, version, input.personal_digest, input.seq);
+    return core::Ok{};
+  }
   const domain::Program* program = by_time ? program_at(*context, event.occurred_at, version)
                                            : program_version(*context, version);
   if (program == nullptr) {

@@ -137,7 +137,7 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
     out.key("id").value(std::string_view(id));
     out.key("type").value(type);
     out.key("shop").value(spec.shop);
-    out.key("member").value(member);
+    if (!member.empty()) out.key("member").value(member);  // guest orders have none
     out.key("occurred_at").value(stamp(at));
     out.key("data").begin_object();
   };
@@ -246,11 +246,49 @@ GeneratedCounts generate_shop(const ShopSpec& spec,
     }
   };
 
+  // Shoppers outside the program (realistic): baskets like members' but with fewer units of each
+  // product and no favourite, about one order a day for every 800 members the shop will have.
+  const std::uint64_t guest_daily_mean = std::max<std::uint64_t>(1, spec.members / 800);
+  std::uint64_t guest_number = 0;
+  auto guest_orders = [&](core::Timestamp day_start, auto& today) {
+    const std::uint64_t count = random.below(2 * guest_daily_mean + 1);
+    for (std::uint64_t g = 0; g < count; ++g) {
+      const core::Timestamp at{day_start.micros + static_cast<std::int64_t>(random.below(86'400)) *
+                                                      core::kMicrosPerSecond};
+      std::vector<std::pair<const Product*, std::int64_t>> lines(1 + random.below(3));
+      for (auto& [product, quantity] : lines) {
+        product = &kCatalogue[random.below(kCatalogue.size())];
+        quantity = 1 + static_cast<std::int64_t>(random.below(2));
+      }
+      const bool online = random.below(3) != 0;
+      today.emplace_back(at.micros, [&, at, lines, online, number = ++guest_number]() {
+        begin_event("guest.order.placed", "", at);
+        char order_id[24];
+        std::snprintf(order_id, sizeof order_id, "g-%07llu",
+                      static_cast<unsigned long long>(number));
+        out.key("order_id").value(std::string_view(order_id));
+        out.key("currency").value("EUR");
+        out.key("channel").value(online ? "online" : "pos");
+        out.key("lines").begin_array();
+        for (const auto& [product, quantity] : lines) {
+          out.begin_object().key("sku").value(product->sku);
+          out.key("category").value(product->category).key("quantity").value(quantity);
+          out.key("unit_price").value(core::format_amount(product->price, eur)).end_object();
+        }
+        out.end_array();
+        out.key("shipping").value(online ? "4.90" : "0.00");
+        end_event();
+        ++counts.guest_orders;
+      });
+    }
+  };
+
   for (int day = 0; day < spec.days; ++day) {
     if (spec.on_day) spec.on_day(day);
     const core::Timestamp day_start = core::add_days(spec.start, day);
     // Today's events, each at its own second of the day, in order.
     std::vector<std::pair<std::int64_t, std::function<void()>>> today;
+    if (spec.realistic) guest_orders(day_start, today);
     for (auto& member : members) {
       const std::int64_t second = static_cast<std::int64_t>(random.below(86'400));
       const core::Timestamp at{day_start.micros + second * core::kMicrosPerSecond};

@@ -31,7 +31,7 @@ struct ShopSpec {
   // order (BG/NBD-like); some have a favourite (replenished) product; they give birthdays and
   // time zones; some join by referral (a few abusive: a shared email, a referral ring); some pay
   // for the VIP club; surveys carry NPS, CSAT and CES; refunds and a few orders open support
-  // tickets.
+  // tickets; shoppers outside the program place guest orders.
   bool realistic = false;
   // Called at the start of every generated day (0 to days-1), e.g. for a progress bar.
   std::function<void(int day)> on_day;
@@ -43,10 +43,11 @@ struct GeneratedCounts {
   std::size_t cancellations = 0;
   std::size_t refunds = 0;
   std::size_t spends = 0;
-  std::size_t actions = 0;      // reviews, surveys, follows, completed profiles
-  std::size_t referrals = 0;    // members who joined with referred_by (realistic)
-  std::size_t tickets = 0;      // support tickets opened (realistic)
-  std::size_t memberships = 0;  // VIP memberships started (realistic)
+  std::size_t actions = 0;       // reviews, surveys, follows, completed profiles
+  std::size_t referrals = 0;     // members who joined with referred_by (realistic)
+  std::size_t tickets = 0;       // support tickets opened (realistic)
+  std::size_t memberships = 0;   // VIP memberships started (realistic)
+  std::size_t guest_orders = 0;  // orders of shoppers outside the program (realistic)
 };
 
 // Calls `emit` with each event as one line of JSON, in time order.

@@ -86,6 +86,30 @@ TEST_F(Cli, MemberShowPrintsTheContractStateOrExitsFourWhenAbsent) {
   EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
 }
 
+// An order of a customer outside the program: kept in the log (idempotent like any event), no
+// member and no points; replay rebuilds the same state around it.
+TEST_F(Cli, IngestKeepsGuestOrdersOutsideTheLedger) {
+  ASSERT_EQ(run("--db " + db_ + " program activate " + program()).exit_code, 0);
+  const std::string guest =
+      R"({"id":"g1","type":"guest.order.placed","occurred_at":"2025-03-02T10:00:00Z","data":)"
+      R"({"order_id":"w-77","currency":"EUR","lines":[{"sku":"A","quantity":2,"unit_price":"9.50"}]}})";
+  const Outcome ingested =
+      run("--db " + db_ + " ingest - --json", std::string(kOrder) + "\n" + guest + "\n" + guest);
+  EXPECT_EQ(ingested.exit_code, 0) << ingested.err;
+  EXPECT_NE(ingested.out.find(R"({"line":2,"id":"g1","status":"accepted"})"), std::string::npos)
+      << ingested.out;
+  EXPECT_NE(ingested.out.find(R"({"line":3,"id":"g1","status":"duplicate"})"), std::string::npos);
+  EXPECT_NE(run("--db " + db_ + " --json member show m1").out.find("\"earned\":25"),
+            std::string::npos);
+  EXPECT_EQ(run("--db " + db_ + " replay --verify").exit_code, 0);
+  // A guest order names no member; a member's order is order.placed.
+  const std::string named = R"({"member":"m1",)" + guest.substr(1).replace(6, 2, "g2");
+  const Outcome refused = run("--db " + db_ + " ingest -", named + "\n");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("stdin:1: /member: a guest order has no member"), std::string::npos)
+      << refused.err;
+}
+
 TEST_F(Cli, ProgramCheckLocatesErrorsAndExitsTwo) {
   std::ofstream(dir_ / "bad.json")
       << R"({"name":"x","earning":{"rates":{"EUR":{"points":1,"per":"1.001"}}}})";
@@ -102,6 +126,7 @@ TEST_F(Cli, DemoIngestsAShopWithActionsThatReplaysExactly) {
     EXPECT_NE(demo.out.find(field), std::string::npos) << field << " in " << demo.out;
   }
   EXPECT_EQ(demo.out.find("\"actions\":0,"), std::string::npos) << demo.out;
+  EXPECT_EQ(demo.out.find("\"guest_orders\":0,"), std::string::npos) << demo.out;
   // Rewards were redeemed as codes, some used: replay below rebuilds them too.
   EXPECT_EQ(demo.out.find("\"codes\":{\"issued\":0,"), std::string::npos) << demo.out;
   EXPECT_EQ(demo.out.find("\"used\":0}"), std::string::npos) << demo.out;

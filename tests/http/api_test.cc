@@ -572,6 +572,37 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   EXPECT_EQ(surveyed["points"]["outstanding"], 100);
   EXPECT_EQ(surveyed["points"]["liability"]["amount"], "1.00");
   EXPECT_EQ(surveyed["points"]["liability"]["currency"], "EUR");
+  // Orders of customers outside the program: no member, no points, counted apart (AOV members vs
+  // non-members). February: 25.00 and 35.00 less 5.00; March: 12.00; a USD order is left out.
+  const auto guest = [](const std::string& id, const char* at, const char* currency,
+                        const char* price, const char* discount) {
+    return R"({"id":")" + id + R"(","type":"guest.order.placed","occurred_at":")" + at +
+           R"(","data":{"order_id":")" + id + R"(","currency":")" + currency +
+           R"(","lines":[{"sku":"A","quantity":1,"unit_price":")" + price + R"("}],"discount":")" +
+           discount + R"("}})";
+  };
+  for (const auto& event : {guest("g1", "2025-02-11T10:00:00Z", "EUR", "25.00", "0.00"),
+                            guest("g2", "2025-02-12T10:00:00Z", "EUR", "35.00", "5.00"),
+                            guest("g3", "2025-03-12T10:00:00Z", "EUR", "12.00", "0.00"),
+                            guest("g4", "2025-02-13T10:00:00Z", "USD", "99.00", "0.00")}) {
+    ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
+  }
+  std::string with_member = guest("g5", "2025-02-13T10:00:00Z", "EUR", "1.00", "0.00");
+  with_member.insert(1, R"("member":"m1",)");
+  const HttpReply refused = client.request("POST", "/v1/events", with_member, admin);
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find(R"("pointer":"/member")"), std::string::npos) << refused.body;
+  const auto guests =
+      nlohmann::json::parse(client.request("GET", "/v1/analytics/kpis", "", admin).body);
+  EXPECT_EQ(guests["members"], 5);
+  EXPECT_EQ(guests["points"]["outstanding"], 100);
+  EXPECT_EQ(guests["current"]["average_order_value"], 10.0);  // members: k1 and k2
+  EXPECT_EQ(guests["non_members"]["current"]["orders"], 2);
+  EXPECT_EQ(guests["non_members"]["current"]["revenue"], 55.0);
+  EXPECT_EQ(guests["non_members"]["current"]["average_order_value"], 27.5);
+  EXPECT_EQ(guests["non_members"]["to_date"]["orders"], 1);
+  EXPECT_EQ(guests["non_members"]["previous"]["orders"], 0);
+  EXPECT_EQ(guests["non_members"]["previous"]["average_order_value"], nullptr);
   // The other shop sees its own member and order only.
   const HttpReply theirs =
       client.request("GET", "/v1/analytics/kpis", "", bearer(key("other", "admin")));

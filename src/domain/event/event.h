@@ -40,6 +40,7 @@ enum class EventType {
   membership_cancelled,
   membership_expired,
   support_ticket_opened,
+  guest_order_placed,
   custom,
 };
 
@@ -64,6 +65,16 @@ struct OrderPlaced {
   std::int64_t shipping = 0;
   std::int64_t tax = 0;
 };
+
+// An order of a customer outside the program (a guest checkout, a shopper who never joined):
+// no member, no ledger effect. Kept in the input log so that the analytics can compare members'
+// orders with everyone else's (AOV members vs non-members).
+struct GuestOrderPlaced {
+  OrderPlaced order;
+};
+
+// The order's net merchandise: its lines less its discount (shipping and tax excluded).
+std::int64_t net_merchandise(const OrderPlaced& order);
 
 struct OrderCancelled {
   std::string order_id;
@@ -175,7 +186,7 @@ using EventData =
     std::variant<std::monostate, MemberChange, OrderPlaced, OrderCancelled, OrderRefunded,
                  PointsAdjusted, PointsSpent, ReviewPosted, SocialFollowed, ProfileCompleted,
                  SurveyAnswered, RewardRedeemed, RewardUsed, RewardCancelled, ReferralReviewed,
-                 MembershipChange, SupportTicketOpened>;
+                 MembershipChange, SupportTicketOpened, GuestOrderPlaced>;
 
 struct Event {
   std::string id;

@@ -14,7 +14,7 @@ using core::ErrorCode;
 using core::Errors;
 using core::ObjectReader;
 
-constexpr std::array<std::pair<std::string_view, EventType>, 21> kEventTypes = {{
+constexpr std::array<std::pair<std::string_view, EventType>, 22> kEventTypes = {{
     {"member.enrolled", EventType::member_enrolled},
     {"member.updated", EventType::member_updated},
     {"order.placed", EventType::order_placed},
@@ -36,6 +36,7 @@ constexpr std::array<std::pair<std::string_view, EventType>, 21> kEventTypes = {
     {"membership.cancelled", EventType::membership_cancelled},
     {"membership.expired", EventType::membership_expired},
     {"support.ticket.opened", EventType::support_ticket_opened},
+    {"guest.order.placed", EventType::guest_order_placed},
 }};
 
 constexpr std::array<std::string_view, 5> kPersonalFields = {"address", "birthday", "email", "name",
@@ -521,6 +522,12 @@ std::optional<EventType> find_event_type(std::string_view name) {
   return std::nullopt;
 }
 
+std::int64_t net_merchandise(const OrderPlaced& order) {
+  std::int64_t lines = 0;
+  for (const OrderLine& line : order.lines) lines += line.quantity * line.unit_price;
+  return lines - order.discount;
+}
+
 bool is_personal_field(std::string_view key) {
   return std::find(kPersonalFields.begin(), kPersonalFields.end(), key) != kPersonalFields.end();
 }
@@ -562,7 +569,13 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
   } else {
     event.shop = std::string(required_shop.empty() ? default_shop : required_shop);
   }
-  event.member = read_id(reader, "member", true).value_or("");
+  if (event.type != EventType::guest_order_placed) {
+    event.member = read_id(reader, "member", true).value_or("");
+  } else if (reader.has("member")) {
+    reader.add_error(ErrorCode::field_unknown,
+                     "a guest order has no member: send a member's order as order.placed",
+                     "/member");
+  }
   if (const auto occurred = reader.string("occurred_at", true, 64)) {
     auto at = core::parse_rfc3339(*occurred);
     if (at.ok()) {
@@ -603,6 +616,9 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
         break;
       case EventType::order_placed:
         event.data = parse_order_placed(data_reader);
+        break;
+      case EventType::guest_order_placed:
+        event.data = GuestOrderPlaced{parse_order_placed(data_reader)};
         break;
       case EventType::order_cancelled:
         event.data = OrderCancelled{read_id(data_reader, "order_id", true).value_or("")};

@@ -18,6 +18,31 @@ TEST(Event, ParsesAnOrderAndCanonicalisesItsBody) {
   EXPECT_NE(event->body.find(R"("shop":"acme")"), std::string::npos);
 }
 
+// A guest order: an order's data, no member; its lines and discount are checked as an order's.
+TEST(Event, ParsesAGuestOrderWithoutAMember) {
+  core::JsonParser parser;
+  auto event = parse_event(parser, R"({"type": "guest.order.placed", "id": "g1",
+    "occurred_at": "2025-03-01T10:15:00Z", "data": {"order_id": "o1", "currency": "EUR",
+    "lines": [{"sku": "A", "quantity": 2, "unit_price": "19.90"}], "discount": "4.80"}})",
+                           "acme");
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  EXPECT_EQ(event->member, "");
+  EXPECT_EQ(net_merchandise(std::get<GuestOrderPlaced>(event->data).order), 3500);
+  auto named = parse_event(parser, R"({"type": "guest.order.placed", "id": "g1", "member": "m1",
+    "occurred_at": "2025-03-01T10:15:00Z", "data": {"order_id": "o1", "currency": "EUR",
+    "lines": [{"sku": "A", "quantity": 1, "unit_price": "1.00"}], "discount": "2.00"}})",
+                           "acme");
+  ASSERT_FALSE(named.ok());
+  ASSERT_EQ(named.errors().size(), 2u);
+  EXPECT_EQ(named.errors()[0].where, "/member");
+  EXPECT_EQ(named.errors()[0].code, core::ErrorCode::field_unknown);
+  EXPECT_EQ(named.errors()[1].code, core::ErrorCode::discount_exceeds_merchandise);
+  EXPECT_FALSE(parse_event(parser, R"({"type": "guest.order.placed", "id": "g1",
+    "occurred_at": "2025-03-01T10:15:00Z"})",
+                           "acme")
+                   .ok());
+}
+
 TEST(Event, KeepsPersonalFieldsOutOfTheBody) {
   core::JsonParser parser;
   auto event = parse_event(parser, R"({"type": "member.enrolled", "id": "e1", "member": "m1",

@@ -613,6 +613,8 @@ Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice&
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
                                   const ShopView& shop, const ProgramAt& program_at) {
+  // Guest orders have no member: the engine keeps them in the input log only.
+  FIDELIS_ASSERT(event.type != EventType::guest_order_placed);
   Effects effects;
   effects.state = state;
   LedgerWriter writer(effects);
@@ -716,6 +718,7 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
     case EventType::review_posted:
     case EventType::social_followed:
     case EventType::profile_completed:
+    case EventType::guest_order_placed:
     case EventType::custom:
       break;
   }

@@ -56,9 +56,22 @@ function periodCards(current: PeriodRow | null, previous: PeriodRow | null, curr
     { id: "churn_rate", title: "Churn rate", ...churn, text: percent(churn.value), higherIsBetter: false },
     { id: "repeat_purchase_rate", title: "Repeat purchase rate", ...repeat, text: percent(repeat.value) },
     { id: "purchase_frequency", title: "Purchase frequency", ...frequency, text: decimal(frequency.value, 2), note: "orders per active customer" },
-    { id: "average_order_value", title: "Average order value", ...aov, text: money(aov.value, currency) },
+    { id: "average_order_value", title: "AOV, members", ...aov, text: money(aov.value, currency), note: "average order value of the program's members" },
     { id: "revenue", title: "Revenue", ...revenue, text: money(revenue.value, currency) },
   ];
+}
+
+// Members against everyone else: the shop's orders outside the program (guest.order.placed).
+function nonMemberCard(kpis: Kpis): Card {
+  const n = kpis.non_members;
+  const value = n?.current?.average_order_value ?? null;
+  const members = kpis.current?.average_order_value ?? null;
+  const orders = n?.current?.orders ?? 0;
+  const gap = value !== null && members !== null && value !== 0 ? (100 * (members - value)) / value : null;
+  const note = orders === 0
+    ? "no orders from non-members in the period (send them as guest.order.placed)"
+    : `${integer(orders)} orders${gap === null ? "" : `; members spend ${gap >= 0 ? "+" : ""}${decimal(gap, 0)} % per order`}`;
+  return { id: "aov_non_members", title: "AOV, non-members", value, previous: n?.previous?.average_order_value ?? null, text: money(value, kpis.currency), note };
 }
 
 function scoreCards(current: Scores | null | undefined, previous: Scores | null | undefined): Card[] {
@@ -106,6 +119,13 @@ function charts(data: Charts): HTMLElement[] {
       { label: "Returning", data: complete.map((p) => p.customers_end - p.new_customers), stack: "c" },
       { label: "New", data: complete.map((p) => p.new_customers), stack: "c" },
     ], { stacked: true }));
+    const guests = data.non_members.slice(0, -1);
+    if (guests.some((g) => g.orders.orders > 0)) {
+      out.push(chartCard("Average order value", "Members against non-members, per complete period", "line", months, [
+        { label: "Members", data: complete.map((p) => p.average_order_value) },
+        { label: "Non-members", data: guests.map((g) => g.orders.average_order_value) },
+      ]));
+    }
   }
   if (data.points.length) {
     const starts = data.points.map((p) => p.start);
@@ -172,6 +192,7 @@ export async function showOverview(view: View): Promise<void> {
   const cards = [
     ...programCards(kpis),
     ...periodCards(kpis.current, kpis.previous, kpis.currency),
+    nonMemberCard(kpis),
     ...scoreCards(kpis.satisfaction?.current, kpis.satisfaction?.previous),
   ];
   const heading = kpis.current ? `${label(period)} starting ${kpis.current.start}, against the one before` : kpis.why_not ?? "Not enough history yet";

@@ -24,6 +24,13 @@ export interface Scores {
   ces_answers: number;
 }
 
+// Orders of customers outside the program in one period.
+export interface GuestOrders {
+  orders: number;
+  revenue: number;
+  average_order_value: number | null;
+}
+
 export interface Clv {
   fitted: boolean;
   mean?: number;
@@ -47,6 +54,7 @@ export interface Kpis {
   referrals: { referred: number; referral_rate: number | null; by_status: Record<string, number> };
   missions: { started: number; completed: number; completion_rate: number | null } | null;
   satisfaction: { current: Scores | null; previous: Scores | null; to_date: Scores | null } | null;
+  non_members: { current: GuestOrders | null; previous: GuestOrders | null; to_date: GuestOrders | null } | null;
   currency: string | null;
   customers: number;
   repeat_purchase_rate: number | null;
@@ -78,6 +86,7 @@ export interface Charts {
     outstanding: number;
   }[];
   satisfaction: { start: string; scores: Scores }[];
+  non_members: { start: string; orders: GuestOrders }[];
   why_not?: string;
 }
 
