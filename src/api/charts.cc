@@ -5,7 +5,7 @@
 #include <map>
 
 #include "analytics/analysis_json.h"
-#include "api/kpis.h"
+#include "api/period_facts.h"
 #include "api/store_orders.h"
 #include "core/json_writer.h"
 #include "core/time.h"
@@ -14,81 +14,8 @@
 namespace fidelis::api {
 namespace {
 
-constexpr std::size_t kLedgerPage = 1000;
 constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 constexpr int kClvBins = 10;
-
-std::int64_t day_of(core::Timestamp at) {
-  return at.micros >= 0 ? at.micros / kMicrosPerDay
-                        : (at.micros - kMicrosPerDay + 1) / kMicrosPerDay;
-}
-
-// Points moved in one period, over every member's ledger.
-struct PointsPeriod {
-  domain::Points issued = 0;    // credited: pending or available, positive adjustments
-  domain::Points redeemed = 0;  // spent on rewards (net of codes given back)
-  domain::Points expired = 0;
-  domain::Points reversed = 0;            // taken back by refunds and cancellations
-  domain::Points outstanding_change = 0;  // available + pending − debt, end minus start
-};
-
-// The period index of `day` (0 before the first, size()-1 after the last: a ledger line outside
-// the order periods is counted in the nearest one).
-std::size_t period_index(const std::vector<analytics::PeriodRow>& periods, std::int64_t day) {
-  const auto it = std::upper_bound(
-      periods.begin(), periods.end(), day,
-      [](std::int64_t d, const analytics::PeriodRow& row) { return d < row.end_day; });
-  if (it == periods.end()) return periods.size() - 1;
-  return static_cast<std::size_t>(it - periods.begin());
-}
-
-core::Result<std::vector<PointsPeriod>> points_by_period(
-    store::Store& store, const std::string& shop, const std::vector<std::string>& members,
-    const std::vector<analytics::PeriodRow>& periods) {
-  std::vector<PointsPeriod> out(periods.size());
-  if (periods.empty()) return out;
-  for (const std::string& member : members) {
-    domain::Points outstanding = 0;
-    for (std::uint64_t after = 0;;) {
-      FIDELIS_TRY(const auto page, store.ledger(shop, member, after, kLedgerPage));
-      for (const domain::LedgerLine& line : page) {
-        after = line.seq;
-        PointsPeriod& bucket = out[period_index(periods, day_of(line.at))];
-        using domain::LineKind;
-        switch (line.kind) {
-          case LineKind::pending:
-          case LineKind::earn:
-            bucket.issued += line.points;
-            break;
-          case LineKind::adjust:
-            if (line.points > 0) bucket.issued += line.points;
-            break;
-          case LineKind::spend:
-            bucket.redeemed += std::abs(line.points);
-            break;
-          case LineKind::returned:
-            bucket.redeemed -= std::abs(line.points);
-            break;
-          case LineKind::expire:
-            bucket.expired += std::abs(line.points);
-            break;
-          case LineKind::reverse:
-            bucket.reversed += std::abs(line.points);
-            break;
-          case LineKind::release:
-          case LineKind::debt:
-          case LineKind::repay:
-            break;
-        }
-        const domain::Points now = line.available_after + line.pending_after - line.debt_after;
-        bucket.outstanding_change += now - outstanding;
-        outstanding = now;
-      }
-      if (page.size() < kLedgerPage) break;
-    }
-  }
-  return out;
-}
 
 std::string day_text(std::int64_t day) {
   return core::format_rfc3339(core::Timestamp{day * kMicrosPerDay}).substr(0, 10);
@@ -130,10 +57,10 @@ void write_clv_distribution(core::JsonWriter& out, const std::vector<double>& cl
 core::Result<std::string> charts_json(store::Store& store, const std::string& shop,
                                       const domain::Program* program,
                                       analytics::PeriodKind period) {
-  std::vector<std::string> members;
+  std::int64_t members = 0;
   std::map<std::string, std::int64_t> tiers;
   FIDELIS_CHECK(store.for_each_member(shop, [&](const domain::MemberState& state) {
-    members.push_back(state.member);
+    ++members;
     ++tiers[state.tier ? state.tier->id : ""];
   }));
   FIDELIS_TRY(auto read, orders_from_store(store, shop, ""));
@@ -143,7 +70,7 @@ core::Result<std::string> charts_json(store::Store& store, const std::string& sh
 
   core::JsonWriter out;
   out.begin_object().key("shop").value(shop);
-  out.key("members").value(static_cast<std::uint64_t>(members.size()));
+  out.key("members").value(members);
   // Members by tier, lowest first as the program lists them; "" is below the lowest tier (or a
   // program without tiers); tiers of an earlier version come last.
   out.key("tiers").begin_object();
@@ -171,7 +98,7 @@ core::Result<std::string> charts_json(store::Store& store, const std::string& sh
   out.key("analysis").raw(analytics::analysis_to_json(*analysis, read));
   out.key("clv_distribution");
   write_clv_distribution(out, analysis->customers.clv);
-  FIDELIS_TRY(const auto points, points_by_period(store, shop, members, periods));
+  FIDELIS_TRY(const auto points, points_by_period(store, shop, periods));
   out.key("points").begin_array();
   domain::Points outstanding = 0;
   for (std::size_t i = 0; i < periods.size(); ++i) {

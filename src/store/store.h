@@ -186,6 +186,10 @@ class Store {
       const std::string& shop, const std::function<void(const domain::MemberState&)>& visit) = 0;
   virtual core::Status for_each_order(
       const std::string& shop, const std::function<void(const domain::OrderRecord&)>& visit) = 0;
+  // Visits every ledger line of a shop: each member's lines in seq order, members interleaved
+  // (the dashboard's points per period, in one pass instead of one read per member).
+  virtual core::Status for_each_line(const std::string& shop,
+                                     const std::function<void(const MemberLine&)>& visit) = 0;
   // Visits every code (with its member) and every reward's stock count, in key order.
   virtual core::Status for_each_code(
       const std::string& shop,

@@ -178,6 +178,20 @@ class MemoryStore final : public Store {
     return core::Ok{};
   }
 
+  core::Status for_each_line(const std::string& shop,
+                             const std::function<void(const MemberLine&)>& visit) override {
+    MemberLine entry;
+    for (auto it = ledger_.lower_bound({shop, ""}); it != ledger_.end() && it->first.first == shop;
+         ++it) {
+      entry.member = it->first.second;
+      for (const auto& [seq, line] : it->second) {
+        entry.line = line;
+        visit(entry);
+      }
+    }
+    return core::Ok{};
+  }
+
   core::Status for_each_order(
       const std::string& shop,
       const std::function<void(const domain::OrderRecord&)>& visit) override {

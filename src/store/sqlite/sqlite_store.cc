@@ -508,24 +508,45 @@ class SqliteStore final : public Store {
     return lines;
   }
 
-  static core::Result<domain::LedgerLine> read_line(Statement& stmt) {
+  // The line in columns `first` to `first` + 14 (seq, at, kind, … credit_after, in ledger()'s
+  // order).
+  static core::Result<domain::LedgerLine> read_line(Statement& stmt, int first = 0) {
     domain::LedgerLine line;
-    line.seq = static_cast<std::uint64_t>(stmt.integer(0));
-    line.at = core::Timestamp{stmt.integer(1)};
-    line.kind = static_cast<domain::LineKind>(stmt.integer(2));
-    line.points = stmt.integer(3);
-    line.event = std::string(stmt.text(4));
-    line.rule = std::string(stmt.text(5));
-    FIDELIS_TRY(line.lots, decode_lots(stmt.text(6)));
-    line.order_id = std::string(stmt.text(7));
-    line.note = std::string(stmt.text(8));
-    line.waived = stmt.integer(9);
-    line.available_after = stmt.integer(10);
-    line.pending_after = stmt.integer(11);
-    line.debt_after = stmt.integer(12);
-    line.credit = stmt.integer(13);
-    line.credit_after = stmt.integer(14);
+    line.seq = static_cast<std::uint64_t>(stmt.integer(first + 0));
+    line.at = core::Timestamp{stmt.integer(first + 1)};
+    line.kind = static_cast<domain::LineKind>(stmt.integer(first + 2));
+    line.points = stmt.integer(first + 3);
+    line.event = std::string(stmt.text(first + 4));
+    line.rule = std::string(stmt.text(first + 5));
+    FIDELIS_TRY(line.lots, decode_lots(stmt.text(first + 6)));
+    line.order_id = std::string(stmt.text(first + 7));
+    line.note = std::string(stmt.text(first + 8));
+    line.waived = stmt.integer(first + 9);
+    line.available_after = stmt.integer(first + 10);
+    line.pending_after = stmt.integer(first + 11);
+    line.debt_after = stmt.integer(first + 12);
+    line.credit = stmt.integer(first + 13);
+    line.credit_after = stmt.integer(first + 14);
     return line;
+  }
+
+  core::Status for_each_line(const std::string& shop,
+                             const std::function<void(const MemberLine&)>& visit) override {
+    // In rowid order: lines are appended, so each member's come in seq order.
+    Statement stmt(db_,
+                   "SELECT member, seq, at, kind, points, event, rule, lots, order_id, note, "
+                   "waived, available_after, pending_after, debt_after, credit, credit_after "
+                   "FROM ledger WHERE shop = ? ORDER BY rowid");
+    stmt.bind(1, shop);
+    MemberLine entry;
+    int rc = SQLITE_ROW;
+    while ((rc = stmt.step()) == SQLITE_ROW) {
+      entry.member = std::string(stmt.text(0));
+      FIDELIS_TRY(entry.line, read_line(stmt, 1));
+      visit(entry);
+    }
+    if (rc != SQLITE_DONE) return storage_error("reading the ledger");
+    return core::Ok{};
   }
 
   // The rowid of the member's last ledger line, if it has one.
