@@ -33,6 +33,19 @@ struct PointTotals {
                  reversed = 0;
   std::int64_t referred = 0;                      // members who joined with a referral (any status)
   std::map<std::string, std::int64_t> referrals;  // by status
+  // UTC days each member was first seen, and those when members joined by referral.
+  std::vector<std::int64_t> first_seen_days, referred_days;
+};
+
+// The program's figures of one period: members at its end, joined and referred in it, points
+// moved in it and outstanding at its end.
+struct ProgramPeriod {
+  std::int64_t members = 0, joined = 0, referred = 0;
+  PointsPeriod points;
+  domain::Points outstanding = 0;
+  // Since the program began, to the period's end: the rates compare like the lifetime ones (a
+  // period's own expiries are of older lots, and may exceed what it issued).
+  domain::Points issued_to_end = 0, redeemed_to_end = 0, expired_to_end = 0;
 };
 
 }  // namespace
@@ -62,7 +75,9 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     totals.spent += state.spent;
     totals.expired += state.expired;
     totals.reversed += state.reversed;
+    totals.first_seen_days.push_back(utc_day(state.first_seen_at));
     if (state.referral) {
+      totals.referred_days.push_back(utc_day(state.referral->at));
       ++totals.referred;
       ++totals.referrals[std::string(domain::referral_status_name(state.referral->status))];
     }
@@ -125,7 +140,7 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     out.key("currency").null().key("customers").value(0);
     out.key("repeat_purchase_rate").null();
     out.key("current").null().key("previous").null().key("to_date").null().key("clv").null();
-    out.key("satisfaction").null().key("non_members").null();
+    out.key("satisfaction").null().key("non_members").null().key("program_periods").null();
     out.key("why_not").value(analysis.errors().front().message);
     out.end_object();
     return out.take();
@@ -171,6 +186,38 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   };
   by_period("satisfaction", facts.satisfaction, write_satisfaction);
   by_period("non_members", facts.guests, write_guest_orders);
+  // The program cards' figures per period, compared like the order KPIs.
+  FIDELIS_TRY(const auto points, points_by_period(store, shop, periods));
+  std::vector<ProgramPeriod> program_rows(periods.size());
+  for (std::int64_t day : totals.first_seen_days)
+    ++program_rows[nearest_period(periods, day)].joined;
+  for (std::int64_t day : totals.referred_days)
+    ++program_rows[nearest_period(periods, day)].referred;
+  ProgramPeriod running;
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    running.members += program_rows[i].joined;
+    running.outstanding += points[i].outstanding_change;
+    running.issued_to_end += points[i].issued;
+    running.redeemed_to_end += points[i].redeemed;
+    running.expired_to_end += points[i].expired;
+    running.joined = program_rows[i].joined;
+    running.referred = program_rows[i].referred;
+    running.points = points[i];
+    program_rows[i] = running;
+  }
+  by_period("program_periods", program_rows, [&](core::JsonWriter& o, const ProgramPeriod& p) {
+    o.begin_object().key("members").value(p.members).key("joined").value(p.joined);
+    o.key("referred").value(p.referred).key("referral_rate");
+    percent(o, p.referred, p.joined);
+    o.key("points").begin_object().key("issued").value(p.points.issued);
+    o.key("redeemed").value(p.points.redeemed).key("expired").value(p.points.expired);
+    o.key("reversed").value(p.points.reversed).key("outstanding").value(p.outstanding);
+    o.end_object().key("redemption_rate");
+    percent(o, p.redeemed_to_end, p.issued_to_end);
+    o.key("breakage_rate");
+    percent(o, p.expired_to_end, p.issued_to_end);
+    o.end_object();
+  });
   out.end_object();
   return out.take();
 }

@@ -523,6 +523,19 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   EXPECT_EQ(to_date["churn_rate"], 50.0);  // m3 did not come back
   EXPECT_EQ(to_date["orders"], 2);
   EXPECT_EQ(body["repeat_purchase_rate"].get<double>() * 3, 200.0);  // m1 and m3 of three
+  // The program's figures by the same periods: February ends with m3 and m1 (joined then), 20
+  // points issued (k1, k2), 30 outstanding (k0 too), nothing redeemed; January: m3, 10 points.
+  const auto& program_now = body["program_periods"]["current"];
+  EXPECT_EQ(program_now["members"], 2);
+  EXPECT_EQ(program_now["joined"], 1);
+  EXPECT_EQ(program_now["referral_rate"], 0.0);
+  EXPECT_EQ(program_now["points"]["issued"], 20);
+  EXPECT_EQ(program_now["points"]["outstanding"], 30);
+  EXPECT_EQ(program_now["redemption_rate"], 0.0);
+  EXPECT_EQ(body["program_periods"]["previous"]["members"], 1);
+  EXPECT_EQ(body["program_periods"]["previous"]["points"]["outstanding"], 10);
+  EXPECT_EQ(body["program_periods"]["to_date"]["members"], 3);
+  EXPECT_EQ(body["program_periods"]["to_date"]["points"]["outstanding"], 50);
   EXPECT_TRUE(body.contains("clv")) << kpis.body;
 
   const HttpReply quarter = client.request("GET", "/v1/analytics/kpis?period=quarter", "", admin);

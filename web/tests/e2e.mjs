@@ -91,21 +91,25 @@ try {
     text: await page.textContent(`[data-kpi=${id}] .value`),
   });
   const expected = {
-    members: kpis.members,
+    members: kpis.program_periods.current.members,
     retention_rate: kpis.current.retention_rate,
     churn_rate: kpis.current.churn_rate,
     average_order_value: kpis.current.average_order_value,
     aov_non_members: kpis.non_members.current.average_order_value,
-    redemption_rate: kpis.points.redemption_rate,
-    liability_points: kpis.points.outstanding,
+    redemption_rate: kpis.program_periods.current.redemption_rate,
+    breakage_rate: kpis.program_periods.current.breakage_rate,
+    referral_rate: kpis.program_periods.current.referral_rate,
+    liability_points: kpis.program_periods.current.points.outstanding,
     nps: kpis.satisfaction.current.nps,
   };
   for (const [id, value] of Object.entries(expected)) {
     const shown = await card(id);
-    check(Number(shown.value) === value, `KPI ${id}: card ${shown.value} = API ${value}`);
+    const number = shown.value === "" ? null : Number(shown.value);
+    check(number === value, `KPI ${id}: card ${shown.value} = API ${value}`);
   }
   const members = await card("members");
-  check(members.text === kpis.members.toLocaleString("en-US"), `members card reads "${members.text}"`);
+  check(members.text === kpis.program_periods.current.members.toLocaleString("en-US"), `members card reads "${members.text}"`);
+  check((await page.locator("[data-kpi=members] .delta").count()) === 1, "the members card compares with the previous period");
   const retention = await card("retention_rate");
   check(retention.text === `${kpis.current.retention_rate.toFixed(1)} %`, `retention card reads "${retention.text}"`);
   check(kpis.non_members.current.orders > 0, `the demo has non-members' orders (${kpis.non_members.current.orders} last period)`);

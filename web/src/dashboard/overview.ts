@@ -4,7 +4,7 @@ import { fill, h } from "../shared/dom";
 import { decimal, integer, label, money, percent } from "../shared/format";
 import { chartCard, cohortTable, rfmGrid } from "./charts";
 import type { View } from "./main";
-import type { Charts, Kpis, PeriodRow, Scores } from "./types";
+import type { Charts, Kpis, PeriodRow, ProgramPeriod, Scores } from "./types";
 
 interface Card {
   id: string;
@@ -25,7 +25,7 @@ function delta(card: Card): HTMLElement | null {
   const change = card.value - card.previous;
   const relative = card.previous !== 0 ? (100 * change) / Math.abs(card.previous) : null;
   const good = change === 0 ? null : (change > 0) === (card.higherIsBetter ?? true);
-  const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "＝";
+  const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "=";
   return h("span", { class: `delta ${good === null ? "" : good ? "good" : "bad"}` },
     h("span", { "aria-hidden": "true" }, `${arrow} `),
     relative === null ? decimal(change) : `${change > 0 ? "+" : ""}${decimal(relative)} %`,
@@ -83,16 +83,28 @@ function scoreCards(current: Scores | null | undefined, previous: Scores | null 
   ];
 }
 
+// The program's cards: the last complete period against the one before (as every card), with the
+// figure for the whole life of the program, or now, in the note.
 function programCards(kpis: Kpis): Card[] {
   const p = kpis.points;
+  const cur = kpis.program_periods?.current ?? null;
+  const prev = kpis.program_periods?.previous ?? null;
+  const compared = <T,>(pick: (r: ProgramPeriod) => T, lifetime: T) =>
+    cur ? { value: pick(cur), previous: prev ? pick(prev) : null } : { value: lifetime };
+  const members = compared((r) => r.members, kpis.members);
+  const redemption = compared((r) => r.redemption_rate, p.redemption_rate);
+  const breakage = compared((r) => r.breakage_rate, p.breakage_rate);
+  const outstanding = compared((r) => r.points.outstanding, p.outstanding);
+  const referral = compared((r) => r.referral_rate, kpis.referrals.referral_rate);
+  const money_now = p.liability ? ` ≈ ${money(p.liability.amount, p.liability.currency)}` : "";
   return [
-    { id: "members", title: "Members", value: kpis.members, text: integer(kpis.members) },
-    { id: "clv_mean", title: "Predicted CLV", value: kpis.clv?.mean ?? null, text: money(kpis.clv?.mean ?? null, kpis.currency), note: kpis.clv?.fitted ? `mean per customer, next ${kpis.clv.horizon_months ?? 12} months` : kpis.clv?.why_not ?? "" },
-    { id: "redemption_rate", title: "Redemption rate", value: p.redemption_rate, text: percent(p.redemption_rate), note: "points spent / earned" },
-    { id: "breakage_rate", title: "Breakage", value: p.breakage_rate, text: percent(p.breakage_rate), note: "points expired / earned", higherIsBetter: false },
-    { id: "liability_points", title: "Points liability", value: p.outstanding, text: `${integer(p.outstanding)} pts`, note: p.liability ? `≈ ${money(p.liability.amount, p.liability.currency)} at the best reward rate` : "no reward prices points" },
-    { id: "referral_rate", title: "Referral rate", value: kpis.referrals.referral_rate, text: percent(kpis.referrals.referral_rate), note: `${integer(kpis.referrals.referred)} members joined by referral` },
-    { id: "mission_completion", title: "Mission completion", value: kpis.missions?.completion_rate ?? null, text: percent(kpis.missions?.completion_rate ?? null), note: kpis.missions ? `${integer(kpis.missions.completed)} of ${integer(kpis.missions.started)} who started` : "no missions" },
+    { id: "members", title: "Members", ...members, text: integer(members.value), note: `at the period's end; ${integer(kpis.members)} now` },
+    { id: "clv_mean", title: "Predicted CLV", value: kpis.clv?.mean ?? null, text: money(kpis.clv?.mean ?? null, kpis.currency), note: kpis.clv?.fitted ? `mean per customer, next ${kpis.clv.horizon_months ?? 12} months (a forecast from today's history: not compared)` : kpis.clv?.why_not ?? "" },
+    { id: "redemption_rate", title: "Redemption rate", ...redemption, text: percent(redemption.value), note: `points redeemed / issued up to the period's end; ${percent(p.redemption_rate)} now` },
+    { id: "breakage_rate", title: "Breakage", ...breakage, text: percent(breakage.value), note: `points expired / issued up to the period's end; ${percent(p.breakage_rate)} now`, higherIsBetter: false },
+    { id: "liability_points", title: "Points liability", ...outstanding, text: `${integer(outstanding.value)} pts`, note: `outstanding at the period's end; ${integer(p.outstanding)} pts now${money_now}` },
+    { id: "referral_rate", title: "Referral rate", ...referral, text: percent(referral.value), note: `of members who joined in the period; ${integer(kpis.referrals.referred)} joined by referral in all` },
+    { id: "mission_completion", title: "Mission completion", value: kpis.missions?.completion_rate ?? null, text: percent(kpis.missions?.completion_rate ?? null), note: kpis.missions ? `${integer(kpis.missions.completed)} of ${integer(kpis.missions.started)} who started, since the program began (not per period)` : "no missions" },
   ];
 }
 

@@ -31,6 +31,17 @@ export interface GuestOrders {
   average_order_value: number | null;
 }
 
+// The program's figures of one period (members at its end, points moved in it).
+export interface ProgramPeriod {
+  members: number;
+  joined: number;
+  referred: number;
+  referral_rate: number | null;
+  points: { issued: number; redeemed: number; expired: number; reversed: number; outstanding: number };
+  redemption_rate: number | null;
+  breakage_rate: number | null;
+}
+
 export interface Clv {
   fitted: boolean;
   mean?: number;
@@ -55,6 +66,7 @@ export interface Kpis {
   missions: { started: number; completed: number; completion_rate: number | null } | null;
   satisfaction: { current: Scores | null; previous: Scores | null; to_date: Scores | null } | null;
   non_members: { current: GuestOrders | null; previous: GuestOrders | null; to_date: GuestOrders | null } | null;
+  program_periods: { current: ProgramPeriod | null; previous: ProgramPeriod | null; to_date: ProgramPeriod | null } | null;
   currency: string | null;
   customers: number;
   repeat_purchase_rate: number | null;
