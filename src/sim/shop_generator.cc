@@ -91,7 +91,7 @@ void realistic_member(Random& random, const ShopSpec& spec, int& join_day, int& 
                       int& dropout_per_mille, const Product*& favourite) {
   join_day = random.per_mille(300)
                  ? static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days / 12 + 1)))
-                 : static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days * 9 / 10)));
+                 : static_cast<int>(random.below(static_cast<std::uint64_t>(spec.days)));
   int total = 0;
   for (int weight : kPaceWeights) total += weight;
   int draw = static_cast<int>(random.below(static_cast<std::uint64_t>(total)));
