@@ -83,6 +83,8 @@ try {
   await page.waitForTimeout(300); // the charts draw on the next frame
   console.log(`     overview shown ${Date.now() - started} ms after the first load (incl. the wrong key)`);
   await page.screenshot({ path: join(out, "overview.png"), fullPage: true });
+  // The README's picture (docs/images/dashboard.png): the cards and the first charts.
+  await page.screenshot({ path: join(out, "overview-top.png"), clip: { x: 0, y: 0, width: 1366, height: 900 } });
 
   // KPI cards: the value behind each card is the API's, and its text shows it.
   const kpis = await api(ready, "/v1/analytics/kpis?period=month");
