@@ -8,7 +8,6 @@
 #include "api/store_orders.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
-#include "domain/event/event.h"
 #include "domain/ledger/state.h"
 #include "engine/engine.h"
 
@@ -193,17 +192,16 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     ++program_rows[nearest_period(periods, day)].joined;
   for (std::int64_t day : totals.referred_days)
     ++program_rows[nearest_period(periods, day)].referred;
-  ProgramPeriod running;
+  // Running totals to each period's end, from its predecessor's.
   for (std::size_t i = 0; i < periods.size(); ++i) {
-    running.members += program_rows[i].joined;
-    running.outstanding += points[i].outstanding_change;
-    running.issued_to_end += points[i].issued;
-    running.redeemed_to_end += points[i].redeemed;
-    running.expired_to_end += points[i].expired;
-    running.joined = program_rows[i].joined;
-    running.referred = program_rows[i].referred;
-    running.points = points[i];
-    program_rows[i] = running;
+    ProgramPeriod& row = program_rows[i];
+    const ProgramPeriod before = i > 0 ? program_rows[i - 1] : ProgramPeriod{};
+    row.points = points[i];
+    row.members = before.members + row.joined;
+    row.outstanding = before.outstanding + points[i].outstanding_change;
+    row.issued_to_end = before.issued_to_end + points[i].issued;
+    row.redeemed_to_end = before.redeemed_to_end + points[i].redeemed;
+    row.expired_to_end = before.expired_to_end + points[i].expired;
   }
   by_period("program_periods", program_rows, [&](core::JsonWriter& o, const ProgramPeriod& p) {
     o.begin_object().key("members").value(p.members).key("joined").value(p.joined);

@@ -34,12 +34,11 @@ namespace {
 // The index of the period holding `at`, or nothing when it falls outside them all.
 std::optional<std::size_t> period_of(const std::vector<analytics::PeriodRow>& periods,
                                      core::Timestamp at) {
+  if (periods.empty()) return std::nullopt;
   const std::int64_t day = utc_day(at);
-  const auto it = std::upper_bound(
-      periods.begin(), periods.end(), day,
-      [](std::int64_t d, const analytics::PeriodRow& row) { return d < row.end_day; });
-  if (it == periods.end() || day < it->start_day) return std::nullopt;
-  return static_cast<std::size_t>(it - periods.begin());
+  const std::size_t index = nearest_period(periods, day);
+  if (day < periods[index].start_day || day >= periods[index].end_day) return std::nullopt;
+  return index;
 }
 
 void count_survey(Satisfaction& s, const simdjson::dom::object& data) {
