@@ -34,7 +34,14 @@ struct PointTotals {
   std::map<std::string, std::int64_t> referrals;  // by status
   // UTC days each member was first seen, and those when members joined by referral.
   std::vector<std::int64_t> first_seen_days, referred_days;
+  // UTC days members started and first completed a mission of the program in force (one per
+  // member and mission; INT64_MIN when the stored state does not say).
+  std::vector<std::int64_t> mission_started_days, mission_completed_days;
 };
+
+std::int64_t day_or_unknown(const std::optional<core::Timestamp>& at) {
+  return at ? utc_day(*at) : INT64_MIN;
+}
 
 // The program's figures of one period: members at its end, joined and referred in it, points
 // moved in it and outstanding at its end.
@@ -45,7 +52,31 @@ struct ProgramPeriod {
   // Since the program began, to the period's end: the rates compare like the lifetime ones (a
   // period's own expiries are of older lots, and may exceed what it issued).
   domain::Points issued_to_end = 0, redeemed_to_end = 0, expired_to_end = 0;
+  // Missions started and completed in the period (member × mission), and their totals since the
+  // program began: completion is compared to the period's end like the lifetime figure.
+  std::int64_t missions_started = 0, missions_completed = 0;
+  std::int64_t missions_started_to_end = 0, missions_completed_to_end = 0;
 };
+
+bool in_force(const domain::Program* program, const std::string& mission) {
+  return program != nullptr &&
+         std::any_of(program->missions.begin(), program->missions.end(),
+                     [&](const domain::Mission& m) { return m.id == mission; });
+}
+
+// The predicted CLV as the models saw it at the end of `row`: fitted again on the orders up to
+// that day (null when they cannot be fitted).
+void write_clv_at_end(core::JsonWriter& out, const analytics::OrderTable& table,
+                      analytics::AnalysisOptions options, const analytics::PeriodRow& row) {
+  options.as_of_day = row.end_day - 1;
+  const auto analysis =
+      analytics::analyze(analytics::orders_until(table, row.end_day - 1), options);
+  if (!analysis.ok()) {
+    out.null();
+    return;
+  }
+  analytics::write_clv_json(out, *analysis);
+}
 
 }  // namespace
 
@@ -79,6 +110,12 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
       totals.referred_days.push_back(utc_day(state.referral->at));
       ++totals.referred;
       ++totals.referrals[std::string(domain::referral_status_name(state.referral->status))];
+    }
+    for (const auto& progress : state.missions) {
+      if (!in_force(program, progress.mission)) continue;
+      totals.mission_started_days.push_back(day_or_unknown(progress.started_at));
+      if (progress.completed > 0)
+        totals.mission_completed_days.push_back(day_or_unknown(progress.completed_at));
     }
   }));
   FIDELIS_TRY(auto read, orders_from_store(store, shop, ""));
@@ -139,7 +176,8 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     out.key("currency").null().key("customers").value(0);
     out.key("repeat_purchase_rate").null();
     out.key("current").null().key("previous").null().key("to_date").null().key("clv").null();
-    out.key("satisfaction").null().key("non_members").null().key("program_periods").null();
+    out.key("clv_periods").null().key("satisfaction").null().key("non_members").null();
+    out.key("program_periods").null();
     out.key("why_not").value(analysis.errors().front().message);
     out.end_object();
     return out.take();
@@ -167,6 +205,18 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   period_at(0);
   out.key("clv");
   analytics::write_clv_json(out, *analysis);
+  // The same forecast made at the end of the last complete period and of the one before, to
+  // compare like every other card (two more fits over the orders up to those days).
+  out.key("clv_periods").begin_object();
+  for (const auto& [label, from_end] : {std::pair{"current", 1}, std::pair{"previous", 2}}) {
+    out.key(label);
+    if (periods.size() > static_cast<std::size_t>(from_end)) {
+      write_clv_at_end(out, read.table, options, periods[periods.size() - 1 - from_end]);
+    } else {
+      out.null();
+    }
+  }
+  out.end_object();
   // Survey answers and non-members' orders in the same periods as current, previous and
   // to_date (members' AOV is the periods' own average_order_value).
   FIDELIS_TRY(const auto facts, facts_by_period(store, shop, periods, read.table.currency));
@@ -192,6 +242,10 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     ++program_rows[nearest_period(periods, day)].joined;
   for (std::int64_t day : totals.referred_days)
     ++program_rows[nearest_period(periods, day)].referred;
+  for (std::int64_t day : totals.mission_started_days)
+    ++program_rows[nearest_period(periods, day)].missions_started;
+  for (std::int64_t day : totals.mission_completed_days)
+    ++program_rows[nearest_period(periods, day)].missions_completed;
   // Running totals to each period's end, from its predecessor's.
   for (std::size_t i = 0; i < periods.size(); ++i) {
     ProgramPeriod& row = program_rows[i];
@@ -202,6 +256,8 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     row.issued_to_end = before.issued_to_end + points[i].issued;
     row.redeemed_to_end = before.redeemed_to_end + points[i].redeemed;
     row.expired_to_end = before.expired_to_end + points[i].expired;
+    row.missions_started_to_end = before.missions_started_to_end + row.missions_started;
+    row.missions_completed_to_end = before.missions_completed_to_end + row.missions_completed;
   }
   by_period("program_periods", program_rows, [&](core::JsonWriter& o, const ProgramPeriod& p) {
     o.begin_object().key("members").value(p.members).key("joined").value(p.joined);
@@ -214,6 +270,17 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
     percent(o, p.redeemed_to_end, p.issued_to_end);
     o.key("breakage_rate");
     percent(o, p.expired_to_end, p.issued_to_end);
+    o.key("missions");
+    if (program != nullptr && !program->missions.empty()) {
+      o.begin_object().key("started").value(p.missions_started);
+      o.key("completed").value(p.missions_completed);
+      o.key("started_to_end").value(p.missions_started_to_end);
+      o.key("completed_to_end").value(p.missions_completed_to_end).key("completion_rate");
+      percent(o, p.missions_completed_to_end, p.missions_started_to_end);
+      o.end_object();
+    } else {
+      o.null();
+    }
     o.end_object();
   });
   out.end_object();

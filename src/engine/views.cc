@@ -328,6 +328,8 @@ void write_missions_json(core::JsonWriter& out, const domain::Program& program,
     out.begin_object().key("id").value(mission.id).key("on").value(mission.on);
     out.key("target").value(mission.target).key("count").value(count);
     out.key("completed").value(completed);
+    if (it != state.missions.end() && it->completed_at)
+      out.key("completed_at").value(core::format_rfc3339(*it->completed_at));
     out.key("recurring").value(mission.monthly ? "month" : "none");
     if (mission.points > 0) out.key("points").value(mission.points);
     if (!mission.badge.empty()) out.key("badge").value(mission.badge);

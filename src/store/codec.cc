@@ -7,15 +7,14 @@
 namespace fidelis::store {
 namespace {
 
-// Order records: version 2 adds merchandise and each line's net. Member states: version 2 adds
-// action counts, version 3 mission progress and badges, version 4 redemptions and tiers,
-// version 5 milestones (lot spend, first purchase, anniversaries, spend reached), version 6 the
-// store credit wallet and codes paid with it, version 7 identity digests and the leaderboard
-// opt-in; order records version 3
-// cashback. Older
-// blobs are still read.
+// Order records: version 2 adds merchandise and each line's net, version 3 cashback. Member
+// states: version 2 adds action counts, version 3 mission progress and badges, version 4
+// redemptions and tiers, version 5 milestones (lot spend, first purchase, anniversaries, spend
+// reached), version 6 the store credit wallet and codes paid with it, version 7 identity digests
+// and the leaderboard opt-in, version 8 consents and tickets, version 9 when each mission was
+// started and first completed. Older blobs are still read.
 constexpr std::uint8_t kFormatVersion = 3;
-constexpr std::uint8_t kMemberFormatVersion = 8;
+constexpr std::uint8_t kMemberFormatVersion = 9;
 
 class Writer {
  public:
@@ -302,6 +301,12 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.s(ticket.topic);
     w.t(ticket.at);
   }
+  // Version 9, after the rest so that older blobs stay a prefix: the missions' dates, in order.
+  w.u(state.missions.size());
+  for (const auto& progress : state.missions) {
+    w.ot(progress.started_at);
+    w.ot(progress.completed_at);
+  }
   out = w.take();
 }
 
@@ -520,6 +525,13 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
       ticket.at = r.t();
       return ticket;
     });
+  }
+  if (version >= 9) {
+    if (r.u() != state.missions.size()) return corrupt("member state");
+    for (auto& progress : state.missions) {
+      progress.started_at = r.ot();
+      progress.completed_at = r.ot();
+    }
   }
   if (!known_values) return corrupt("member state");
   if (!r.ok() || !r.at_end()) return corrupt("member state");

@@ -40,7 +40,10 @@ domain::MemberState sample() {
   state.lots = {pending, available};
   state.actions = {{"review", 3, core::Timestamp{1'739'500'000'000'000}, 24'302, 1},
                    {"signup", 1, core::Timestamp{1'700'000'000'000'000}, 24'287, 1}};
-  state.missions = {{"reviews-3", 2, 0, INT64_MIN}, {"monthly", 1, 4, 24'302}};
+  state.missions = {
+      {"reviews-3", 2, 0, INT64_MIN, core::Timestamp{1'739'400'000'000'000}, std::nullopt},
+      {"monthly", 1, 4, 24'302, core::Timestamp{1'700'000'000'000'000},
+       core::Timestamp{1'700'100'000'000'000}}};
   state.badges = {{"critic", core::Timestamp{1'739'500'000'000'000}, "mission.reviews-3"}};
   domain::Redemption issued;
   issued.code = "K7QF-9M2X-ZT4PA";
@@ -133,26 +136,27 @@ TEST(Codec, ReadsOlderMemberStates) {
   state.recent_tickets.clear();
   std::string bytes;
   encode_member(state, bytes);
-  ASSERT_EQ(bytes.front(), '\x08');
-  ASSERT_EQ(bytes.substr(bytes.size() - 30), std::string(30, '\0'));
+  ASSERT_EQ(bytes.front(), '\x09');
+  ASSERT_EQ(bytes.substr(bytes.size() - 31), std::string(31, '\0'));
   // Trailing zero bytes each version lacks: v5 ends with counts of actions, missions, badges,
   // redemptions, a tier flag, a count of tier months, a referral flag, a count of referees and
   // a membership flag, then an empty birthday, an empty time zone and no next birthday, then no
   // first purchase, no anniversaries, no settled spend, no spend milestones, no lot spend, then an
   // empty wallet (currency, available, pending, earned, spent, reversed) and no codes paid with
   // credit, then no identity digests and no leaderboard opt-in, then no consents, no tickets and
-  // no recent tickets; v7 stops before the consents, v6 before the digests, v5
+  // no recent tickets, then no mission dates; v8 stops before the mission dates, v7 before the
+  // consents, v6 before the digests, v5
   // before the wallet, v4
   // before the first purchase, v3 after badges, v2 after actions, v1 before them.
   for (const auto& [version, missing] :
-       {std::pair{1, 30}, {2, 29}, {3, 27}, {4, 18}, {5, 12}, {6, 5}, {7, 3}}) {
+       {std::pair{1, 31}, {2, 30}, {3, 28}, {4, 19}, {5, 13}, {6, 6}, {7, 4}, {8, 1}}) {
     const std::string older =
         static_cast<char>(version) + bytes.substr(1, bytes.size() - 1 - missing);
     auto decoded = decode_member(older);
     ASSERT_TRUE(decoded.ok()) << version;
     EXPECT_EQ(*decoded, state) << version;
   }
-  EXPECT_FALSE(decode_member('\x09' + bytes.substr(1)).ok());
+  EXPECT_FALSE(decode_member('\x0a' + bytes.substr(1)).ok());
 }
 
 TEST(Codec, OrderRecordsRoundTrip) {

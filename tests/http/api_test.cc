@@ -637,6 +637,44 @@ TEST_F(Api, SumsUpTheShopsKeyFiguresForTheDashboard) {
   EXPECT_EQ(drawn["analysis"]["dataset"]["orders"], 7);
   EXPECT_EQ(drawn["clv_distribution"]["customers"], 5);
   EXPECT_EQ(client.request("GET", "/v1/analytics/charts?period=day", "", admin).status, 422);
+
+  // The forecast as made at the end of February and of January: what `analyze --until` says.
+  for (const auto& [label, until] :
+       {std::pair{"current", "2025-02-28"}, std::pair{"previous", "2025-01-31"}}) {
+    const auto cli = run("--db " + db_ + " --shop acme --json analyze --until " + until);
+    ASSERT_EQ(cli.exit_code, 0) << cli.err;
+    EXPECT_EQ(guests["clv_periods"][label], nlohmann::json::parse(cli.out)["clv"]) << label;
+  }
+  // Missions by period: m1 completes "reviews-3" in February, m2 starts it in March; the rate
+  // counts what was started and completed up to each period's end.
+  const auto review = [](const std::string& id, const std::string& member, const char* at) {
+    return R"({"id":")" + id + R"(","type":"review.posted","member":")" + member +
+           R"(","occurred_at":")" + at + R"(","data":{"review_id":")" + id +
+           R"(","sku":"A","rating":5}})";
+  };
+  for (const auto& event :
+       {review("r1", "m1", "2025-02-14T10:00:00Z"), review("r2", "m1", "2025-02-15T10:00:00Z"),
+        review("r3", "m1", "2025-02-16T10:00:00Z"), review("r4", "m2", "2025-03-11T10:00:00Z")}) {
+    ASSERT_EQ(client.request("POST", "/v1/events", event, admin).status, 201) << event;
+  }
+  const auto reviewed =
+      nlohmann::json::parse(client.request("GET", "/v1/analytics/kpis", "", admin).body);
+  EXPECT_EQ(reviewed["missions"]["started"], 2);
+  EXPECT_EQ(reviewed["missions"]["completed"], 1);
+  const auto& periods = reviewed["program_periods"];
+  EXPECT_EQ(periods["previous"]["missions"]["started_to_end"], 0);
+  EXPECT_EQ(periods["previous"]["missions"]["completion_rate"], nullptr);
+  EXPECT_EQ(periods["current"]["missions"]["started"], 1);
+  EXPECT_EQ(periods["current"]["missions"]["completed"], 1);
+  EXPECT_EQ(periods["current"]["missions"]["completion_rate"], 100.0);
+  EXPECT_EQ(periods["to_date"]["missions"]["started"], 1);
+  EXPECT_EQ(periods["to_date"]["missions"]["completed"], 0);
+  EXPECT_EQ(periods["to_date"]["missions"]["completion_rate"], 50.0);
+  const HttpReply progress =
+      client.request("GET", "/v1/members/m1/missions", "", bearer(server_key_));
+  EXPECT_NE(progress.body.find(R"("completed":1,"completed_at":"2025-02-16T10:00:00Z",)"),
+            std::string::npos)
+      << progress.body;
   EXPECT_EQ(client.request("GET", "/v1/analytics/charts", "", bearer(server_key_)).status, 403);
 }
 

@@ -148,6 +148,8 @@ class ScenarioRunner {
         check_next_expiry(words);
       } else if (verb == "badges") {
         check_badges(words);
+      } else if (verb == "mission") {
+        check_mission(words);
       } else if (verb == "consents") {
         check_consents(words);
       } else if (verb == "tickets") {
@@ -374,6 +376,25 @@ class ScenarioRunner {
     std::vector<std::string> have;
     for (const auto& badge : member(words.at(1)).badges) have.push_back(badge.id);
     const std::vector<std::string> want(words.begin() + 2, words.end());
+    EXPECT_EQ(have, want) << "line " << line_;
+  }
+
+  // `mission MEMBER ID count=N completed=N started=TIME|none completed_at=TIME|none`: the
+  // member's progress on one mission (`none` everywhere when it has none).
+  void check_mission(const std::vector<std::string>& words) {
+    const domain::MemberState state = member(words.at(1));
+    const auto it = std::find_if(state.missions.begin(), state.missions.end(),
+                                 [&](const auto& p) { return p.mission == words.at(2); });
+    const auto time = [](const std::optional<core::Timestamp>& at) {
+      return at ? core::format_rfc3339(*at) : std::string("none");
+    };
+    std::string have = "none";
+    if (it != state.missions.end()) {
+      have = "count=" + std::to_string(it->count) + " completed=" + std::to_string(it->completed) +
+             " started=" + time(it->started_at) + " completed_at=" + time(it->completed_at);
+    }
+    std::string want;
+    for (std::size_t i = 3; i < words.size(); ++i) want += (i > 3 ? " " : "") + words[i];
     EXPECT_EQ(have, want) << "line " << line_;
   }
 

@@ -103,6 +103,8 @@ try {
     referral_rate: kpis.program_periods.current.referral_rate,
     liability_points: kpis.program_periods.current.points.outstanding,
     nps: kpis.satisfaction.current.nps,
+    clv_mean: kpis.clv_periods.current.mean,
+    mission_completion: kpis.program_periods.current.missions.completion_rate,
   };
   for (const [id, value] of Object.entries(expected)) {
     const shown = await card(id);
@@ -112,6 +114,11 @@ try {
   const members = await card("members");
   check(members.text === kpis.program_periods.current.members.toLocaleString("en-US"), `members card reads "${members.text}"`);
   check((await page.locator("[data-kpi=members] .delta").count()) === 1, "the members card compares with the previous period");
+  // Every card of the demo compares with the previous period (the issue's "comparison to the
+  // previous period"): a change, not "no previous period".
+  const cards = await page.locator("[data-kpi]").count();
+  const compared = await page.locator("[data-kpi] .delta:not(.muted)").count();
+  check(cards >= 18 && compared === cards, `all ${cards} KPI cards compare with the previous period (${compared} do)`);
   const retention = await card("retention_rate");
   check(retention.text === `${kpis.current.retention_rate.toFixed(1)} %`, `retention card reads "${retention.text}"`);
   check(kpis.non_members.current.orders > 0, `the demo has non-members' orders (${kpis.non_members.current.orders} last period)`);

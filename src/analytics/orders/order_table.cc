@@ -161,12 +161,18 @@ OrderTable orders_until(const OrderTable& table, std::int64_t last_day) {
                        table.refund_time[i], table.refund_amount[i], order);
   }
   OrderTable kept = builder.take();
-  if (!table.customer_satisfaction.empty()) {
+  if (!table.customer_satisfaction.empty() || !table.customer_tickets.empty()) {
     std::unordered_map<std::string_view, std::size_t> index;
     for (std::size_t c = 0; c < table.customer_ids.size(); ++c)
       index.emplace(table.customer_ids[c], c);
-    for (const std::string& id : kept.customer_ids)
-      kept.customer_satisfaction.push_back(table.customer_satisfaction[index[id]]);
+    // The per-customer columns follow the kept customers (today's values: they carry no dates).
+    for (const std::string& id : kept.customer_ids) {
+      const std::size_t c = index[id];
+      if (!table.customer_satisfaction.empty())
+        kept.customer_satisfaction.push_back(table.customer_satisfaction[c]);
+      if (!table.customer_tickets.empty())
+        kept.customer_tickets.push_back(table.customer_tickets[c]);
+    }
   }
   return kept;
 }

@@ -532,6 +532,7 @@ void count_for_missions(LedgerWriter& writer, const Program& program, const Even
   for (const Mission& mission : program.missions) {
     if (!counts(placed, mission.on, mission.network, mission.from, mission.until)) continue;
     MissionProgress& progress = entry_for(s.missions, mission.id, &MissionProgress::mission);
+    if (!progress.started_at) progress.started_at = credit_at;
     if (mission.monthly) {
       const std::int64_t month = core::utc_month_number(counted_at);
       if (progress.month != month) {
@@ -543,6 +544,7 @@ void count_for_missions(LedgerWriter& writer, const Program& program, const Even
     }
     if (++progress.count != mission.target) continue;
     ++progress.completed;
+    if (!progress.completed_at) progress.completed_at = credit_at;
     const std::string rule = "mission." + mission.id;
     if (mission.points > 0) {
       writer.credit(mission.points, LotState::available, LineKind::earn, credit_at, credit_at,

@@ -56,6 +56,9 @@ struct MissionProgress {
   std::int64_t count = 0;          // counted actions (this month for monthly missions)
   std::int64_t completed = 0;      // times completed
   std::int64_t month = INT64_MIN;  // monthly missions: UTC month number `count` belongs to
+  // When the first action was counted, and when the mission was first completed, as the program
+  // recorded them (an order counts at its release). Unknown for states stored before format 9.
+  std::optional<core::Timestamp> started_at, completed_at;
 
   bool operator==(const MissionProgress&) const = default;
 };

@@ -96,16 +96,35 @@ function programCards(kpis: Kpis): Card[] {
   const breakage = compared((r) => r.breakage_rate, p.breakage_rate);
   const outstanding = compared((r) => r.points.outstanding, p.outstanding);
   const referral = compared((r) => r.referral_rate, kpis.referrals.referral_rate);
+  const missions = compared((r) => r.missions?.completion_rate ?? null, kpis.missions?.completion_rate ?? null);
+  // The forecast made at the end of each period, fitted on the orders known then.
+  const clvAt = kpis.clv_periods?.current;
+  const clv = clvAt !== undefined && clvAt !== null
+    ? { value: clvAt.mean ?? null, previous: kpis.clv_periods?.previous?.mean ?? null }
+    : { value: kpis.clv?.mean ?? null };
   const money_now = p.liability ? ` ≈ ${money(p.liability.amount, p.liability.currency)}` : "";
   return [
     { id: "members", title: "Members", ...members, text: integer(members.value), note: `at the period's end; ${integer(kpis.members)} now` },
-    { id: "clv_mean", title: "Predicted CLV", value: kpis.clv?.mean ?? null, text: money(kpis.clv?.mean ?? null, kpis.currency), note: kpis.clv?.fitted ? `mean per customer, next ${kpis.clv.horizon_months ?? 12} months (a forecast from today's history: not compared)` : kpis.clv?.why_not ?? "" },
+    { id: "clv_mean", title: "Predicted CLV", ...clv, text: money(clv.value, kpis.currency), note: clvNote(kpis) },
     { id: "redemption_rate", title: "Redemption rate", ...redemption, text: percent(redemption.value), note: `points redeemed / issued up to the period's end; ${percent(p.redemption_rate)} now` },
     { id: "breakage_rate", title: "Breakage", ...breakage, text: percent(breakage.value), note: `points expired / issued up to the period's end; ${percent(p.breakage_rate)} now`, higherIsBetter: false },
     { id: "liability_points", title: "Points liability", ...outstanding, text: `${integer(outstanding.value)} pts`, note: `outstanding at the period's end; ${integer(p.outstanding)} pts now${money_now}` },
     { id: "referral_rate", title: "Referral rate", ...referral, text: percent(referral.value), note: `of members who joined in the period; ${integer(kpis.referrals.referred)} joined by referral in all` },
-    { id: "mission_completion", title: "Mission completion", value: kpis.missions?.completion_rate ?? null, text: percent(kpis.missions?.completion_rate ?? null), note: kpis.missions ? `${integer(kpis.missions.completed)} of ${integer(kpis.missions.started)} who started, since the program began (not per period)` : "no missions" },
+    { id: "mission_completion", title: "Mission completion", ...missions, text: percent(missions.value), note: missionNote(kpis) },
   ];
+}
+
+function clvNote(kpis: Kpis): string {
+  if (!kpis.clv?.fitted) return kpis.clv?.why_not ?? "";
+  const months = kpis.clv.horizon_months ?? 12;
+  return `mean per customer, next ${months} months, forecast at the period's end; ${money(kpis.clv.mean ?? null, kpis.currency)} today`;
+}
+
+function missionNote(kpis: Kpis): string {
+  if (!kpis.missions) return "no missions";
+  const m = kpis.program_periods?.current?.missions;
+  const period = m ? `${integer(m.completed)} completed, ${integer(m.started)} started in the period; ` : "";
+  return `${period}${integer(kpis.missions.completed)} of ${integer(kpis.missions.started)} now`;
 }
 
 function periodPicker(current: string): HTMLElement {

@@ -40,6 +40,16 @@ export interface ProgramPeriod {
   points: { issued: number; redeemed: number; expired: number; reversed: number; outstanding: number };
   redemption_rate: number | null;
   breakage_rate: number | null;
+  missions: MissionPeriod | null;
+}
+
+// Missions (member × mission) started and completed in a period, and up to its end.
+export interface MissionPeriod {
+  started: number;
+  completed: number;
+  started_to_end: number;
+  completed_to_end: number;
+  completion_rate: number | null;
 }
 
 export interface Clv {
@@ -74,6 +84,8 @@ export interface Kpis {
   previous: PeriodRow | null;
   to_date: PeriodRow | null;
   clv: Clv | null;
+  // The same forecast made at the end of the last complete period and of the one before.
+  clv_periods: { current: Clv | null; previous: Clv | null } | null;
   why_not?: string;
 }
 
