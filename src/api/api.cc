@@ -1,6 +1,7 @@
 // The API's worker: every request is queued to one thread that owns the store connection and the
 // engine. It takes what is queued at once, answers reads, applies the event posts in one batch,
-// commits, then answers them (a 2xx only once durable).
+// commits, then answers them (a 2xx only once durable). Member reads the worker has answered
+// before are answered again on the HTTP threads, from the read cache, while nothing changed.
 #include "api/api.h"
 
 #include <atomic>
@@ -33,7 +34,8 @@ class WorkerApi final : public Api {
       : options_(std::move(options)),
         pages_(std::move(pages)),
         store_(std::move(store)),
-        engine_(*store_) {
+        engine_(*store_),
+        watch_(options_.db_path) {
     worker_ = std::thread([this] { work(); });
   }
   ~WorkerApi() override { stop(); }
@@ -63,6 +65,11 @@ class WorkerApi final : public Api {
       return respond(ready() ? json(200, R"({"status":"ready"})")
                              : problem(core::ErrorCode::unavailable, "not ready"));
     }
+    if (!stopping_reads_.load(std::memory_order_acquire)) {
+      auto cached = answer_from_cache(cache_, watch_, limiter_, request);
+      if (cached.looked) metrics_.read_cache(cached.response.has_value());
+      if (cached.response) return respond(std::move(*cached.response));
+    }
     {
       std::lock_guard lock(mutex_);
       if (!stopping_) {
@@ -75,6 +82,7 @@ class WorkerApi final : public Api {
   }
 
   void stop() override {
+    stopping_reads_.store(true, std::memory_order_release);
     {
       std::lock_guard lock(mutex_);
       if (stopping_ && !worker_.joinable()) return;
@@ -107,16 +115,25 @@ class WorkerApi final : public Api {
 
   // Reads are answered at once; event posts join the batch, answered after the commit.
   void run(std::deque<Job>& jobs) {
+    // Read before looking for changes: what this run computes is kept only if nothing changed
+    // since (read_cache.h).
+    ReadCache::Generation generation = cache_.generation();
     // Another process may have written (the CLI revoking a key, ingesting events): start afresh.
     if (auto changed = engine_.refresh_if_changed(); !changed.ok() || *changed) {
-      keys_.clear();
+      cache_.invalidate();
+      generation = cache_.generation();
       shop_answers_.clear();
     }
     std::vector<PendingEvent> events;
     for (auto& job : jobs) {
-      // Anything but a read may write: whole-shop answers are computed afresh after it.
-      if (job.request.method != "GET") shop_answers_.clear();
-      Context context{engine_, *store_, limiter_, keys_, shop_answers_};
+      // Anything but a read may write: whole-shop answers and kept reads are computed afresh
+      // after it.
+      if (job.request.method != "GET") {
+        shop_answers_.clear();
+        cache_.invalidate();
+        generation = cache_.generation();
+      }
+      Context context{engine_, *store_, limiter_, cache_, generation, shop_answers_};
       auto routed = route(context, job.request);
       if (auto* response = std::get_if<http::Response>(&routed)) {
         job.respond(std::move(*response));
@@ -127,6 +144,8 @@ class WorkerApi final : public Api {
       }
     }
     if (events.empty()) return;
+    // Before the commit: once it is durable, no kept read from before it may be answered.
+    cache_.invalidate();
     if (auto begun = engine_.begin_batch(); !begun.ok()) {
       for (auto& event : events) event.respond(problem(begun.errors()));
       return;
@@ -167,15 +186,17 @@ class WorkerApi final : public Api {
   const StaticFiles pages_;
   Metrics metrics_;
   RateLimiter limiter_;
-  KeyCache keys_;
+  ReadCache cache_;
   ShopAnswerCache shop_answers_;
   std::unique_ptr<store::Store> store_;
   engine::Engine engine_;
+  ChangeWatch watch_;
   std::thread worker_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  std::atomic<bool> stopping_reads_{false};  // stop(): the HTTP threads no longer answer reads
   std::atomic<bool> ready_{false};
 };
 

@@ -78,6 +78,12 @@ std::string Metrics::render() const {
   out += "# HELP fidelis_store_errors_total Store operations that failed.\n";
   out += "# TYPE fidelis_store_errors_total counter\n";
   out += "fidelis_store_errors_total " + std::to_string(store_errors_) + "\n";
+  out += "# HELP fidelis_read_cache_total Member reads looked up on the HTTP threads, by result.\n";
+  out += "# TYPE fidelis_read_cache_total counter\n";
+  out +=
+      "fidelis_read_cache_total{result=\"hit\"} " + std::to_string(read_cache_hits_.load()) + "\n";
+  out += "fidelis_read_cache_total{result=\"miss\"} " + std::to_string(read_cache_misses_.load()) +
+         "\n";
   return out;
 }
 

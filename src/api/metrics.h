@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -17,6 +18,10 @@ class Metrics {
   void batch(std::size_t size, std::size_t accepted);
   // A store operation failed (a batch that could not commit, a read error).
   void store_error();
+  // A GET looked up in the read cache on an HTTP thread: answered there (hit) or not.
+  void read_cache(bool hit) {
+    (hit ? read_cache_hits_ : read_cache_misses_).fetch_add(1, std::memory_order_relaxed);
+  }
   std::string render() const;
 
  private:
@@ -40,6 +45,7 @@ class Metrics {
   Histogram batches_;
   std::uint64_t events_accepted_ = 0;
   std::uint64_t store_errors_ = 0;
+  std::atomic<std::uint64_t> read_cache_hits_{0}, read_cache_misses_{0};
 };
 
 }  // namespace fidelis::api

@@ -50,17 +50,25 @@ std::optional<std::vector<std::string>> split_path(std::string_view path) {
   return segments;
 }
 
-std::variant<Key, http::Response> authenticate(Context& context, const http::Request& request) {
-  constexpr std::string_view kBearer = "Bearer ";
+constexpr std::string_view kBearer = "Bearer ";
+
+// The key sent as "Authorization: Bearer KEY", or nothing.
+std::optional<std::string_view> bearer_key(const http::Request& request) {
   const std::string_view header = request.authorization;
-  if (!header.starts_with(kBearer) || header.size() == kBearer.size()) {
+  if (!header.starts_with(kBearer) || header.size() == kBearer.size()) return std::nullopt;
+  return header.substr(kBearer.size());
+}
+
+std::variant<Key, http::Response> authenticate(Context& context, const http::Request& request) {
+  const auto sent = bearer_key(request);
+  if (!sent) {
     auto response = problem(ErrorCode::unauthorized, "send an API key: Authorization: Bearer KEY",
                             "Authorization");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
-  const std::string hash = core::sha256_hex(header.substr(kBearer.size()));
-  if (auto cached = context.keys.find(hash); cached != context.keys.end()) return cached->second;
+  const std::string hash = core::sha256_hex(*sent);
+  if (auto cached = context.cache.key(hash)) return std::move(*cached);
   auto found = context.store.key_by_hash(hash);
   if (!found.ok()) return problem(found.errors());
   if (!*found || (*found)->revoked_at) {
@@ -70,8 +78,21 @@ std::variant<Key, http::Response> authenticate(Context& context, const http::Req
     return response;
   }
   Key key{(*found)->id, (*found)->shop, (*found)->scope, (*found)->rate};
-  context.keys.emplace(hash, key);
+  context.cache.put_key(hash, key, context.generation);
   return key;
+}
+
+// 429 with Retry-After when the key has a rate and no token left; takes a token otherwise.
+std::optional<http::Response> rate_limited(RateLimiter& limiter, const Key& key) {
+  if (!key.rate) return std::nullopt;
+  const auto wait = limiter.take(key.id, *key.rate);
+  if (!wait) return std::nullopt;
+  auto response = problem(ErrorCode::rate_limited,
+                          "key " + key.id + " is limited to " + std::to_string(*key.rate) +
+                              " requests a second; retry in " + std::to_string(*wait) + " s",
+                          "Authorization");
+  response.headers.emplace_back("Retry-After", std::to_string(*wait));
+  return response;
 }
 
 http::Response forbidden(const Key& key, std::string_view what) {
@@ -127,7 +148,11 @@ http::Response get_member(Context& context, const Key& key, const std::string& m
   if (!code.ok()) return problem(code.errors());
   core::JsonWriter out;
   engine::write_member_json(out, key.shop, **state, *program, *code);
-  return json(200, out.take());
+  std::string body = out.take();
+  // A pure function of stored data (the program in force at the member's own clock): the HTTP
+  // threads may answer it again until something changes.
+  context.cache.put_member(key.shop, member, body, context.generation);
+  return json(200, std::move(body));
 }
 
 // The member and the program in force now, or the 404 / problem to answer.
@@ -797,6 +822,7 @@ std::string pattern_text(const Route& route) {
 
 std::optional<std::int64_t> RateLimiter::take(const std::string& key_id, std::int64_t rate) {
   const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
   auto [it, added] = buckets_.try_emplace(key_id, Bucket{static_cast<double>(rate), now});
   Bucket& bucket = it->second;
   if (!added) {
@@ -862,16 +888,7 @@ Routed route(Context& context, http::Request& request) {
   auto authenticated = authenticate(context, request);
   if (auto* response = std::get_if<http::Response>(&authenticated)) return std::move(*response);
   const Key& key = std::get<Key>(authenticated);
-  if (key.rate) {
-    if (const auto wait = context.limiter.take(key.id, *key.rate)) {
-      auto response = problem(ErrorCode::rate_limited,
-                              "key " + key.id + " is limited to " + std::to_string(*key.rate) +
-                                  " requests a second; retry in " + std::to_string(*wait) + " s",
-                              "Authorization");
-      response.headers.emplace_back("Retry-After", std::to_string(*wait));
-      return response;
-    }
-  }
+  if (auto limited = rate_limited(context.limiter, key)) return std::move(*limited);
   if (key.scope == "storefront") {
     // A browser's key: its own member's reads, and redeeming that member's points (the member
     // spends what is theirs), proved by a token from the shop's server.
@@ -913,6 +930,24 @@ Routed route(Context& context, http::Request& request) {
     context.idempotency = IdempotencyIntent{idempotency_key, digest};
   }
   return chosen->handle(context, key, params, request);
+}
+
+CachedAnswer answer_from_cache(ReadCache& cache, ChangeWatch& watch, RateLimiter& limiter,
+                               const http::Request& request) {
+  if (request.method != "GET" || !request.path.starts_with("/v1/members/")) return {};
+  const auto sent = bearer_key(request);
+  if (!sent) return {};
+  auto segments = split_path(request.path);
+  if (!segments || segments->size() != 3 || (*segments)[2].empty()) return {};
+  // Looked at first: a change committed before this request arrived empties the cache here.
+  if (!watch.fresh(cache)) return {true, std::nullopt};
+  const auto key = cache.key(core::sha256_hex(*sent));
+  // Storefront keys prove their member with a token the worker checks.
+  if (!key || key->scope == "storefront") return {true, std::nullopt};
+  auto body = cache.member(key->shop, (*segments)[2]);
+  if (!body) return {true, std::nullopt};
+  if (auto limited = rate_limited(limiter, *key)) return {true, std::move(limited)};
+  return {true, json(200, std::move(*body))};
 }
 
 void keep_response(engine::Engine& engine, const std::string& shop,

@@ -5,12 +5,14 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "api/http/server.h"
 #include "api/member_directory.h"
+#include "api/read_cache.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
@@ -23,7 +25,7 @@ struct IdempotencyIntent {
 };
 
 // Per-key token buckets (keys with a rate): `rate` requests a second, bursts of as many. Used by
-// the worker thread alone.
+// the worker and the HTTP threads (answers from the read cache).
 class RateLimiter {
  public:
   // Takes one token; when there is none, the seconds to wait (at least 1).
@@ -34,19 +36,9 @@ class RateLimiter {
     double tokens = 0;
     std::chrono::steady_clock::time_point last;
   };
+  std::mutex mutex_;
   std::map<std::string, Bucket> buckets_;
 };
-
-// An API key as authentication knows it.
-struct Key {
-  std::string id;
-  std::string shop;
-  std::string scope;
-  std::optional<std::int64_t> rate;
-};
-// Valid keys by the SHA-256 of the key, filled as they are used; the worker clears it whenever
-// another process wrote to the database (a key may have been revoked).
-using KeyCache = std::map<std::string, Key>;
 
 // What is computed over a whole shop: answers (GET /v1/analytics/kpis, by shop, route and query),
 // which depend on stored data only, and member directories (GET /v1/members, by shop), which
@@ -66,7 +58,10 @@ struct Context {
   engine::Engine& engine;
   store::Store& store;
   RateLimiter& limiter;
-  KeyCache& keys;
+  // Valid keys and rendered member answers, kept for the HTTP threads (read_cache.h); what the
+  // worker computes is kept only if `generation` is still the cache's.
+  ReadCache& cache;
+  ReadCache::Generation generation;
   ShopAnswerCache& shop_answers;
   std::optional<IdempotencyIntent> idempotency = {};  // set by route()
 };
@@ -88,6 +83,16 @@ void keep_response(engine::Engine& engine, const std::string& shop,
 
 // Authenticates and routes a request: a response now, or an event post for the batch.
 std::variant<http::Response, PendingEvent> route(Context& context, http::Request& request);
+
+// On an HTTP thread: the answer to GET /v1/members/{id} from the read cache, when it holds the
+// key and the member and the database has not changed (`watch`); otherwise the worker answers.
+// Rate limits apply as in route().
+struct CachedAnswer {
+  bool looked = false;  // the request was a member read with a key: the cache was asked
+  std::optional<http::Response> response;
+};
+CachedAnswer answer_from_cache(ReadCache& cache, ChangeWatch& watch, RateLimiter& limiter,
+                               const http::Request& request);
 
 // A token that lets a storefront key read (and redeem for) `member` for `seconds`, as
 // POST /v1/member-tokens mints it: "mt_" HEX(member) "." EXPIRES "." HMAC-SHA-256 by the

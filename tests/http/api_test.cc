@@ -344,6 +344,67 @@ TEST_F(Api, LimitsTheRateOfAKeyThatHasOne) {
   for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(client.request("GET", "/v1/program", "", bearer(server_key_)).status, 200);
   }
+  // Member reads answered from the read cache count against the same bucket.
+  ASSERT_EQ(client.request("POST", "/v1/events", order("r1", "m1"), bearer(server_key_)).status,
+            201);
+  EXPECT_EQ(client.request("GET", "/v1/members/m1", "", bearer(server_key_)).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the bucket fills again
+  ok = 0;
+  for (int i = 0; i < 10; ++i)
+    ok += client.request("GET", "/v1/members/m1", "", limited).status == 200;
+  EXPECT_GE(ok, 3);
+  EXPECT_LE(ok, 5);
+}
+
+// Member reads answered before are answered again on the HTTP threads from a cache; whatever
+// commits in between (an event post, a redemption, another process ingesting or revoking a key)
+// is seen by the next read, and rate limits still hold.
+TEST_F(Api, AnswersRepeatedMemberReadsFromACacheThatNeverGoesStale) {
+  ServerProcess server(db_);
+  HttpClient client(server.port());
+  const auto auth = bearer(server_key_);
+  const auto read = [&](const std::vector<std::pair<std::string, std::string>>& with) {
+    const HttpReply reply = client.request("GET", "/v1/members/m1", "", with);
+    return std::pair{reply.status,
+                     reply.status == 200 ? nlohmann::json::parse(reply.body) : nlohmann::json()};
+  };
+  const auto hits = [&] {
+    const std::string body = client.request("GET", "/metrics").body;
+    const std::string line = "fidelis_read_cache_total{result=\"hit\"} ";
+    const auto at = body.find(line);
+    EXPECT_NE(at, std::string::npos) << body;
+    return std::stoll(body.substr(at + line.size()));
+  };
+  ASSERT_EQ(client.request("POST", "/v1/events", order("c1", "m1"), auth).status, 201);
+  const auto first = read(auth);
+  ASSERT_EQ(first.first, 200);
+  const auto before = hits();
+  EXPECT_EQ(read(auth), first);  // the same answer, from the cache
+  EXPECT_EQ(read(auth), first);
+  EXPECT_EQ(hits(), before + 2);
+  // An event post: the next read shows it.
+  ASSERT_EQ(client.request("POST", "/v1/events", order("c2", "m1"), auth).status, 201);
+  EXPECT_EQ(read(auth).second["points"]["pending"],
+            first.second["points"]["pending"].get<int>() * 2);
+  // Another process ingests an order of m1: seen at once too.
+  read(auth);
+  const std::string file = write_file("cache.jsonl", order("c3", "m1"));
+  ASSERT_EQ(run("--db " + db_ + " --shop acme ingest " + file).exit_code, 0);
+  EXPECT_EQ(read(auth).second["points"]["pending"],
+            first.second["points"]["pending"].get<int>() * 3);
+  // A key whose reads are cached, revoked by the CLI: refused from the next read on.
+  const std::string doomed = key("acme", "server");
+  const std::string doomed_id = last_key_id_;
+  EXPECT_EQ(read(bearer(doomed)).first, 200);
+  const auto cached = hits();
+  EXPECT_EQ(read(bearer(doomed)).first, 200);
+  EXPECT_EQ(hits(), cached + 1);
+  ASSERT_EQ(run("--db " + db_ + " --shop acme key revoke " + doomed_id).exit_code, 0);
+  EXPECT_EQ(read(bearer(doomed)).first, 401);
+  EXPECT_EQ(read(auth).first, 200);
+  // Another shop's key never reads m1 from the cache (nor otherwise).
+  EXPECT_EQ(read(bearer(other_key_)).first, 404);
+  EXPECT_EQ(read(bearer(other_key_)).first, 404);
 }
 
 TEST_F(Api, AppliesABatchOfEventsWithAResultForEach) {
