@@ -43,6 +43,17 @@ class WorkerApi final : public Api {
   void handle(http::Request&& request, http::Respond plain_respond) override {
     // Every answer is counted by route and status, with its latency.
     const auto started = std::chrono::steady_clock::now();
+    // Member reads the read cache holds are answered first: nothing else here concerns them.
+    if (!stopping_reads_.load(std::memory_order_acquire)) {
+      auto cached = answer_from_cache(cache_, watch_, limiter_, request);
+      if (cached.looked) metrics_.read_cache(cached.response.has_value());
+      if (cached.response) {
+        static const std::string kRoute = "/v1/members/{}";
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        metrics_.request(kRoute, cached.response->status, took.count());
+        return plain_respond(std::move(*cached.response));
+      }
+    }
     http::Respond respond = [this, route = route_name(request), started,
                              plain_respond = std::move(plain_respond)](http::Response response) {
       const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
@@ -64,11 +75,6 @@ class WorkerApi final : public Api {
     if (request.path == "/readyz") {
       return respond(ready() ? json(200, R"({"status":"ready"})")
                              : problem(core::ErrorCode::unavailable, "not ready"));
-    }
-    if (!stopping_reads_.load(std::memory_order_acquire)) {
-      auto cached = answer_from_cache(cache_, watch_, limiter_, request);
-      if (cached.looked) metrics_.read_cache(cached.response.has_value());
-      if (cached.response) return respond(std::move(*cached.response));
     }
     {
       std::lock_guard lock(mutex_);

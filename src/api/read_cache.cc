@@ -1,7 +1,5 @@
 #include "api/read_cache.h"
 
-#include "store/sqlite/sqlite_store.h"
-
 namespace fidelis::api {
 
 void ReadCache::invalidate() {
@@ -27,25 +25,17 @@ void ReadCache::put_key(const std::string& hash, const Key& key, Generation comp
   keys_.insert_or_assign(hash, key);
 }
 
-std::string ReadCache::member_key(std::string_view shop, std::string_view member) {
-  std::string key;
-  key.reserve(shop.size() + 1 + member.size());
-  key.append(shop).push_back('\0');
-  key.append(member);
-  return key;
-}
-
 std::optional<std::string> ReadCache::member(std::string_view shop, std::string_view member) const {
-  const std::string wanted = member_key(shop, member);
   std::shared_lock lock(mutex_);
-  const auto it = members_.find(wanted);
-  if (it == members_.end()) return std::nullopt;
+  const auto in_shop = members_.find(shop);
+  if (in_shop == members_.end()) return std::nullopt;
+  const auto it = in_shop->second.find(member);
+  if (it == in_shop->second.end()) return std::nullopt;
   return it->second;
 }
 
 void ReadCache::put_member(std::string_view shop, std::string_view member, std::string body,
                            Generation computed_in) {
-  std::string key = member_key(shop, member);
   const std::size_t size = body.size();
   std::unique_lock lock(mutex_);
   if (computed_in != generation()) return;
@@ -53,29 +43,31 @@ void ReadCache::put_member(std::string_view shop, std::string_view member, std::
     members_.clear();
     member_bytes_ = 0;
   }
-  if (members_.try_emplace(std::move(key), std::move(body)).second) member_bytes_ += size;
+  auto in_shop = members_.find(shop);
+  if (in_shop == members_.end())
+    in_shop = members_.emplace(std::string(shop), core::TextMap<std::string>()).first;
+  if (in_shop->second.try_emplace(std::string(member), std::move(body)).second) {
+    member_bytes_ += size;
+  }
 }
 
 bool ChangeWatch::fresh(ReadCache& cache) {
-  std::unique_ptr<store::Store> connection;
+  std::unique_ptr<store::WalWatch> watch;
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
-      connection = std::move(idle_.back());
+      watch = std::move(idle_.back());
       idle_.pop_back();
     }
   }
-  bool fresh = false;
-  if (connection) {
-    const auto changed = connection->changed_by_others();
-    fresh = changed.ok() && !*changed;
-  } else if (auto opened = store::open_sqlite(db_path_); opened.ok()) {
-    connection = std::move(*opened);
-  }
+  const bool fresh = watch != nullptr && watch->unchanged();
+  // A new watch starts before the invalidation: a commit it cannot see came before that, and
+  // whatever was computed from the data before that commit is refused from then on.
+  if (watch == nullptr || watch->broken()) watch = store::WalWatch::open(db_path_);
   if (!fresh) cache.invalidate();
-  if (connection) {
+  if (watch != nullptr) {
     std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(connection));
+    idle_.push_back(std::move(watch));
   }
   return fresh;
 }

@@ -5,8 +5,8 @@
 // Never stale: every entry carries the generation it was computed in, and only entries of the
 // current generation are served. The generation moves on (and the cache empties) before the
 // worker commits anything, before it runs a request that may write, and whenever an HTTP thread's
-// own connection sees that the database changed (the worker's commits, or another process: the
-// CLI revoking a key, ingesting events). The worker reads the generation before it looks for
+// watch of the write-ahead log sees a write (the worker's commits, or another process: the CLI
+// revoking a key, ingesting events). The worker reads the generation before it looks for
 // changes, so what it computed from data read before a change is dropped, not kept.
 #pragma once
 
@@ -21,7 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/store.h"
+#include "core/text_map.h"
+#include "store/sqlite/wal_watch.h"
 
 namespace fidelis::api {
 
@@ -54,30 +55,28 @@ class ReadCache {
                   Generation computed_in);
 
  private:
-  static std::string member_key(std::string_view shop, std::string_view member);
-
   mutable std::shared_mutex mutex_;
   std::atomic<Generation> generation_{1};
   std::unordered_map<std::string, Key> keys_;
-  std::unordered_map<std::string, std::string> members_;  // by shop '\0' member
+  core::TextMap<core::TextMap<std::string>> members_;  // rendered bodies by shop, then member
   std::size_t member_bytes_ = 0;
 };
 
-// Connections of the HTTP threads to the database, used only to ask whether it changed since
-// that connection last looked (SQLite's data_version: a read of shared memory, no I/O).
+// Watches of the database's write-ahead log for the HTTP threads (store/sqlite/wal_watch.h: no
+// transaction, one non-blocking read per look), each used by one thread at a time.
 class ChangeWatch {
  public:
   explicit ChangeWatch(std::string db_path) : db_path_(std::move(db_path)) {}
-  // Whether `cache` may answer now: false when the database changed since the connection used
-  // last looked, or when that cannot be told (an error, a connection opened now: it knows no
-  // earlier state). The cache is then invalidated before the connection is used again, so that
-  // no later look can miss the change.
+  // Whether `cache` may answer now: false when the database may have changed since the watch
+  // used last looked, or when that cannot be told (a watch opened now knows no earlier state; a
+  // watch that broke). The cache is then invalidated before the watch is used again, so that no
+  // later look can miss the change.
   bool fresh(ReadCache& cache);
 
  private:
   std::string db_path_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<store::Store>> idle_;
+  std::vector<std::unique_ptr<store::WalWatch>> idle_;
 };
 
 }  // namespace fidelis::api

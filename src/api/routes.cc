@@ -728,7 +728,9 @@ std::optional<std::string> token_member(Context& context, const std::string& sho
   if (!member || expires_text.empty() || *end != '\0') return std::nullopt;
   if (expires <= core::wall_clock().micros / core::kMicrosPerSecond) return std::nullopt;
   auto digest = context.engine.keyed_digest(shop, token_message(shop, *member, expires));
-  if (!digest.ok() || *digest != token.substr(second + 1)) return std::nullopt;
+  if (!digest.ok() || !core::equal_in_constant_time(*digest, token.substr(second + 1))) {
+    return std::nullopt;
+  }
   return member;
 }
 
@@ -932,19 +934,41 @@ Routed route(Context& context, http::Request& request) {
   return chosen->handle(context, key, params, request);
 }
 
+namespace {
+
+// The SHA-256 of the key a thread saw last: a shop's server sends the same key on every request,
+// so most member reads need no hash. Compared in constant time: the kept key is another caller's
+// secret.
+const std::string& key_hash(std::string_view sent) {
+  struct Last {
+    std::string key, hash;
+  };
+  thread_local Last last;
+  if (!core::equal_in_constant_time(last.key, sent)) {
+    last.key.assign(sent);
+    last.hash = core::sha256_hex(sent);
+  }
+  return last.hash;
+}
+
+}  // namespace
+
 CachedAnswer answer_from_cache(ReadCache& cache, ChangeWatch& watch, RateLimiter& limiter,
                                const http::Request& request) {
-  if (request.method != "GET" || !request.path.starts_with("/v1/members/")) return {};
+  constexpr std::string_view kMembers = "/v1/members/";
+  if (request.method != "GET" || !request.path.starts_with(kMembers)) return {};
   const auto sent = bearer_key(request);
   if (!sent) return {};
-  auto segments = split_path(request.path);
-  if (!segments || segments->size() != 3 || (*segments)[2].empty()) return {};
+  const std::string_view rest = std::string_view(request.path).substr(kMembers.size());
+  if (rest.empty() || rest.find('/') != std::string_view::npos) return {};
+  const auto member = percent_decode(rest);
+  if (!member || member->empty()) return {};
   // Looked at first: a change committed before this request arrived empties the cache here.
   if (!watch.fresh(cache)) return {true, std::nullopt};
-  const auto key = cache.key(core::sha256_hex(*sent));
+  const auto key = cache.key(key_hash(*sent));
   // Storefront keys prove their member with a token the worker checks.
   if (!key || key->scope == "storefront") return {true, std::nullopt};
-  auto body = cache.member(key->shop, (*segments)[2]);
+  auto body = cache.member(key->shop, *member);
   if (!body) return {true, std::nullopt};
   if (auto limited = rate_limited(limiter, *key)) return {true, std::move(limited)};
   return {true, json(200, std::move(*body))};

@@ -1,6 +1,7 @@
 // HMAC-SHA256 through OpenSSL and random bytes through getrandom(2).
 #include "core/digest.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sys/random.h>
@@ -33,6 +34,10 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
   FIDELIS_ASSERT(result != nullptr);
   return to_hex(digest, length);
+}
+
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string hex_encode(std::string_view bytes) {

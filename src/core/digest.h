@@ -16,6 +16,10 @@ std::optional<std::string> hex_decode(std::string_view hex);
 // The value of one hex digit, or -1.
 int hex_digit(char c);
 
+// Whether two secrets (digests, tokens) are equal, in a time that depends on their length only
+// (no early exit that would tell an attacker how much of a guess was right).
+bool equal_in_constant_time(std::string_view a, std::string_view b);
+
 // Lower-case hex of SHA-256(message).
 std::string sha256_hex(std::string_view message);
 // `count` bytes from the kernel's CSPRNG (getrandom(2)).

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text_map.h"
+
 namespace fidelis::analytics {
 
 using Milli = std::int64_t;  // thousandths of a major unit
@@ -66,14 +68,9 @@ struct OrderTable {
 };
 
 // A map from ids that is looked up by string_view without building a string.
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const {
-    return std::hash<std::string_view>{}(text);
-  }
-};
+using TransparentHash = core::TextHash;
 template <typename Value>
-using IdMap = std::unordered_map<std::string, Value, TransparentHash, std::equal_to<>>;
+using IdMap = core::TextMap<Value>;
 
 // Builds a table row by row, interning customer and SKU ids (one allocation per distinct id,
 // none per row).
