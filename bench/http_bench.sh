@@ -2,7 +2,7 @@
 # HTTP benchmark (issue 5): wrk against `fidelis serve` on loopback, 64 connections, keep-alive,
 # server and wrk sharing this machine's cores. Three runs each of:
 #   ceiling: GET /healthz (a constant body answered on the HTTP threads: what HTTP alone costs)
-#   member:  GET /v1/members/{random of N}   (through the worker and the engine's cache)
+#   member:  GET /v1/members/{random of N}   (the worker first, then the read cache on the HTTP thread)
 #   events:  POST /v1/events, a new order each (group-committed, durable before the answer)
 # Usage: [SERVER_THREADS=1] bench/http_bench.sh [MEMBERS] [SECONDS] (defaults 100000, 10).
 # Needs wrk (scripts/deps).
