@@ -136,7 +136,7 @@ class WorkerApi final : public Api {
       // after it.
       if (job.request.method != "GET") {
         shop_answers_.clear();
-        cache_.invalidate();
+        cache_.invalidate_members();
         generation = cache_.generation();
       }
       Context context{engine_, *store_, limiter_, cache_, generation, shop_answers_};
@@ -151,7 +151,7 @@ class WorkerApi final : public Api {
     }
     if (events.empty()) return;
     // Before the commit: once it is durable, no kept read from before it may be answered.
-    cache_.invalidate();
+    cache_.invalidate_members();
     if (auto begun = engine_.begin_batch(); !begun.ok()) {
       for (auto& event : events) event.respond(problem(begun.errors()));
       return;

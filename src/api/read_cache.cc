@@ -10,6 +10,13 @@ void ReadCache::invalidate() {
   member_bytes_ = 0;
 }
 
+void ReadCache::invalidate_members() {
+  std::unique_lock lock(mutex_);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  members_.clear();
+  member_bytes_ = 0;
+}
+
 std::optional<Key> ReadCache::key(const std::string& hash) const {
   std::shared_lock lock(mutex_);
   const auto it = keys_.find(hash);

@@ -3,8 +3,9 @@
 // which fills them, and the HTTP threads, which read them.
 //
 // Never stale: every entry carries the generation it was computed in, and only entries of the
-// current generation are served. The generation moves on (and the cache empties) before the
-// worker commits anything, before it runs a request that may write, and whenever an HTTP thread's
+// current generation are served. The generation moves on (and the member answers go) before the
+// worker commits anything and before it runs a request that may write; it moves on and the
+// cache empties whenever the worker sees another process's write and whenever an HTTP thread's
 // watch of the write-ahead log sees a write (the worker's commits, or another process: the CLI
 // revoking a key, ingesting events). The worker reads the generation before it looks for
 // changes, so what it computed from data read before a change is dropped, not kept.
@@ -42,8 +43,12 @@ class ReadCache {
   using Generation = std::uint64_t;
 
   Generation generation() const { return generation_.load(std::memory_order_acquire); }
-  // Drops everything; entries computed before are refused from now on.
+  // Drops everything; entries computed before are refused from now on. For any change the
+  // worker did not make itself (keys change only through the CLI, another process).
   void invalidate();
+  // Drops the member answers only: the worker's own writes (events, redemptions, programs)
+  // change members, never keys.
+  void invalidate_members();
 
   std::optional<Key> key(const std::string& hash) const;
   // Keeps a valid key, if `computed_in` is still the current generation.
