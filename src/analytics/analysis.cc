@@ -350,8 +350,14 @@ core::Result<Analysis> analyze(const OrderTable& table, const AnalysisOptions& o
     summary.monetary = facts.monetary;
     summary.weight.assign(customer_count, 1);
     auto purchases = clv::fit_model(clv::Model::bgnbd, summary);
+    const auto refusal =
+        purchases.ok()
+            ? clv::prediction_refusal({.model = clv::Model::bgnbd, .values = purchases->params})
+            : std::nullopt;
     if (!purchases.ok()) {
       analysis.clv.why_not = purchases.errors().front().message;
+    } else if (refusal) {
+      analysis.clv.why_not = *refusal;
     } else {
       analysis.clv.fitted = true;
       analysis.clv.purchases = *purchases;

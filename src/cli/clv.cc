@@ -109,6 +109,10 @@ int run_predict(const Args& args) {
                           *params_path + ": the parameters are of model " +
                               std::string(clv::model_name(params->model)) + ", not " + *model)});
   }
+  if (const auto refusal = clv::prediction_refusal(*params)) {
+    return fail(
+        {core::make_error(core::ErrorCode::model_params_invalid, *params_path + ": " + *refusal)});
+  }
   auto summary = load_summary(args, params->model);
   if (!summary.ok()) return fail(summary.errors());
   const clv::Summary& s = *summary;
@@ -149,6 +153,9 @@ int run_value(const Args& args) {
   }
   if (spend->model != clv::Model::gammagamma)
     return usage("--spend-params must be a gammagamma fit");
+  if (const auto refusal = clv::prediction_refusal(*purchases)) {
+    return fail({core::make_error(core::ErrorCode::model_params_invalid, *refusal)});
+  }
   clv::ValueOptions options;
   const auto horizon = number_option(args, "horizon-months", 12, 0, 1200);
   const auto discount = number_option(args, "discount-monthly", 0.01, 0, 1);

@@ -75,6 +75,13 @@ TEST_F(ClvCli, BadInputIsLocatedAndRefused) {
   EXPECT_EQ(run("clv predict --summary " + cdnow() + " --model pareto --params " + good + " --t 39")
                 .exit_code,
             2);
+  // BG/NBD with a + b <= 1 cannot predict a customer without repeat purchases: refused with the
+  // reason (it used to stop the process on an internal assertion).
+  const std::string thin =
+      write_file("thin.json", R"({"model":"bgnbd","params":{"r":0.2,"alpha":4,"a":0.3,"b":0.4}})");
+  const auto refused = run("clv predict --summary " + cdnow() + " --params " + thin + " --t 39");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("a + b = 0.700000 <= 1"), std::string::npos) << refused.err;
 }
 
 }  // namespace

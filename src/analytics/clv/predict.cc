@@ -86,6 +86,15 @@ core::Result<ModelParams> read_params_json(std::string_view text, std::string_vi
 
 bool is_purchase_model(Model model) { return model != Model::gammagamma; }
 
+std::optional<std::string> prediction_refusal(const ModelParams& m) {
+  if (m.model != Model::bgnbd) return std::nullopt;
+  const BetaGeometricParams p = beta_geometric(m);
+  if (p.a + p.b > 1) return std::nullopt;
+  return "bgnbd: a + b = " + std::to_string(p.a + p.b) +
+         " <= 1, so customers without a repeat purchase cannot be predicted (too little repeat "
+         "history to fit)";
+}
+
 double expected_purchases(const ModelParams& m, double t, double x, double t_x, double T) {
   switch (m.model) {
     case Model::bgnbd:

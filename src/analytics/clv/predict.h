@@ -3,6 +3,7 @@
 // `fidelis clv fit --json` prints and `--params` reads back.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,12 @@ std::string fit_to_json(const FitResult& fit);
 core::Result<ModelParams> read_params_json(std::string_view text, std::string_view where);
 
 bool is_purchase_model(Model model);  // bgnbd, mbgnbd, pareto, bgbb
+
+// Why these parameters cannot predict, or nothing. BG/NBD needs a + b > 1: a customer without a
+// repeat purchase has expectations in ₂F₁(r, b; a + b − 1; z), which the series here computes
+// only for a positive third argument. Fits to a short or thin history (a few customers, almost no
+// repeat purchases) can land there.
+std::optional<std::string> prediction_refusal(const ModelParams& model);
 
 // For purchase models: E[Y(t) | x, t_x, T] (BG/BB: t future opportunities) and P(alive at T).
 double expected_purchases(const ModelParams& model, double t, double x, double t_x, double T);
