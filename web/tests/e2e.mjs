@@ -119,6 +119,11 @@ try {
   const cards = await page.locator("[data-kpi]").count();
   const compared = await page.locator("[data-kpi] .delta:not(.muted)").count();
   check(cards >= 18 && compared === cards, `all ${cards} KPI cards compare with the previous period (${compared} do)`);
+  // A rate's change reads in percentage points: the retention card's difference is the API's.
+  const retentionDelta = (await page.textContent("[data-kpi=retention_rate] .delta")) ?? "";
+  const points = (kpis.current.retention_rate - kpis.previous.retention_rate).toFixed(1);
+  check(retentionDelta.includes(`${Number(points) > 0 ? "+" : ""}${points} pts`),
+    `the retention card's change is in points: "${retentionDelta}" (API ${points})`);
   const retention = await card("retention_rate");
   check(retention.text === `${kpis.current.retention_rate.toFixed(1)} %`, `retention card reads "${retention.text}"`);
   check(kpis.non_members.current.orders > 0, `the demo has non-members' orders (${kpis.non_members.current.orders} last period)`);

@@ -14,6 +14,9 @@ interface Card {
   previous?: number | null;
   // Whether a rise is good news (churn, CES: no).
   higherIsBetter?: boolean;
+  // A rate in percent or a score (NPS): its change reads in points ("+1.5 pts"), not as a
+  // percentage of itself.
+  inPoints?: boolean;
   note?: string;
 }
 
@@ -23,12 +26,13 @@ function delta(card: Card): HTMLElement | null {
     return h("span", { class: "delta muted" }, "no previous period");
   }
   const change = card.value - card.previous;
-  const relative = card.previous !== 0 ? (100 * change) / Math.abs(card.previous) : null;
+  const relative = card.previous !== 0 && !card.inPoints ? (100 * change) / Math.abs(card.previous) : null;
+  const unit = card.inPoints ? " pts" : "";
   const good = change === 0 ? null : (change > 0) === (card.higherIsBetter ?? true);
   const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "=";
   return h("span", { class: `delta ${good === null ? "" : good ? "good" : "bad"}` },
     h("span", { "aria-hidden": "true" }, `${arrow} `),
-    relative === null ? decimal(change) : `${change > 0 ? "+" : ""}${decimal(relative)} %`,
+    relative === null ? `${change > 0 ? "+" : ""}${decimal(change)}${unit}` : `${change > 0 ? "+" : ""}${decimal(relative)} %`,
     h("span", { class: "visually-hidden" }, ` against the previous period (${decimal(card.previous, 2)})`));
 }
 
@@ -52,9 +56,9 @@ function periodCards(current: PeriodRow | null, previous: PeriodRow | null, curr
   const revenue = pair((r) => r.revenue);
   return [
     { id: "active_customers", title: "Active customers", ...active, text: integer(active.value), note: "with an order in the period" },
-    { id: "retention_rate", title: "Retention rate", ...retention, text: percent(retention.value), note: "(CE − CN) / CS: returners after a gap count" },
-    { id: "churn_rate", title: "Churn rate", ...churn, text: percent(churn.value), higherIsBetter: false },
-    { id: "repeat_purchase_rate", title: "Repeat purchase rate", ...repeat, text: percent(repeat.value) },
+    { id: "retention_rate", inPoints: true, title: "Retention rate", ...retention, text: percent(retention.value), note: "(CE − CN) / CS: returners after a gap count" },
+    { id: "churn_rate", inPoints: true, title: "Churn rate", ...churn, text: percent(churn.value), higherIsBetter: false },
+    { id: "repeat_purchase_rate", inPoints: true, title: "Repeat purchase rate", ...repeat, text: percent(repeat.value) },
     { id: "purchase_frequency", title: "Purchase frequency", ...frequency, text: decimal(frequency.value, 2), note: "orders per active customer" },
     { id: "average_order_value", title: "AOV, members", ...aov, text: money(aov.value, currency), note: "average order value of the program's members" },
     { id: "revenue", title: "Revenue", ...revenue, text: money(revenue.value, currency) },
@@ -77,8 +81,8 @@ function nonMemberCard(kpis: Kpis): Card {
 function scoreCards(current: Scores | null | undefined, previous: Scores | null | undefined): Card[] {
   const pick = (s: Scores | null | undefined, key: "nps" | "csat" | "ces") => (s ? s[key] : null);
   return [
-    { id: "nps", title: "NPS", value: pick(current, "nps"), previous: pick(previous, "nps"), text: decimal(pick(current, "nps"), 0), note: `${integer(current?.nps_answers ?? 0)} answers` },
-    { id: "csat", title: "CSAT", value: pick(current, "csat"), previous: pick(previous, "csat"), text: percent(pick(current, "csat"), 0), note: `${integer(current?.csat_answers ?? 0)} answers, share of 4-5` },
+    { id: "nps", inPoints: true, title: "NPS", value: pick(current, "nps"), previous: pick(previous, "nps"), text: decimal(pick(current, "nps"), 0), note: `${integer(current?.nps_answers ?? 0)} answers` },
+    { id: "csat", inPoints: true, title: "CSAT", value: pick(current, "csat"), previous: pick(previous, "csat"), text: percent(pick(current, "csat"), 0), note: `${integer(current?.csat_answers ?? 0)} answers, share of 4-5` },
     { id: "ces", title: "CES", value: pick(current, "ces"), previous: pick(previous, "ces"), text: decimal(pick(current, "ces"), 2), higherIsBetter: false, note: `${integer(current?.ces_answers ?? 0)} answers, effort 1-7` },
   ];
 }
@@ -106,11 +110,11 @@ function programCards(kpis: Kpis): Card[] {
   return [
     { id: "members", title: "Members", ...members, text: integer(members.value), note: `at the period's end; ${integer(kpis.members)} now` },
     { id: "clv_mean", title: "Predicted CLV", ...clv, text: money(clv.value, kpis.currency), note: clvNote(kpis) },
-    { id: "redemption_rate", title: "Redemption rate", ...redemption, text: percent(redemption.value), note: `points redeemed / issued up to the period's end; ${percent(p.redemption_rate)} now` },
-    { id: "breakage_rate", title: "Breakage", ...breakage, text: percent(breakage.value), note: `points expired / issued up to the period's end; ${percent(p.breakage_rate)} now`, higherIsBetter: false },
+    { id: "redemption_rate", inPoints: true, title: "Redemption rate", ...redemption, text: percent(redemption.value), note: `points redeemed / issued up to the period's end; ${percent(p.redemption_rate)} now` },
+    { id: "breakage_rate", inPoints: true, title: "Breakage", ...breakage, text: percent(breakage.value), note: `points expired / issued up to the period's end; ${percent(p.breakage_rate)} now`, higherIsBetter: false },
     { id: "liability_points", title: "Points liability", ...outstanding, text: `${integer(outstanding.value)} pts`, note: `outstanding at the period's end; ${integer(p.outstanding)} pts now${money_now}` },
-    { id: "referral_rate", title: "Referral rate", ...referral, text: percent(referral.value), note: `of members who joined in the period; ${integer(kpis.referrals.referred)} joined by referral in all` },
-    { id: "mission_completion", title: "Mission completion", ...missions, text: percent(missions.value), note: missionNote(kpis) },
+    { id: "referral_rate", inPoints: true, title: "Referral rate", ...referral, text: percent(referral.value), note: `of members who joined in the period; ${integer(kpis.referrals.referred)} joined by referral in all` },
+    { id: "mission_completion", inPoints: true, title: "Mission completion", ...missions, text: percent(missions.value), note: missionNote(kpis) },
   ];
 }
 
