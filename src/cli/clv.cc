@@ -153,8 +153,10 @@ int run_value(const Args& args) {
   }
   if (spend->model != clv::Model::gammagamma)
     return usage("--spend-params must be a gammagamma fit");
-  if (const auto refusal = clv::prediction_refusal(*purchases)) {
-    return fail({core::make_error(core::ErrorCode::model_params_invalid, *refusal)});
+  for (const auto* params : {&*purchases, &*spend}) {
+    if (const auto refusal = clv::prediction_refusal(*params)) {
+      return fail({core::make_error(core::ErrorCode::model_params_invalid, *refusal)});
+    }
   }
   clv::ValueOptions options;
   const auto horizon = number_option(args, "horizon-months", 12, 0, 1200);

@@ -82,6 +82,16 @@ TEST_F(ClvCli, BadInputIsLocatedAndRefused) {
   const auto refused = run("clv predict --summary " + cdnow() + " --params " + thin + " --t 39");
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("a + b = 0.700000 <= 1"), std::string::npos) << refused.err;
+  const std::string flat =
+      write_file("flat.json", R"({"model":"pareto","params":{"r":0.5,"alpha":4,"s":1,"beta":10}})");
+  const auto pareto = run("clv predict --summary " + cdnow() + " --params " + flat + " --t 39");
+  EXPECT_EQ(pareto.exit_code, 2);
+  EXPECT_NE(pareto.err.find("s = 1"), std::string::npos) << pareto.err;
+  const std::string unbounded =
+      write_file("unbounded.json", R"({"model":"gammagamma","params":{"p":6,"q":0.5,"v":15}})");
+  const auto spend = run("clv predict --summary " + cdnow() + " --params " + unbounded);
+  EXPECT_EQ(spend.exit_code, 2);
+  EXPECT_NE(spend.err.find("q = 0.500000 <= 1"), std::string::npos) << spend.err;
 }
 
 }  // namespace

@@ -87,12 +87,31 @@ core::Result<ModelParams> read_params_json(std::string_view text, std::string_vi
 bool is_purchase_model(Model model) { return model != Model::gammagamma; }
 
 std::optional<std::string> prediction_refusal(const ModelParams& m) {
-  if (m.model != Model::bgnbd) return std::nullopt;
-  const BetaGeometricParams p = beta_geometric(m);
-  if (p.a + p.b > 1) return std::nullopt;
-  return "bgnbd: a + b = " + std::to_string(p.a + p.b) +
-         " <= 1, so customers without a repeat purchase cannot be predicted (too little repeat "
-         "history to fit)";
+  const auto refused = [&](const std::string& why) {
+    return std::string(model_name(m.model)) + ": " + why;
+  };
+  switch (m.model) {
+    case Model::bgnbd: {
+      const BetaGeometricParams p = beta_geometric(m);
+      if (p.a + p.b > 1) return std::nullopt;
+      return refused("a + b = " + std::to_string(p.a + p.b) +
+                     " <= 1, so customers without a repeat purchase cannot be predicted (too "
+                     "little repeat history to fit)");
+    }
+    case Model::pareto:
+      if (pareto(m).s != 1) return std::nullopt;
+      return refused("s = 1 makes the expected purchases 0/0; predictions need s != 1");
+    case Model::bgbb:
+      if (bgbb(m).gamma != 1) return std::nullopt;
+      return refused("gamma = 1 makes the expected purchases 0/0; predictions need gamma != 1");
+    case Model::gammagamma:
+      if (m.values[1] > 1) return std::nullopt;
+      return refused("q = " + std::to_string(m.values[1]) +
+                     " <= 1: the mean spend is unbounded; predictions need q > 1");
+    case Model::mbgnbd:
+      break;
+  }
+  return std::nullopt;
 }
 
 double expected_purchases(const ModelParams& m, double t, double x, double t_x, double T) {

@@ -29,8 +29,9 @@ bool is_purchase_model(Model model);  // bgnbd, mbgnbd, pareto, bgbb
 
 // Why these parameters cannot predict, or nothing. BG/NBD needs a + b > 1: a customer without a
 // repeat purchase has expectations in ₂F₁(r, b; a + b − 1; z), which the series here computes
-// only for a positive third argument. Fits to a short or thin history (a few customers, almost no
-// repeat purchases) can land there.
+// only for a positive third argument; fits to a short or thin history (a few customers, almost no
+// repeat purchases) can land there. Pareto/NBD needs s ≠ 1, BG/BB γ ≠ 1 (their expectations
+// divide by s − 1, γ − 1), Gamma-Gamma q > 1 (a bounded mean spend).
 std::optional<std::string> prediction_refusal(const ModelParams& model);
 
 // For purchase models: E[Y(t) | x, t_x, T] (BG/BB: t future opportunities) and P(alive at T).
