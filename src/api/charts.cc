@@ -6,7 +6,6 @@
 
 #include "analytics/analysis_json.h"
 #include "api/period_facts.h"
-#include "api/store_orders.h"
 #include "core/json_writer.h"
 #include "core/time.h"
 #include "domain/ledger/state.h"
@@ -55,15 +54,14 @@ void write_clv_distribution(core::JsonWriter& out, const std::vector<double>& cl
 }  // namespace
 
 core::Result<std::string> charts_json(store::Store& store, const std::string& shop,
-                                      const domain::Program* program,
-                                      analytics::PeriodKind period) {
+                                      const domain::Program* program, analytics::PeriodKind period,
+                                      const analytics::OrdersRead& read) {
   std::int64_t members = 0;
   std::map<std::string, std::int64_t> tiers;
   FIDELIS_CHECK(store.for_each_member(shop, [&](const domain::MemberState& state) {
     ++members;
     ++tiers[state.tier ? state.tier->id : ""];
   }));
-  FIDELIS_TRY(auto read, orders_from_store(store, shop, ""));
   analytics::AnalysisOptions options;
   options.period = period;
   auto analysis = analytics::analyze(read.table, options);

@@ -5,7 +5,6 @@
 
 #include "analytics/analysis_json.h"
 #include "api/period_facts.h"
-#include "api/store_orders.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
 #include "domain/ledger/state.h"
@@ -94,7 +93,8 @@ void percent(core::JsonWriter& out, domain::Points part, domain::Points whole) {
 }  // namespace
 
 core::Result<std::string> kpis_json(store::Store& store, const std::string& shop,
-                                    const domain::Program* program, analytics::PeriodKind period) {
+                                    const domain::Program* program, analytics::PeriodKind period,
+                                    const analytics::OrdersRead& read) {
   PointTotals totals;
   FIDELIS_CHECK(store.for_each_member(shop, [&](const domain::MemberState& state) {
     ++totals.members;
@@ -118,7 +118,6 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
         totals.mission_completed_days.push_back(day_or_unknown(progress.completed_at));
     }
   }));
-  FIDELIS_TRY(auto read, orders_from_store(store, shop, ""));
   analytics::AnalysisOptions options;
   options.period = period;
   auto analysis = analytics::analyze(read.table, options);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "analytics/analysis.h"
+#include "analytics/orders/order_readers.h"
 #include "core/result.h"
 #include "domain/program/program.h"
 #include "store/store.h"
@@ -16,7 +17,9 @@ namespace fidelis::api {
 
 // The JSON of the route (docs/reference/http.md). A shop without orders has null periods and
 // CLV, with the reason in "why_not". `program`: the one in force (liability, missions), or null.
+// `orders`: the shop's orders as orders_from_store() reads them.
 core::Result<std::string> kpis_json(store::Store& store, const std::string& shop,
-                                    const domain::Program* program, analytics::PeriodKind period);
+                                    const domain::Program* program, analytics::PeriodKind period,
+                                    const analytics::OrdersRead& orders);
 
 }  // namespace fidelis::api

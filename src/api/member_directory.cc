@@ -3,7 +3,6 @@
 #include <unordered_map>
 
 #include "analytics/analysis.h"
-#include "api/store_orders.h"
 #include "domain/ledger/segments.h"
 #include "domain/ledger/state.h"
 
@@ -11,7 +10,8 @@ namespace fidelis::api {
 
 core::Result<MemberDirectory> build_member_directory(store::Store& store, const std::string& shop,
                                                      const domain::Program* program,
-                                                     core::Timestamp now) {
+                                                     core::Timestamp now,
+                                                     const analytics::OrdersRead& read) {
   MemberDirectory directory;
   directory.as_of = now;
   FIDELIS_CHECK(store.for_each_member(shop, [&](const domain::MemberState& state) {
@@ -25,7 +25,6 @@ core::Result<MemberDirectory> build_member_directory(store::Store& store, const 
     directory.rows.push_back(std::move(row));
   }));
   // What the orders say of each customer; a shop without orders simply has none of it.
-  FIDELIS_TRY(auto read, orders_from_store(store, shop, ""));
   auto analysis = analytics::analyze(read.table, analytics::AnalysisOptions{});
   if (!analysis.ok()) return directory;
   std::unordered_map<std::string_view, std::size_t> customer;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/orders/order_readers.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "domain/program/program.h"
@@ -35,9 +36,11 @@ struct MemberDirectory {
   std::vector<MemberRow> rows;  // by member id
 };
 
-// `program`: the one in force at `now` (null: no tiers or segments to show).
+// `program`: the one in force at `now` (null: no tiers or segments to show). `orders`: the shop's
+// orders as orders_from_store() reads them.
 core::Result<MemberDirectory> build_member_directory(store::Store& store, const std::string& shop,
                                                      const domain::Program* program,
-                                                     core::Timestamp now);
+                                                     core::Timestamp now,
+                                                     const analytics::OrdersRead& orders);
 
 }  // namespace fidelis::api

@@ -4,6 +4,7 @@
 #include "api/kpis.h"
 #include "api/member_directory.h"
 #include "api/problem.h"
+#include "api/store_orders.h"
 #include "core/digest.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
@@ -304,12 +305,24 @@ Routed shop_answer(Context& context, const Key& key, std::string_view route,
   return json(200, std::move(*body));
 }
 
+// The shop's orders from the store, read once for all the whole-shop answers until a write.
+core::Result<std::shared_ptr<const analytics::OrdersRead>> kept_orders(Context& context,
+                                                                       const std::string& shop) {
+  auto& kept = context.shop_answers.orders[shop];
+  if (!kept) {
+    FIDELIS_TRY(auto read, orders_from_store(context.store, shop, ""));
+    kept = std::make_shared<const analytics::OrdersRead>(std::move(read));
+  }
+  return kept;
+}
+
 Routed kpis_route(Context& context, const Key& key, const Params&, http::Request& request) {
   return shop_answer(context, key, "/v1/analytics/kpis", request,
                      [&](analytics::PeriodKind period) -> core::Result<std::string> {
                        auto program = context.engine.program_in_force(key.shop, core::wall_clock());
                        if (!program.ok()) return program.errors();
-                       return kpis_json(context.store, key.shop, *program, period);
+                       FIDELIS_TRY(const auto orders, kept_orders(context, key.shop));
+                       return kpis_json(context.store, key.shop, *program, period, *orders);
                      });
 }
 
@@ -319,7 +332,8 @@ Routed charts_route(Context& context, const Key& key, const Params&, http::Reque
                      [&](analytics::PeriodKind period) -> core::Result<std::string> {
                        auto program = context.engine.program_in_force(key.shop, core::wall_clock());
                        if (!program.ok()) return program.errors();
-                       return charts_json(context.store, key.shop, *program, period);
+                       FIDELIS_TRY(const auto orders, kept_orders(context, key.shop));
+                       return charts_json(context.store, key.shop, *program, period, *orders);
                      });
 }
 
@@ -361,7 +375,9 @@ Routed members_route(Context& context, const Key& key, const Params&, http::Requ
           std::chrono::duration_cast<std::chrono::microseconds>(kDirectoryMaxAge).count()) {
     auto program = context.engine.program_in_force(key.shop, now);
     if (!program.ok()) return problem(program.errors());
-    auto built = build_member_directory(context.store, key.shop, *program, now);
+    auto orders = kept_orders(context, key.shop);
+    if (!orders.ok()) return problem(orders.errors());
+    auto built = build_member_directory(context.store, key.shop, *program, now, **orders);
     if (!built.ok()) return problem(built.errors());
     kept = std::make_shared<const MemberDirectory>(std::move(*built));
   }

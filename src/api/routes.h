@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "analytics/orders/order_readers.h"
 #include "api/http/server.h"
 #include "api/member_directory.h"
 #include "api/read_cache.h"
@@ -48,9 +49,13 @@ class RateLimiter {
 struct ShopAnswerCache {
   std::map<std::string, std::string> answers;
   std::map<std::string, std::shared_ptr<const MemberDirectory>> directories;
+  // The shop's orders as the analytics read them (by shop): every answer above starts from them,
+  // whatever its period.
+  std::map<std::string, std::shared_ptr<const analytics::OrdersRead>> orders;
   void clear() {
     answers.clear();
     directories.clear();
+    orders.clear();
   }
 };
 
