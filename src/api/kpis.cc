@@ -237,14 +237,13 @@ core::Result<std::string> kpis_json(store::Store& store, const std::string& shop
   // The program cards' figures per period, compared like the order KPIs.
   FIDELIS_TRY(const auto points, points_by_period(store, shop, periods));
   std::vector<ProgramPeriod> program_rows(periods.size());
-  for (std::int64_t day : totals.first_seen_days)
-    ++program_rows[nearest_period(periods, day)].joined;
-  for (std::int64_t day : totals.referred_days)
-    ++program_rows[nearest_period(periods, day)].referred;
-  for (std::int64_t day : totals.mission_started_days)
-    ++program_rows[nearest_period(periods, day)].missions_started;
-  for (std::int64_t day : totals.mission_completed_days)
-    ++program_rows[nearest_period(periods, day)].missions_completed;
+  for (const auto& [days, count] :
+       {std::pair{&totals.first_seen_days, &ProgramPeriod::joined},
+        std::pair{&totals.referred_days, &ProgramPeriod::referred},
+        std::pair{&totals.mission_started_days, &ProgramPeriod::missions_started},
+        std::pair{&totals.mission_completed_days, &ProgramPeriod::missions_completed}}) {
+    for (std::int64_t day : *days) ++(program_rows[nearest_period(periods, day)].*count);
+  }
   // Running totals to each period's end, from its predecessor's.
   for (std::size_t i = 0; i < periods.size(); ++i) {
     ProgramPeriod& row = program_rows[i];

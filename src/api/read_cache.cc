@@ -2,17 +2,10 @@
 
 namespace fidelis::api {
 
-void ReadCache::invalidate() {
+void ReadCache::drop(bool keys_too) {
   std::unique_lock lock(mutex_);
   generation_.fetch_add(1, std::memory_order_acq_rel);
-  keys_.clear();
-  members_.clear();
-  member_bytes_ = 0;
-}
-
-void ReadCache::invalidate_members() {
-  std::unique_lock lock(mutex_);
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  if (keys_too) keys_.clear();
   members_.clear();
   member_bytes_ = 0;
 }

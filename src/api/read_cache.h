@@ -45,10 +45,10 @@ class ReadCache {
   Generation generation() const { return generation_.load(std::memory_order_acquire); }
   // Drops everything; entries computed before are refused from now on. For any change the
   // worker did not make itself (keys change only through the CLI, another process).
-  void invalidate();
+  void invalidate() { drop(true); }
   // Drops the member answers only: the worker's own writes (events, redemptions, programs)
   // change members, never keys.
-  void invalidate_members();
+  void invalidate_members() { drop(false); }
 
   std::optional<Key> key(const std::string& hash) const;
   // Keeps a valid key, if `computed_in` is still the current generation.
@@ -60,6 +60,7 @@ class ReadCache {
                   Generation computed_in);
 
  private:
+  void drop(bool keys_too);
   mutable std::shared_mutex mutex_;
   std::atomic<Generation> generation_{1};
   std::unordered_map<std::string, Key> keys_;

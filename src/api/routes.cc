@@ -60,6 +60,21 @@ std::optional<std::string_view> bearer_key(const http::Request& request) {
   return header.substr(kBearer.size());
 }
 
+// The SHA-256 of the key a thread saw last: a shop's server sends the same key on every request,
+// so most requests need no hash. Compared in constant time: the kept key is another caller's
+// secret.
+const std::string& key_hash(std::string_view sent) {
+  struct Last {
+    std::string key, hash;
+  };
+  thread_local Last last;
+  if (!core::equal_in_constant_time(last.key, sent)) {
+    last.key.assign(sent);
+    last.hash = core::sha256_hex(sent);
+  }
+  return last.hash;
+}
+
 std::variant<Key, http::Response> authenticate(Context& context, const http::Request& request) {
   const auto sent = bearer_key(request);
   if (!sent) {
@@ -68,7 +83,7 @@ std::variant<Key, http::Response> authenticate(Context& context, const http::Req
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     return response;
   }
-  const std::string hash = core::sha256_hex(*sent);
+  const std::string& hash = key_hash(*sent);
   if (auto cached = context.cache.key(hash)) return std::move(*cached);
   auto found = context.store.key_by_hash(hash);
   if (!found.ok()) return problem(found.errors());
@@ -949,25 +964,6 @@ Routed route(Context& context, http::Request& request) {
   }
   return chosen->handle(context, key, params, request);
 }
-
-namespace {
-
-// The SHA-256 of the key a thread saw last: a shop's server sends the same key on every request,
-// so most member reads need no hash. Compared in constant time: the kept key is another caller's
-// secret.
-const std::string& key_hash(std::string_view sent) {
-  struct Last {
-    std::string key, hash;
-  };
-  thread_local Last last;
-  if (!core::equal_in_constant_time(last.key, sent)) {
-    last.key.assign(sent);
-    last.hash = core::sha256_hex(sent);
-  }
-  return last.hash;
-}
-
-}  // namespace
 
 CachedAnswer answer_from_cache(ReadCache& cache, ChangeWatch& watch, RateLimiter& limiter,
                                const http::Request& request) {
