@@ -32,6 +32,7 @@ struct Options {
   std::size_t reads = 1'000'000;
   std::string dir = "/tmp";
   std::string modes = "group,piped,single,reads";  // which parts to run, comma-separated
+  bool keep = false;  // --keep 1: leave the databases in --dir for inspection (dbstat)
 };
 
 Options parse(int argc, char** argv) {
@@ -53,6 +54,8 @@ Options parse(int argc, char** argv) {
       options.dir = argv[i + 1];
     else if (name == "--modes")
       options.modes = argv[i + 1];
+    else if (name == "--keep")
+      options.keep = value != 0;
     else {
       std::fprintf(stderr, "unknown option %s\n", name.c_str());
       std::exit(1);
@@ -123,6 +126,7 @@ long peak_rss_mib() {
 }
 
 void remove_databases(const Options& options) {
+  if (options.keep) return;
   for (const char* name : {"group", "single", "piped"}) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(options.dir + "/fidelis-bench-" + name + ".db" + suffix);

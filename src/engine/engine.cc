@@ -641,8 +641,8 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
   }
   // Timers run first under the versions known now: the event's own and earlier ones (replay
   // passes the recorded version as the bound, which selects the same ones).
-  auto effects =
-      domain::apply_event(*program, *state, event, order, view, program_lookup(context, version));
+  auto effects = domain::apply_event(*program, std::move(*state), event, order, view,
+                                     program_lookup(context, version));
   if (!effects.ok()) return fail(effects.take_errors());
   auto referrers = prepare_notices(event.shop, context, effects->notices, version);
   if (!referrers.ok()) return fail(referrers.take_errors());
@@ -675,7 +675,7 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
                             "program version " + std::to_string(version) + " is not stored");
   }
   bool member_is_new = false;
-  FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, event.member, member_is_new));
+  FIDELIS_TRY(domain::MemberState state, load_member(shop_id, event.member, member_is_new));
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = referenced_order(event)) {
     FIDELIS_TRY(order, load_order(shop_id, *order_id));
@@ -686,8 +686,9 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   }
   FIDELIS_CHECK(view_referrer(shop_id, event, view));
   // Timers run first under the versions the live run could see: those up to the recorded one.
-  FIDELIS_TRY(domain::Effects effects, domain::apply_event(*program, state, event, order, view,
-                                                           program_lookup(*context, version)));
+  FIDELIS_TRY(domain::Effects effects,
+              domain::apply_event(*program, std::move(state), event, order, view,
+                                  program_lookup(*context, version)));
   FIDELIS_TRY(ReferrerEffects referrers,
               prepare_notices(shop_id, *context, effects.notices, version));
   FIDELIS_CHECK(record_rewards(shop_id, event.member, effects));

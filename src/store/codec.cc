@@ -12,9 +12,40 @@ namespace {
 // redemptions and tiers, version 5 milestones (lot spend, first purchase, anniversaries, spend
 // reached), version 6 the store credit wallet and codes paid with it, version 7 identity digests
 // and the leaderboard opt-in, version 8 consents and tickets, version 9 when each mission was
-// started and first completed. Older blobs are still read.
+// started and first completed, version 10 packs the lots (below). Older blobs are still read.
 constexpr std::uint8_t kFormatVersion = 3;
-constexpr std::uint8_t kMemberFormatVersion = 9;
+constexpr std::uint8_t kMemberFormatVersion = 10;
+
+// Version 10 lots. Lots are most of a member's blob, and every batch of an ingest rewrites the
+// member rows it touched (docs/performance.md), so each lot is packed: one flags byte (state,
+// has expiry, times in whole seconds), the points used rather than the remainder (0 while
+// untouched), its earning time as a step from the previous lot's, and its order id as the
+// length of the prefix it shares with the previous lot's plus the rest. Steps are taken modulo
+// 2^64, so every timestamp round-trips.
+constexpr std::uint8_t kLotAvailable = 1;
+constexpr std::uint8_t kLotExpires = 2;
+constexpr std::uint8_t kLotSeconds = 4;
+constexpr std::int64_t kMicrosPerSecond = 1'000'000;
+
+std::int64_t step(core::Timestamp from, core::Timestamp to) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(to.micros) -
+                                   static_cast<std::uint64_t>(from.micros));
+}
+core::Timestamp stepped(core::Timestamp from, std::int64_t by) {
+  return core::Timestamp{static_cast<std::int64_t>(static_cast<std::uint64_t>(from.micros) +
+                                                   static_cast<std::uint64_t>(by))};
+}
+// base + factor * value modulo 2^64: what a corrupt blob gives is wrong, never undefined.
+std::int64_t wrapping(std::int64_t base, std::int64_t factor, std::int64_t value) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(base) +
+                                   static_cast<std::uint64_t>(factor) *
+                                       static_cast<std::uint64_t>(value));
+}
+std::size_t shared_prefix(std::string_view a, std::string_view b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
 
 class Writer {
  public:
@@ -85,6 +116,8 @@ class Reader {
     if (!b()) return std::nullopt;
     return t();
   }
+  // Marks the data as corrupt (a value the format cannot hold).
+  void refuse() { fail(); }
   // A count of items that each need at least one byte: refuses counts the data cannot hold.
   std::size_t count() {
     const std::uint64_t n = u();
@@ -139,17 +172,29 @@ void encode_member(const domain::MemberState& state, std::string& out) {
   w.i(state.cap_month_points);
   w.s(state.locale);
   w.u(state.lots.size());
+  core::Timestamp previous_earned{0};
+  std::string_view previous_order;
   for (const auto& lot : state.lots) {
+    // Times as steps: from the previous lot's earning, then earned → available → expires.
+    const std::int64_t earned = step(previous_earned, lot.earned_at);
+    const std::int64_t available = step(lot.earned_at, lot.available_at);
+    const std::int64_t expires = lot.expires_at ? step(lot.available_at, *lot.expires_at) : 0;
+    const bool seconds = earned % kMicrosPerSecond == 0 && available % kMicrosPerSecond == 0 &&
+                         expires % kMicrosPerSecond == 0;
+    const std::int64_t unit = seconds ? kMicrosPerSecond : 1;
     w.u(lot.id);
-    w.u(static_cast<std::uint64_t>(lot.state));
+    w.u((lot.state == domain::LotState::available ? kLotAvailable : 0) |
+        (lot.expires_at ? kLotExpires : 0) | (seconds ? kLotSeconds : 0));
     w.i(lot.granted);
-    w.i(lot.remaining);
-    // Times as deltas: a lot is earned, then available, then expires, in that order.
-    w.t(lot.earned_at);
-    w.i(lot.available_at.micros - lot.earned_at.micros);
-    w.b(lot.expires_at.has_value());
-    if (lot.expires_at) w.i(lot.expires_at->micros - lot.available_at.micros);
-    w.s(lot.order_id);
+    w.i(lot.granted - lot.remaining);
+    w.i(earned / unit);
+    w.i(available / unit);
+    if (lot.expires_at) w.i(expires / unit);
+    const std::size_t shared = shared_prefix(previous_order, lot.order_id);
+    w.u(shared);
+    w.s(std::string_view(lot.order_id).substr(shared));
+    previous_earned = lot.earned_at;
+    previous_order = lot.order_id;
   }
   w.u(state.actions.size());
   for (const auto& action : state.actions) {
@@ -331,18 +376,46 @@ core::Result<domain::MemberState> decode_member(std::string_view bytes) {
   state.cap_month = r.i();
   state.cap_month_points = r.i();
   state.locale = r.s();
-  read_list(r, state.lots, [&r] {
-    domain::Lot lot;
-    lot.id = static_cast<std::uint32_t>(r.u());
-    lot.state = r.u() == 0 ? domain::LotState::pending : domain::LotState::available;
-    lot.granted = r.i();
-    lot.remaining = r.i();
-    lot.earned_at = r.t();
-    lot.available_at = core::Timestamp{lot.earned_at.micros + r.i()};
-    if (r.b()) lot.expires_at = core::Timestamp{lot.available_at.micros + r.i()};
-    lot.order_id = r.s();
-    return lot;
-  });
+  if (version >= 10) {
+    read_list(r, state.lots, [&r, &state] {
+      const domain::Lot* previous = state.lots.empty() ? nullptr : &state.lots.back();
+      domain::Lot lot;
+      lot.id = static_cast<std::uint32_t>(r.u());
+      const std::uint64_t flags = r.u();
+      const std::int64_t unit = (flags & kLotSeconds) != 0 ? kMicrosPerSecond : 1;
+      lot.state =
+          (flags & kLotAvailable) != 0 ? domain::LotState::available : domain::LotState::pending;
+      lot.granted = r.i();
+      lot.remaining = wrapping(lot.granted, -1, r.i());
+      lot.earned_at =
+          stepped(previous ? previous->earned_at : core::Timestamp{0}, wrapping(0, unit, r.i()));
+      lot.available_at = stepped(lot.earned_at, wrapping(0, unit, r.i()));
+      if ((flags & kLotExpires) != 0) {
+        lot.expires_at = stepped(lot.available_at, wrapping(0, unit, r.i()));
+      }
+      const std::uint64_t shared = r.u();
+      const std::string_view previous_order = previous ? previous->order_id : std::string_view();
+      if (shared > previous_order.size()) {
+        r.refuse();  // a prefix longer than the previous lot's id
+        return lot;
+      }
+      lot.order_id = std::string(previous_order.substr(0, shared)) + r.s();
+      return lot;
+    });
+  } else {
+    read_list(r, state.lots, [&r] {
+      domain::Lot lot;
+      lot.id = static_cast<std::uint32_t>(r.u());
+      lot.state = r.u() == 0 ? domain::LotState::pending : domain::LotState::available;
+      lot.granted = r.i();
+      lot.remaining = r.i();
+      lot.earned_at = r.t();
+      lot.available_at = core::Timestamp{lot.earned_at.micros + r.i()};
+      if (r.b()) lot.expires_at = core::Timestamp{lot.available_at.micros + r.i()};
+      lot.order_id = r.s();
+      return lot;
+    });
+  }
   if (version >= 2) {
     read_list(r, state.actions, [&r] {
       domain::ActionCount action;

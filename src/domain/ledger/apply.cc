@@ -615,10 +615,16 @@ Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice&
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
                                   const ShopView& shop, const ProgramAt& program_at) {
+  return apply_event(program, MemberState(state), event, order, shop, program_at);
+}
+
+core::Result<Effects> apply_event(const Program& program, MemberState&& state, const Event& event,
+                                  const std::optional<OrderRecord>& order, const ShopView& shop,
+                                  const ProgramAt& program_at) {
   // Guest orders have no member: the engine keeps them in the input log only.
   FIDELIS_ASSERT(event.type != EventType::guest_order_placed);
   Effects effects;
-  effects.state = state;
+  effects.state = std::move(state);
   LedgerWriter writer(effects);
   MemberState& s = effects.state;
   const Timestamp now = std::max(s.clock, event.occurred_at);

@@ -69,6 +69,11 @@ MemberState new_member(std::string_view member);
 core::Result<Effects> apply_event(const Program& program, const MemberState& state,
                                   const Event& event, const std::optional<OrderRecord>& order,
                                   const ShopView& shop = {}, const ProgramAt& program_at = {});
+// The same, on a state the caller gives up (moved into the effects rather than copied: the
+// engine's hot path already holds its own copy).
+core::Result<Effects> apply_event(const Program& program, MemberState&& state, const Event& event,
+                                  const std::optional<OrderRecord>& order,
+                                  const ShopView& shop = {}, const ProgramAt& program_at = {});
 
 // The referrer's side of a referral: its timers run to the notice's time, then the referee's
 // status is recorded and any points credited.
