@@ -27,19 +27,18 @@ constexpr std::uint8_t kLotExpires = 2;
 constexpr std::uint8_t kLotSeconds = 4;
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 
-std::int64_t step(core::Timestamp from, core::Timestamp to) {
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(to.micros) -
-                                   static_cast<std::uint64_t>(from.micros));
-}
-core::Timestamp stepped(core::Timestamp from, std::int64_t by) {
-  return core::Timestamp{static_cast<std::int64_t>(static_cast<std::uint64_t>(from.micros) +
-                                                   static_cast<std::uint64_t>(by))};
-}
-// base + factor * value modulo 2^64: what a corrupt blob gives is wrong, never undefined.
+// base + factor * value modulo 2^64: every value round-trips, and what a corrupt blob gives is
+// wrong, never undefined.
 std::int64_t wrapping(std::int64_t base, std::int64_t factor, std::int64_t value) {
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(base) +
                                    static_cast<std::uint64_t>(factor) *
                                        static_cast<std::uint64_t>(value));
+}
+std::int64_t step(core::Timestamp from, core::Timestamp to) {
+  return wrapping(to.micros, -1, from.micros);
+}
+core::Timestamp stepped(core::Timestamp from, std::int64_t by) {
+  return core::Timestamp{wrapping(from.micros, 1, by)};
 }
 std::size_t shared_prefix(std::string_view a, std::string_view b) {
   std::size_t n = 0;
@@ -186,7 +185,7 @@ void encode_member(const domain::MemberState& state, std::string& out) {
     w.u((lot.state == domain::LotState::available ? kLotAvailable : 0) |
         (lot.expires_at ? kLotExpires : 0) | (seconds ? kLotSeconds : 0));
     w.i(lot.granted);
-    w.i(lot.granted - lot.remaining);
+    w.i(wrapping(lot.granted, -1, lot.remaining));  // points used
     w.i(earned / unit);
     w.i(available / unit);
     if (lot.expires_at) w.i(expires / unit);
