@@ -4,6 +4,7 @@
 //   2. baseline in the same run: one transaction per event, on the first --baseline-events;
 //   3. member state reads from the SQLite store, random members, in-process.
 // Prints a table; docs/performance.md records the results and how to reproduce them.
+#include <dlfcn.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -119,6 +120,11 @@ Run ingest(const std::string& path, const std::vector<std::string>& events, std:
   return run;
 }
 
+// Which malloc the process runs on (decision 0021): jemalloc exports mallctl, glibc does not.
+const char* allocator() {
+  return dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc malloc";
+}
+
 long peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -149,8 +155,8 @@ int main(int argc, char** argv) {
   });
   std::size_t orders = 0;
   for (const auto& event : events) orders += event.find("\"order.placed\"") != std::string::npos;
-  std::printf("workload: %zu events (%zu order.placed) over %zu members\n", events.size(), orders,
-              options.members);
+  std::printf("workload: %zu events (%zu order.placed) over %zu members; %s\n", events.size(),
+              orders, options.members, allocator());
 
   auto wanted = [&](std::string_view mode) {
     return ("," + options.modes + ",").find("," + std::string(mode) + ",") != std::string::npos;
