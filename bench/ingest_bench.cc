@@ -5,7 +5,6 @@
 //   3. member state reads from the SQLite store, random members, in-process.
 // Prints a table; docs/performance.md records the results and how to reproduce them.
 #include <dlfcn.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -17,8 +16,8 @@
 #include <vector>
 
 #include "engine/engine.h"
-#include "sim/shop_generator.h"
 #include "store/sqlite/sqlite_store.h"
+#include "workload.h"
 
 namespace {
 
@@ -71,11 +70,6 @@ std::string fresh_db(const Options& options, const std::string& name) {
   return path;
 }
 
-std::string basic_program() {
-  return R"({"name":"bench","earning":{"rates":{"*":{"points":1,"per":"1"}}},"pending":{"days":14},)"
-         R"("refunds":{"shortfall":"debt"},"expiry":{"mode":"lot","after_days":365,"notice_days":30}})";
-}
-
 struct Run {
   double seconds = 0;
   double submit_seconds = 0;  // parse, idempotency and order lookups, domain
@@ -91,7 +85,8 @@ Run ingest(const std::string& path, const std::vector<std::string>& events, std:
   auto owned_engine = std::make_unique<engine::Engine>(*store);
   engine::Engine& engine = *owned_engine;
   if (pipelined) engine.enable_pipeline(std::move(store::open_sqlite(path)).value());
-  if (!engine.activate_program("bench", basic_program(), std::nullopt, core::Timestamp{0}).ok()) {
+  if (!engine.activate_program("bench", bench::kBasicProgram, std::nullopt, core::Timestamp{0})
+           .ok()) {
     std::abort();
   }
   Run run;
@@ -125,12 +120,6 @@ const char* allocator() {
   return dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc malloc";
 }
 
-long peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024;
-}
-
 void remove_databases(const Options& options) {
   if (options.keep) return;
   for (const char* name : {"group", "single", "piped"}) {
@@ -144,15 +133,7 @@ void remove_databases(const Options& options) {
 
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
-  sim::ShopSpec spec;
-  spec.shop = "bench";
-  spec.members = options.members;
-  spec.start = *core::parse_rfc3339("2025-01-01T00:00:00Z");
-  std::vector<std::string> events;
-  events.reserve(options.events);
-  sim::generate_shop(spec, [&](std::string_view line) {
-    if (events.size() < options.events) events.emplace_back(line);
-  });
+  const std::vector<std::string> events = bench::generate_events(options.members, options.events);
   std::size_t orders = 0;
   for (const auto& event : events) orders += event.find("\"order.placed\"") != std::string::npos;
   std::printf("workload: %zu events (%zu order.placed) over %zu members; %s\n", events.size(),
@@ -193,7 +174,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!wanted("reads") || !wanted("group")) {
-    std::printf("peak memory: %ld MiB\n", peak_rss_mib());
+    std::printf("peak memory: %ld MiB\n", bench::peak_rss_mib());
     remove_databases(options);
     return 0;
   }
@@ -244,7 +225,7 @@ int main(int argc, char** argv) {
     std::printf("member state reads, engine cache, 1 thread: %.0f reads/s (checksum %lld)\n",
                 rate(options.reads, start), static_cast<long long>(checksum));
   }
-  std::printf("peak memory: %ld MiB\n", peak_rss_mib());
+  std::printf("peak memory: %ld MiB\n", bench::peak_rss_mib());
   remove_databases(options);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "api/routes.h"
 #include "cli/commands.h"
 #include "cli/demo_program.h"
+#include "core/json_reader.h"
 #include "core/json_writer.h"
 #include "domain/program/program.h"
 #include "domain/types.h"

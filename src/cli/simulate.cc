@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "core/json_reader.h"
 #include "core/json_writer.h"
 #include "domain/program/fair_play.h"
 #include "engine/engine.h"

@@ -42,29 +42,6 @@ Result<simdjson::dom::object> JsonParser::parse_object(std::string_view text) {
   return object;
 }
 
-void append_pointer_segment(std::string& pointer, std::string_view key) {
-  pointer += '/';
-  for (const char c : key) {
-    if (c == '~') {
-      pointer += "~0";
-    } else if (c == '/') {
-      pointer += "~1";
-    } else {
-      pointer += c;
-    }
-  }
-}
-
-std::string json_pointer_child(std::string_view parent, std::string_view key) {
-  std::string pointer(parent);
-  append_pointer_segment(pointer, key);
-  return pointer;
-}
-
-std::string json_pointer_index(std::string_view parent, std::size_t index) {
-  return std::string(parent) + "/" + std::to_string(index);
-}
-
 std::string_view json_type_name(simdjson::dom::element_type type) {
   using simdjson::dom::element_type;
   switch (type) {
@@ -198,14 +175,14 @@ Status write_canonical(JsonWriter& out, simdjson::dom::object object, std::strin
   const std::size_t parent_length = pointer.size();
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (i > 0 && members[i].first == members[i - 1].first) {
-      append_pointer_segment(pointer, members[i].first);
+      append_json_pointer_segment(pointer, members[i].first);
       return make_error(ErrorCode::json_malformed,
                         "duplicate key \"" + std::string(members[i].first) + "\"", pointer);
     }
     out.key(members[i].first);
     const auto type = members[i].second.type();
     if (type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY) {
-      append_pointer_segment(pointer, members[i].first);
+      append_json_pointer_segment(pointer, members[i].first);
       FIDELIS_CHECK(write_canonical(out, members[i].second, pointer));
       pointer.resize(parent_length);
     } else {

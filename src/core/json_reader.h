@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_pointer.h"
 #include "core/json_writer.h"
 #include "core/result.h"
 
@@ -27,10 +28,6 @@ class JsonParser {
  private:
   simdjson::dom::parser parser_;
 };
-
-// "/data/lines/0" + "sku" -> "/data/lines/0/sku", escaping per RFC 6901.
-std::string json_pointer_child(std::string_view parent, std::string_view key);
-std::string json_pointer_index(std::string_view parent, std::size_t index);
 
 // Typed access to the members of one JSON object, recording a located error for each problem
 // instead of stopping at the first. Getters return nothing when the member is absent (and, if
@@ -79,7 +76,5 @@ inline Status write_canonical(JsonWriter& out, simdjson::dom::object object) {
   std::string pointer;
   return write_canonical(out, object, pointer);
 }
-// Appends "/key" (escaped per RFC 6901) to `pointer`.
-void append_pointer_segment(std::string& pointer, std::string_view key);
 
 }  // namespace fidelis::core

@@ -1,5 +1,6 @@
 // Engine: idempotency, program versions, state caches, group commit and ticks.
 #include "engine/engine.h"
+#include "core/json_reader.h"
 
 #include "core/assert.h"
 #include "core/digest.h"
@@ -47,7 +48,11 @@ std::string_view outcome_name(Outcome outcome) {
   return "rejected";
 }
 
-Engine::Engine(store::Store& store) : store_(store) {}
+Engine::Engine(store::Store& store)
+    : store_(store),
+      parser_(std::make_unique<core::JsonParser>()),
+      program_parser_(std::make_unique<core::JsonParser>()) {}
+Engine::~Engine() = default;
 
 core::Result<bool> Engine::refresh_if_changed() {
   FIDELIS_ASSERT(!in_batch_);
@@ -230,7 +235,7 @@ core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
   }
   FIDELIS_TRY(context.versions, store_.programs(shop_id));
   for (const auto& version : context.versions) {
-    auto program = domain::parse_program(program_parser_, version.definition);
+    auto program = domain::parse_program(*program_parser_, version.definition);
     if (!program.ok()) {
       return core::make_error(ErrorCode::storage_error,
                               "stored program version " + std::to_string(version.version) +
@@ -546,7 +551,7 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
     if (!context.ok()) return std::string();
     return core::hmac_sha256_hex((*context)->secret, value).substr(0, 16);
   };
-  auto parsed = domain::parse_event(parser_, json, default_shop, required_shop, hasher);
+  auto parsed = domain::parse_event(*parser_, json, default_shop, required_shop, hasher);
   if (!parsed.ok()) {
     result.errors = parsed.take_errors();
     return result;
@@ -661,7 +666,7 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
                                   bool by_time) {
   FIDELIS_ASSERT(in_batch_);
   FIDELIS_ASSERT(input.kind == store::InputKind::event);
-  FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, input.body, shop_id));
+  FIDELIS_TRY(domain::Event event, domain::parse_event(*parser_, input.body, shop_id));
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
   int version = input.program_version;
   if (event.type == domain::EventType::guest_order_placed) {
@@ -785,7 +790,7 @@ core::Result<Engine::Redeemed> Engine::apply_code_event(const std::string& shop_
                                                         const std::string& code,
                                                         const std::string& json,
                                                         const BeforeCommit& before_commit) {
-  FIDELIS_TRY(domain::Event event, domain::parse_event(parser_, json, shop_id));
+  FIDELIS_TRY(domain::Event event, domain::parse_event(*parser_, json, shop_id));
   SubmitResult submitted = submit_parsed(event);
   if (submitted.outcome != Outcome::accepted) return std::move(submitted.errors);
   const domain::MemberState& after = overlay_.at(key(shop_id, member)).state;
@@ -856,14 +861,14 @@ core::Result<std::optional<Engine::FoundCode>> Engine::find_code(const std::stri
 core::Result<int> Engine::activate_program(const std::string& shop_id, std::string_view definition,
                                            std::optional<core::Timestamp> applies_from,
                                            core::Timestamp activated_at) {
-  FIDELIS_TRY(const domain::Program program, domain::parse_program(program_parser_, definition));
+  FIDELIS_TRY(const domain::Program program, domain::parse_program(*program_parser_, definition));
   // Fair play is checked at every activation, whoever activates (CLI, API, tests).
   domain::FairPlayReport fair = domain::check_fair_play(program);
   if (!fair.errors.empty()) return std::move(fair.errors);
   FIDELIS_TRY(const auto versions, store_.programs(shop_id));
   if (!versions.empty()) {
     FIDELIS_TRY(const domain::Program previous,
-                domain::parse_program(program_parser_, versions.back().definition));
+                domain::parse_program(*program_parser_, versions.back().definition));
     core::Errors devalued =
         domain::check_devaluation(previous, program, applies_from, activated_at);
     if (!devalued.empty()) return devalued;

@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "core/bloom_filter.h"
-#include "core/json_reader.h"
 #include "core/result.h"
 #include "domain/event/event.h"
 #include "domain/ledger/apply.h"
@@ -49,6 +48,7 @@ inline constexpr std::size_t kTickMembersMax = 10'000'000;
 class Engine {
  public:
   explicit Engine(store::Store& store);
+  ~Engine();
 
   // Opens a batch (takes the store's write lock).
   core::Status begin_batch();
@@ -266,11 +266,12 @@ class Engine {
   std::unordered_map<std::string, const store::StoredInput*> in_flight_events_;
   std::unordered_map<std::string, std::int64_t> in_flight_stock_;
   std::unordered_map<std::string, std::string> in_flight_codes_;
-  core::JsonParser parser_;
+  // Behind pointers so that this header does not bring in simdjson (core/json_reader.h).
+  std::unique_ptr<core::JsonParser> parser_;
   // Program definitions get their own parser: a shop's programs may be loaded while an event is
   // being parsed (its identity digests need the shop's secret), and a simdjson parser holds one
   // document at a time.
-  core::JsonParser program_parser_;
+  std::unique_ptr<core::JsonParser> program_parser_;
   std::map<std::string, ShopContext> shops_;
   std::unordered_map<std::string, domain::MemberState> members_;  // committed states
   bool in_batch_ = false;

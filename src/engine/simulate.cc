@@ -2,6 +2,7 @@
 // side, with the same engine and domain code as live (nothing here decides a rule).
 #include <chrono>
 
+#include "core/json_reader.h"
 #include "engine/engine.h"
 #include "store/memory/memory_store.h"
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/json_reader.h"
 #include "domain/event/event.h"
 #include "domain/reward/code.h"
 
@@ -468,7 +469,7 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop,
           wrote_identity = true;
         }
         std::string pointer = "/data";
-        core::append_pointer_segment(pointer, fields[j].first);
+        core::append_json_pointer_segment(pointer, fields[j].first);
         if (j > 0 && fields[j].first == fields[j - 1].first) {
           return core::make_error(ErrorCode::json_malformed,
                                   "duplicate key \"" + std::string(fields[j].first) + "\"",
@@ -493,7 +494,7 @@ core::Status write_bodies(simdjson::dom::object root, std::string_view shop,
       body.end_object();
     } else {
       std::string pointer;
-      core::append_pointer_segment(pointer, key);
+      core::append_json_pointer_segment(pointer, key);
       FIDELIS_CHECK(core::write_canonical(body, value, pointer));
     }
   }

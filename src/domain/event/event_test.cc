@@ -1,4 +1,5 @@
 #include "domain/event/event.h"
+#include "core/json_reader.h"
 
 #include <gtest/gtest.h>
 

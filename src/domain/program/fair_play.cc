@@ -1,7 +1,10 @@
 #include "domain/program/fair_play.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+
+#include "core/json_pointer.h"
 
 namespace fidelis::domain {
 namespace {

@@ -1,4 +1,5 @@
 #include "domain/program/fair_play.h"
+#include "core/json_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -9,11 +9,16 @@
 #include <utility>
 #include <vector>
 
-#include "core/json_reader.h"
 #include "core/money.h"
 #include "core/result.h"
 #include "core/time.h"
 #include "domain/types.h"
+
+// core::JsonParser is only named here; the .cc files that parse include core/json_reader.h, so
+// simdjson's large header stays out of every other translation unit (build time).
+namespace fidelis::core {
+class JsonParser;
+}  // namespace fidelis::core
 
 namespace fidelis::domain {
 

@@ -1,4 +1,5 @@
 #include "domain/program/program.h"
+#include "core/json_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,19 @@
+// What the engine benchmarks share: the generated shop they run on and how they report memory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fidelis::bench {
+
+// The first `events` events of a generated shop "bench" with `members` members, from
+// 2025-01-01 (sim::generate_shop's default seed: the same workload on every run).
+std::vector<std::string> generate_events(std::size_t members, std::size_t events);
+
+// The basic program the benchmarks ingest under: 1 point per unit, 14 days pending, lot expiry.
+extern const char* const kBasicProgram;
+
+// Peak resident memory of this process so far.
+long peak_rss_mib();
+
+}  // namespace fidelis::bench
