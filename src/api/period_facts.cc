@@ -11,7 +11,6 @@
 namespace fidelis::api {
 namespace {
 
-constexpr std::size_t kInputPage = 10'000;
 constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 
 }  // namespace
@@ -67,34 +66,31 @@ core::Result<PeriodFacts> facts_by_period(store::Store& store, const std::string
   out.satisfaction.resize(periods.size());
   out.guests.resize(periods.size());
   core::JsonParser parser;
-  for (std::int64_t after = 0;;) {
-    FIDELIS_TRY(const auto page, store.inputs(shop, after, kInputPage));
-    if (page.empty()) break;
-    for (const store::StoredInput& input : page) {
-      after = input.seq;
-      const bool survey = input.type == "survey.answered";
-      if (!survey && input.type != "guest.order.placed") continue;
-      const auto period = period_of(periods, input.at);
-      if (!period) continue;
-      if (survey) {
-        auto body = parser.parse_object(input.body);
-        simdjson::dom::object data;
-        if (body.ok() && (*body)["data"].get(data) == simdjson::SUCCESS) {
-          count_survey(out.satisfaction[*period], data);
+  FIDELIS_CHECK(
+      store::for_each_input(store, shop, [&](const store::StoredInput& input) -> core::Status {
+        const bool survey = input.type == "survey.answered";
+        if (!survey && input.type != "guest.order.placed") return core::Ok{};
+        const auto period = period_of(periods, input.at);
+        if (!period) return core::Ok{};
+        if (survey) {
+          auto body = parser.parse_object(input.body);
+          simdjson::dom::object data;
+          if (body.ok() && (*body)["data"].get(data) == simdjson::SUCCESS) {
+            count_survey(out.satisfaction[*period], data);
+          }
+          return core::Ok{};
         }
-        continue;
-      }
-      // The log holds only validated events: the parse gives the order as it was accepted.
-      auto event = domain::parse_event(parser, input.body, shop);
-      if (!event.ok()) continue;
-      const auto& order = std::get<domain::GuestOrderPlaced>(event->data).order;
-      if (order.currency.code_view() != currency) continue;
-      GuestOrders& guests = out.guests[*period];
-      ++guests.orders;
-      guests.revenue += domain::net_merchandise(order) *
-                        (analytics::kMilliPerUnit / order.currency.minor_per_unit());
-    }
-  }
+        // The log holds only validated events: the parse gives the order as it was accepted.
+        auto event = domain::parse_event(parser, input.body, shop);
+        if (!event.ok()) return core::Ok{};
+        const auto& order = std::get<domain::GuestOrderPlaced>(event->data).order;
+        if (order.currency.code_view() != currency) return core::Ok{};
+        GuestOrders& guests = out.guests[*period];
+        ++guests.orders;
+        guests.revenue += domain::net_merchandise(order) *
+                          (analytics::kMilliPerUnit / order.currency.minor_per_unit());
+        return core::Ok{};
+      }));
   return out;
 }
 

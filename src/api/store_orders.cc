@@ -11,9 +11,6 @@ namespace fidelis::api {
 
 namespace {
 
-// Stored inputs read per page while looking for survey answers.
-constexpr std::size_t kInputPage = 10'000;
-
 // What the store knows of each customer beyond orders, for the value score: the mean of their
 // survey scores on 0-100 (as tiers read them: NPS × 10, CSAT (1-5) → 0-100, CES (1-7, lower
 // effort better) → 100-0; NaN when they never answered) and how many support tickets they opened.
@@ -31,37 +28,35 @@ core::Result<CustomerSignals> customer_signals(store::Store& store, const std::s
       tickets(customers.size(), 0);
   bool any_survey = false, any_ticket = false;
   core::JsonParser parser;
-  for (std::int64_t after = 0;;) {
-    auto page = store.inputs(shop, after, kInputPage);
-    if (!page.ok()) return page.errors();
-    if (page->empty()) break;
-    for (const store::StoredInput& input : *page) {
-      after = input.seq;
-      const bool is_ticket = input.type == "support.ticket.opened";
-      if (input.type != "survey.answered" && !is_ticket) continue;
-      const auto customer = index.find(input.member);
-      if (customer == index.end()) continue;  // a member without orders
-      if (is_ticket) {
-        ++tickets[customer->second];
-        any_ticket = true;
-        continue;
-      }
-      auto body = parser.parse_object(input.body);
-      if (!body.ok()) continue;
-      simdjson::dom::object data;
-      if ((*body)["data"].get(data) != simdjson::SUCCESS) continue;
-      auto add = [&](const char* key, auto to_percent) {
-        std::int64_t score = 0;
-        if (data[key].get(score) != simdjson::SUCCESS) return;
-        sum[customer->second] += to_percent(static_cast<double>(score));
-        ++count[customer->second];
-        any_survey = true;
-      };
-      add("nps", [](double nps) { return 10 * nps; });
-      add("csat", [](double csat) { return 25 * (csat - 1); });
-      add("ces", [](double ces) { return (7 - ces) * 100 / 6; });
-    }
-  }
+  const auto read =
+      store::for_each_input(store, shop, [&](const store::StoredInput& input) -> core::Status {
+        const bool is_ticket = input.type == "support.ticket.opened";
+        if (input.type != "survey.answered" && !is_ticket) return core::Ok{};
+        const auto customer = index.find(input.member);
+        if (customer == index.end()) return core::Ok{};  // a member without orders
+        if (is_ticket) {
+          ++tickets[customer->second];
+          any_ticket = true;
+          return core::Ok{};
+        }
+        auto body = parser.parse_object(input.body);
+        simdjson::dom::object data;
+        if (!body.ok() || (*body)["data"].get(data) != simdjson::SUCCESS) {
+          return core::Ok{};
+        }
+        auto add = [&](const char* key, auto to_percent) {
+          std::int64_t score = 0;
+          if (data[key].get(score) != simdjson::SUCCESS) return;
+          sum[customer->second] += to_percent(static_cast<double>(score));
+          ++count[customer->second];
+          any_survey = true;
+        };
+        add("nps", [](double nps) { return 10 * nps; });
+        add("csat", [](double csat) { return 25 * (csat - 1); });
+        add("ces", [](double ces) { return (7 - ces) * 100 / 6; });
+        return core::Ok{};
+      });
+  if (!read.ok()) return read.errors();
   CustomerSignals signals;
   if (any_survey) {
     signals.satisfaction.assign(customers.size(), std::numeric_limits<double>::quiet_NaN());

@@ -17,7 +17,7 @@ namespace {
 
 namespace an = analytics;
 
-constexpr const char* kUsage =
+constexpr const char* kAnalyzeUsage =
     "usage: fidelis analyze [--orders FILE [--lines FILE] [--format "
     "generic|online-retail|cdnow|shopify]]\n"
     "         (without --orders: the store's orders of --shop)\n"
@@ -26,7 +26,7 @@ constexpr const char* kUsage =
     "         [--unit days|weeks] [--horizon-months 12] [--discount-monthly 0.01]\n"
     "         [--until YYYY-MM-DD] [--customers OUT.csv] [--html REPORT.html] [--json]";
 
-int usage(const std::string& why) { return usage_error(why, kUsage); }
+int analyze_usage(const std::string& why) { return usage_error(why, kAnalyzeUsage); }
 
 core::Result<an::AnalysisOptions> analysis_options(const Args& args) {
   an::AnalysisOptions options;
@@ -97,14 +97,14 @@ void print_summary(const an::Analysis& analysis, const an::OrdersRead& read) {
 }  // namespace
 
 int run_analyze(const Args& args) {
-  if (args.words.size() != 1) return usage("analyze takes options only");
+  if (args.words.size() != 1) return analyze_usage("analyze takes options only");
   auto options = analysis_options(args);
-  if (!options.ok()) return usage(options.errors().front().message);
+  if (!options.ok()) return analyze_usage(options.errors().front().message);
   // With --orders, the exports; without, the store's own orders of --shop.
   core::Result<an::OrdersRead> read = core::make_error(core::ErrorCode::usage, "");
   if (args.option("orders")) {
     auto input = orders_input(args);
-    if (!input.ok()) return usage(input.errors().front().message);
+    if (!input.ok()) return analyze_usage(input.errors().front().message);
     read = read_orders_reporting(*input);
   } else {
     auto store = open_store(args);

@@ -21,15 +21,14 @@ namespace {
 
 namespace clv = analytics::clv;
 
-constexpr const char* kUsage =
+constexpr const char* kClvUsage =
     "usage: fidelis clv fit --summary FILE.csv --model bgnbd|pareto|mbgnbd|gammagamma|bgbb "
     "[--json]\n"
     "       fidelis clv predict --summary FILE.csv [--model M] --params FIT.json --t T [--json]\n"
     "       fidelis clv value --summary FILE.csv --params FIT.json --spend-params GG.json\n"
     "                         [--horizon-months 12] [--discount-monthly 0.01] [--unit days|weeks]";
 
-int usage(const std::string& why) { return usage_error(why, kUsage); }
-int fail(const core::Errors& errors) { return report_errors(errors); }
+int clv_usage(const std::string& why) { return usage_error(why, kClvUsage); }
 
 core::Result<clv::ModelParams> load_params(const std::string& path) {
   auto text = read_file(path);
@@ -50,11 +49,11 @@ std::string customer_id(const clv::Summary& summary, std::size_t i) {
 int run_fit(const Args& args) {
   const auto name = args.option("model");
   const auto model = name ? clv::parse_model(*name) : std::nullopt;
-  if (!model) return usage("--model must be bgnbd, pareto, mbgnbd, gammagamma or bgbb");
+  if (!model) return clv_usage("--model must be bgnbd, pareto, mbgnbd, gammagamma or bgbb");
   auto summary = load_summary(args, *model);
-  if (!summary.ok()) return fail(summary.errors());
+  if (!summary.ok()) return report_errors(summary.errors());
   auto fit = clv::fit_model(*model, *summary);
-  if (!fit.ok()) return fail(fit.errors());
+  if (!fit.ok()) return report_errors(fit.errors());
   if (args.json()) {
     std::printf("%s\n", clv::fit_to_json(*fit).c_str());
     return kExitOk;
@@ -99,22 +98,22 @@ void print_rows(const Args& args, const clv::Summary& summary,
 
 int run_predict(const Args& args) {
   const auto params_path = args.option("params");
-  if (!params_path) return usage("--params FIT.json (from `clv fit --json`) is required");
+  if (!params_path) return clv_usage("--params FIT.json (from `clv fit --json`) is required");
   auto params = load_params(*params_path);
-  if (!params.ok()) return fail(params.errors());
+  if (!params.ok()) return report_errors(params.errors());
   // --model is optional (the fit names its model); when given it must agree.
   if (const auto model = args.option("model"); model && *model != clv::model_name(params->model)) {
-    return fail(
+    return report_errors(
         {core::make_error(core::ErrorCode::model_params_invalid,
                           *params_path + ": the parameters are of model " +
                               std::string(clv::model_name(params->model)) + ", not " + *model)});
   }
   if (const auto refusal = clv::prediction_refusal(*params)) {
-    return fail(
+    return report_errors(
         {core::make_error(core::ErrorCode::model_params_invalid, *params_path + ": " + *refusal)});
   }
   auto summary = load_summary(args, params->model);
-  if (!summary.ok()) return fail(summary.errors());
+  if (!summary.ok()) return report_errors(summary.errors());
   const clv::Summary& s = *summary;
   if (params->model == clv::Model::gammagamma) {
     print_rows(args, s, {"expected_spend"}, [&](std::size_t i) {
@@ -123,11 +122,11 @@ int run_predict(const Args& args) {
     return kExitOk;
   }
   if (!args.option("t"))
-    return usage("--t T (the horizon, in the summary's time unit) is required");
+    return clv_usage("--t T (the horizon, in the summary's time unit) is required");
   const auto t = number_option(args, "t", 0, 0, 1e6);
-  if (!t.ok()) return usage(t.errors().front().message);
+  if (!t.ok()) return clv_usage(t.errors().front().message);
   if (params->model == clv::Model::bgbb && *t != std::floor(*t)) {
-    return usage("--t counts opportunities for bgbb: a whole number");
+    return clv_usage("--t counts opportunities for bgbb: a whole number");
   }
   print_rows(args, s, {"expected_purchases", "p_alive"}, [&](std::size_t i) {
     return std::vector<double>{
@@ -141,37 +140,37 @@ int run_value(const Args& args) {
   const auto params_path = args.option("params");
   const auto spend_path = args.option("spend-params");
   if (!params_path || !spend_path) {
-    return usage(
+    return clv_usage(
         "--params (a purchase model's fit) and --spend-params (a gammagamma fit) are required");
   }
   auto purchases = load_params(*params_path);
-  if (!purchases.ok()) return fail(purchases.errors());
+  if (!purchases.ok()) return report_errors(purchases.errors());
   auto spend = load_params(*spend_path);
-  if (!spend.ok()) return fail(spend.errors());
+  if (!spend.ok()) return report_errors(spend.errors());
   if (purchases->model == clv::Model::gammagamma || purchases->model == clv::Model::bgbb) {
-    return usage("--params must be a bgnbd, mbgnbd or pareto fit (continuous time)");
+    return clv_usage("--params must be a bgnbd, mbgnbd or pareto fit (continuous time)");
   }
   if (spend->model != clv::Model::gammagamma)
-    return usage("--spend-params must be a gammagamma fit");
+    return clv_usage("--spend-params must be a gammagamma fit");
   for (const auto* params : {&*purchases, &*spend}) {
     if (const auto refusal = clv::prediction_refusal(*params)) {
-      return fail({core::make_error(core::ErrorCode::model_params_invalid, *refusal)});
+      return report_errors({core::make_error(core::ErrorCode::model_params_invalid, *refusal)});
     }
   }
   clv::ValueOptions options;
   const auto horizon = number_option(args, "horizon-months", 12, 0, 1200);
   const auto discount = number_option(args, "discount-monthly", 0.01, 0, 1);
-  if (!horizon.ok()) return usage(horizon.errors().front().message);
-  if (!discount.ok()) return usage(discount.errors().front().message);
-  if (*horizon != std::floor(*horizon)) return usage("--horizon-months must be a whole number");
+  if (!horizon.ok()) return clv_usage(horizon.errors().front().message);
+  if (!discount.ok()) return clv_usage(discount.errors().front().message);
+  if (*horizon != std::floor(*horizon)) return clv_usage("--horizon-months must be a whole number");
   options.horizon_months = static_cast<int>(*horizon);
   options.discount_monthly = *discount;
   const std::string unit = args.option("unit").value_or("days");
-  if (unit != "days" && unit != "weeks") return usage("--unit must be days or weeks");
+  if (unit != "days" && unit != "weeks") return clv_usage("--unit must be days or weeks");
   // lifetimes' factors: 30 days or 4.345 weeks per month.
   options.time_units_per_month = unit == "days" ? 30 : 4.345;
   auto summary = load_summary(args, purchases->model);
-  if (!summary.ok()) return fail(summary.errors());
+  if (!summary.ok()) return report_errors(summary.errors());
   const clv::Summary& s = *summary;
   std::vector<double> values(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -209,7 +208,7 @@ int run_clv(const Args& args) {
   if (action == "fit") return run_fit(args);
   if (action == "predict") return run_predict(args);
   if (action == "value") return run_value(args);
-  return usage("clv needs one of fit, predict, value");
+  return clv_usage("clv needs one of fit, predict, value");
 }
 
 }  // namespace fidelis::cli

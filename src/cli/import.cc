@@ -19,7 +19,7 @@ namespace {
 
 namespace an = analytics;
 
-constexpr const char* kUsage =
+constexpr const char* kImportUsage =
     "usage: fidelis import --orders FILE [--lines FILE] [--format "
     "generic|online-retail|cdnow|shopify]\n"
     "         [--columns ours=theirs,...] [--currency CODE] [--strict] [--out EVENTS.jsonl]";
@@ -44,9 +44,9 @@ struct Counts {
 }  // namespace
 
 int run_import(const Args& args) {
-  if (args.words.size() != 1) return usage_error("import takes options only", kUsage);
+  if (args.words.size() != 1) return usage_error("import takes options only", kImportUsage);
   auto input = orders_input(args);
-  if (!input.ok()) return usage_error(input.errors().front().message, kUsage);
+  if (!input.ok()) return usage_error(input.errors().front().message, kImportUsage);
   auto read = read_orders_reporting(*input);
   if (!read.ok()) return report_errors(read.errors());
   const an::OrderTable& table = read->table;

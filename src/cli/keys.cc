@@ -11,12 +11,7 @@
 namespace fidelis::cli {
 namespace {
 
-int fail(const core::Errors& errors) {
-  print_errors(errors);
-  return exit_code_for(errors);
-}
-
-int usage(const char* text) {
+int keys_usage(const char* text) {
   print_errors({core::make_error(core::ErrorCode::usage, text)});
   return kExitUsage;
 }
@@ -45,7 +40,7 @@ core::Status require_shop(store::Store& store, const std::string& shop) {
 int create_key(const Args& args, store::Store& store) {
   const std::string scope = args.option("scope").value_or("");
   if (scope != "admin" && scope != "server" && scope != "storefront") {
-    return usage(
+    return keys_usage(
         "usage: fidelis key create --shop ID --scope admin|server|storefront [--rate N] [--json]");
   }
   std::optional<std::int64_t> rate;
@@ -53,17 +48,17 @@ int create_key(const Args& args, store::Store& store) {
     char* end = nullptr;
     const long long value = std::strtoll(text->c_str(), &end, 10);
     if (text->empty() || *end != '\0' || value < 1 || value > 1'000'000) {
-      return usage("--rate is requests per second, 1-1000000");
+      return keys_usage("--rate is requests per second, 1-1000000");
     }
     rate = value;
   }
   const std::string shop = args.shop();
-  if (auto status = require_shop(store, shop); !status.ok()) return fail(status.errors());
+  if (auto status = require_shop(store, shop); !status.ok()) return report_errors(status.errors());
   const auto now = now_or_at(args);
-  if (!now.ok()) return fail(now.errors());
+  if (!now.ok()) return report_errors(now.errors());
   std::string id;
   auto key = create_api_key(store, shop, scope, rate, *now, &id);
-  if (!key.ok()) return fail(key.errors());
+  if (!key.ok()) return report_errors(key.errors());
   if (args.json()) {
     core::JsonWriter out;
     out.begin_object().key("id").value(id).key("shop").value(shop);
@@ -78,7 +73,7 @@ int create_key(const Args& args, store::Store& store) {
 
 int list_keys(const Args& args, store::Store& store) {
   auto keys = store.keys(args.shop());
-  if (!keys.ok()) return fail(keys.errors());
+  if (!keys.ok()) return report_errors(keys.errors());
   if (args.json()) {
     core::JsonWriter out;
     out.begin_object().key("shop").value(args.shop()).key("keys").begin_array();
@@ -109,12 +104,12 @@ int list_keys(const Args& args, store::Store& store) {
 int revoke_key(const Args& args, store::Store& store) {
   const std::string& id = args.words[2];
   auto keys = store.keys(args.shop());
-  if (!keys.ok()) return fail(keys.errors());
+  if (!keys.ok()) return report_errors(keys.errors());
   const auto it = std::find_if(keys->begin(), keys->end(),
                                [&](const store::ApiKey& key) { return key.id == id; });
   if (it == keys->end()) {
-    return fail({core::make_error(core::ErrorCode::key_not_found,
-                                  "shop \"" + args.shop() + "\" has no key " + id)});
+    return report_errors({core::make_error(core::ErrorCode::key_not_found,
+                                           "shop \"" + args.shop() + "\" has no key " + id)});
   }
   if (it->revoked_at) {
     std::printf("key %s was revoked on %s\n", id.c_str(),
@@ -122,11 +117,12 @@ int revoke_key(const Args& args, store::Store& store) {
     return kExitOk;
   }
   const auto now = now_or_at(args);
-  if (!now.ok()) return fail(now.errors());
+  if (!now.ok()) return report_errors(now.errors());
   store::Batch batch;
   batch.shop = args.shop();
   batch.revocations.push_back({id, *now});
-  if (auto status = write(store, std::move(batch)); !status.ok()) return fail(status.errors());
+  if (auto status = write(store, std::move(batch)); !status.ok())
+    return report_errors(status.errors());
   std::printf("key %s revoked\n", id.c_str());
   return kExitOk;
 }
@@ -155,32 +151,32 @@ core::Result<std::string> create_api_key(store::Store& store, const std::string&
 
 int run_shop(const Args& args) {
   if (args.words.size() != 3 || args.words[1] != "create") {
-    return usage("usage: fidelis shop create ID");
+    return keys_usage("usage: fidelis shop create ID");
   }
   const std::string& shop = args.words[2];
   if (!domain::is_valid_id(shop)) {
-    return fail({core::make_error(core::ErrorCode::id_invalid,
-                                  "a shop id is 1-128 printable ASCII characters")});
+    return report_errors({core::make_error(core::ErrorCode::id_invalid,
+                                           "a shop id is 1-128 printable ASCII characters")});
   }
   auto store = open_store(args);
   if (!store) return kExitStorage;
   // Checked inside the write transaction: two creations at once cannot both succeed.
   auto begun = store->begin_write();
-  if (!begun.ok()) return fail(begun.errors());
+  if (!begun.ok()) return report_errors(begun.errors());
   auto secret = store->shop_secret(shop);
   if (!secret.ok() || *secret) {
     store->abort_write();
-    return fail(!secret.ok()
-                    ? secret.errors()
-                    : core::Errors{core::make_error(core::ErrorCode::shop_exists,
-                                                    "shop \"" + shop + "\" exists already")});
+    return report_errors(
+        !secret.ok() ? secret.errors()
+                     : core::Errors{core::make_error(core::ErrorCode::shop_exists,
+                                                     "shop \"" + shop + "\" exists already")});
   }
   store::Batch batch;
   batch.shop = shop;
   batch.new_shop_secret = core::random_hex(32);
   if (auto status = store->commit_write({std::move(batch)}); !status.ok()) {
     store->abort_write();
-    return fail(status.errors());
+    return report_errors(status.errors());
   }
   std::printf("shop %s created\n", shop.c_str());
   return kExitOk;
@@ -191,7 +187,7 @@ int run_key(const Args& args) {
   const bool shape_ok = ((verb == "create" || verb == "list") && args.words.size() == 2) ||
                         (verb == "revoke" && args.words.size() == 3);
   if (!shape_ok) {
-    return usage(
+    return keys_usage(
         "usage: fidelis key create --shop ID --scope admin|server|storefront | list | revoke ID");
   }
   auto store = open_store(args);

@@ -16,12 +16,12 @@ namespace {
 
 namespace an = analytics;
 
-constexpr const char* kUsage =
+constexpr const char* kRecommendUsage =
     "usage: fidelis recommend --orders FILE [--lines FILE] [--format …] (--sku SKU | --customer "
     "ID)\n"
     "         [--min-support PERCENT] [--limit N] [--json]";
 
-int usage(const std::string& why) { return usage_error(why, kUsage); }
+int recommend_usage(const std::string& why) { return usage_error(why, kRecommendUsage); }
 
 std::int32_t find_index(const std::vector<std::string>& ids, const std::string& id) {
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -126,18 +126,18 @@ int print_customer(const Args& args, const an::BasketModel& model, const an::Ord
 }  // namespace
 
 int run_recommend(const Args& args) {
-  if (args.words.size() != 1) return usage("recommend takes options only");
+  if (args.words.size() != 1) return recommend_usage("recommend takes options only");
   const auto sku = args.option("sku");
   const auto customer = args.option("customer");
   if (sku.has_value() == customer.has_value())
-    return usage("give one of --sku SKU or --customer ID");
+    return recommend_usage("give one of --sku SKU or --customer ID");
   auto input = orders_input(args);
-  if (!input.ok()) return usage(input.errors().front().message);
+  if (!input.ok()) return recommend_usage(input.errors().front().message);
   an::RecommendOptions options;
   const auto support = number_option(args, "min-support", options.min_support_percent, 0, 100);
   const auto limit = number_option(args, "limit", 10, 1, 1000);
-  if (!support.ok()) return usage(support.errors().front().message);
-  if (!limit.ok()) return usage(limit.errors().front().message);
+  if (!support.ok()) return recommend_usage(support.errors().front().message);
+  if (!limit.ok()) return recommend_usage(limit.errors().front().message);
   options.min_support_percent = *support;
   options.limit = static_cast<std::size_t>(*limit);
   auto read = read_orders_reporting(*input);

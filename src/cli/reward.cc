@@ -13,14 +13,9 @@
 namespace fidelis::cli {
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kRewardUsage =
     "usage: fidelis reward redeem MEMBER REWARD_ID | validate CODE | use CODE [--order ID] | "
     "cancel CODE [--reason TEXT]";
-
-int fail(const core::Errors& errors) {
-  print_errors(errors);
-  return exit_code_for(errors);
-}
 
 std::string optional_time_text(const std::optional<core::Timestamp>& at) {
   return at ? core::format_rfc3339(*at) : "no end";
@@ -30,7 +25,7 @@ int redeem(const Args& args, engine::Engine& engine, core::Timestamp now) {
   const std::string& member = args.words[2];
   const std::string& reward = args.words[3];
   auto redeemed = engine.redeem(args.shop(), member, reward, now);
-  if (!redeemed.ok()) return fail(redeemed.errors());
+  if (!redeemed.ok()) return report_errors(redeemed.errors());
   const domain::Redemption& r = redeemed->redemption;
   if (args.json()) {
     core::JsonWriter out;
@@ -54,9 +49,9 @@ int redeem(const Args& args, engine::Engine& engine, core::Timestamp now) {
 // The code and its holder, or the exit code to return (code_not_found: 4).
 std::variant<engine::Engine::FoundCode, int> find_code(const Args& args, engine::Engine& engine) {
   auto found = engine.find_code(args.shop(), args.words[2]);
-  if (!found.ok()) return fail(found.errors());
+  if (!found.ok()) return report_errors(found.errors());
   if (!*found) {
-    return fail(
+    return report_errors(
         {core::make_error(core::ErrorCode::code_not_found,
                           "no code " + args.words[2] + " in shop \"" + args.shop() + "\"")});
   }
@@ -95,7 +90,7 @@ int act_on_code(const Args& args, engine::Engine& engine, core::Timestamp now) {
   const bool use = args.words[1] == "use";
   const std::string note = args.option(use ? "order" : "reason").value_or("");
   auto acted = engine.act_on_code(args.shop(), args.words[2], use, note, now);
-  if (!acted.ok()) return fail(acted.errors());
+  if (!acted.ok()) return report_errors(acted.errors());
   const domain::Redemption& r = acted->redemption;
   if (args.json()) {
     core::JsonWriter out;
@@ -125,11 +120,11 @@ int run_reward(const Args& args) {
   const bool shape_ok = (verb == "redeem" && words == 4) ||
                         ((verb == "validate" || verb == "use" || verb == "cancel") && words == 3);
   if (!shape_ok) {
-    print_errors({core::make_error(core::ErrorCode::usage, kUsage)});
+    print_errors({core::make_error(core::ErrorCode::usage, kRewardUsage)});
     return kExitUsage;
   }
   const auto now = now_or_at(args);
-  if (!now.ok()) return fail(now.errors());
+  if (!now.ok()) return report_errors(now.errors());
   auto store = open_store(args);
   if (!store) return kExitStorage;
   engine::Engine engine(*store);

@@ -2,14 +2,12 @@
 #include <map>
 
 #include "engine/engine.h"
+#include "engine/feed_inputs.h"
 #include "store/memory/memory_store.h"
 
 namespace fidelis::engine {
 namespace {
 
-// Replay commits at most this many events per scratch transaction.
-constexpr std::size_t kReplayBatchMax = 10'000;
-constexpr std::size_t kInputPage = 10'000;
 constexpr std::size_t kLedgerPage = 100'000;
 
 core::Result<std::vector<domain::LedgerLine>> all_lines(store::Store& store,
@@ -44,31 +42,17 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
   for (const auto& version : versions) FIDELIS_CHECK(scratch->add_program(shop, version));
 
   Engine engine(*scratch);
-  std::int64_t after = 0;
-  for (;;) {
-    FIDELIS_TRY(const auto page, live.inputs(shop, after, kInputPage));
-    if (page.empty()) break;
-    for (const auto& input : page) {
-      ++report.inputs;
-      after = input.seq;
-      if (input.kind == store::InputKind::tick) {
-        if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
-        FIDELIS_TRY(const TickResult ticked, engine.tick(shop, input.at, input.program_version));
-        (void)ticked;
-        continue;
-      }
-      if (!engine.in_batch()) FIDELIS_CHECK(engine.begin_batch());
-      auto applied = engine.apply_stored(shop, input);
-      if (!applied.ok()) {
-        report.differences.push_back("input " + std::to_string(input.seq) + " (event " +
-                                     input.event_id +
-                                     ") no longer applies: " + applied.error().message);
-        return report;
-      }
-      if (engine.batch_events() >= kReplayBatchMax) FIDELIS_CHECK(engine.commit_batch());
-    }
-  }
-  if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
+  bool refused = false;
+  FIDELIS_TRY(report.inputs,
+              feed_inputs(engine, live, shop, {},
+                          [&](const store::StoredInput& input, const core::Error& error) {
+                            report.differences.push_back("input " + std::to_string(input.seq) +
+                                                         " (event " + input.event_id +
+                                                         ") no longer applies: " + error.message);
+                            refused = true;
+                            return false;
+                          }));
+  if (refused) return report;
 
   auto note = [&](std::string difference) {
     if (report.differences.size() < differences_max)

@@ -4,13 +4,12 @@
 
 #include "core/json_reader.h"
 #include "engine/engine.h"
+#include "engine/feed_inputs.h"
 #include "store/memory/memory_store.h"
 
 namespace fidelis::engine {
 namespace {
 
-constexpr std::size_t kBatchMax = 10'000;
-constexpr std::size_t kInputPage = 10'000;
 constexpr std::size_t kRefusalsKept = 10;
 
 struct Run {
@@ -19,43 +18,30 @@ struct Run {
 };
 
 // Replays the shop's inputs into `run` up to `to`. `by_time`: events take the version in force
-// at their time (the draft run); otherwise the version they recorded.
+// at their time (the draft run); otherwise the version they recorded, which must still apply.
 core::Status replay_into(store::Store& live, const std::string& shop, Run& run, bool by_time,
                          std::optional<core::Timestamp> to, SimulationReport& report) {
   Engine engine(*run.store);
-  std::int64_t after = 0;
-  for (;;) {
-    FIDELIS_TRY(const auto page, live.inputs(shop, after, kInputPage));
-    if (page.empty()) break;
-    for (const auto& input : page) {
-      after = input.seq;
-      if (to && input.at >= *to) continue;
-      if (!by_time) ++report.inputs;
-      if (input.kind == store::InputKind::tick) {
-        if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
-        FIDELIS_TRY(const TickResult ticked,
-                    engine.tick(shop, input.at, by_time ? 0 : input.program_version));
-        (void)ticked;
-        continue;
-      }
-      if (!engine.in_batch()) FIDELIS_CHECK(engine.begin_batch());
-      auto applied = engine.apply_stored(shop, input, by_time);
-      if (!applied.ok()) {
-        if (!by_time) {
-          return core::make_error(core::ErrorCode::storage_error,
-                                  "input " + std::to_string(input.seq) +
-                                      " no longer replays under its own version: " +
-                                      applied.error().message + " (run replay --verify)");
-        }
-        ++report.refused;
-        if (report.refusals.size() < kRefusalsKept) {
-          report.refusals.push_back("event " + input.event_id + ": " + applied.error().message);
-        }
-      }
-      if (engine.batch_events() >= kBatchMax) FIDELIS_CHECK(engine.commit_batch());
-    }
-  }
-  if (engine.in_batch()) FIDELIS_CHECK(engine.commit_batch());
+  std::optional<core::Error> broken;
+  FIDELIS_TRY(
+      const std::size_t fed,
+      feed_inputs(engine, live, shop, {.by_time = by_time, .to = to},
+                  [&](const store::StoredInput& input, const core::Error& error) {
+                    if (!by_time) {
+                      broken = core::make_error(core::ErrorCode::storage_error,
+                                                "input " + std::to_string(input.seq) +
+                                                    " no longer replays under its own version: " +
+                                                    error.message + " (run replay --verify)");
+                      return false;
+                    }
+                    ++report.refused;
+                    if (report.refusals.size() < kRefusalsKept) {
+                      report.refusals.push_back("event " + input.event_id + ": " + error.message);
+                    }
+                    return true;
+                  }));
+  if (broken) return *broken;
+  if (!by_time) report.inputs = fed;
   return core::Ok{};
 }
 

@@ -205,4 +205,9 @@ class Store {
                                          const std::function<void(std::string_view)>& visit) = 0;
 };
 
+// Calls `visit` with each of the shop's inputs in seq order, reading the log a page at a time
+// (store.cc); stops at the first error `visit` or the store returns.
+core::Status for_each_input(Store& store, const std::string& shop,
+                            const std::function<core::Status(const StoredInput&)>& visit);
+
 }  // namespace fidelis::store

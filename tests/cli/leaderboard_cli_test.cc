@@ -9,7 +9,7 @@ namespace {
 
 class LeaderboardCli : public test_support::CliTest {};
 
-constexpr const char* kProgram = R"({
+constexpr const char* kLeaderboardProgram = R"({
   "name": "Board",
   "earning": {"rates": {"EUR": {"points": 1, "per": "1.00"}}},
   "leaderboard": {"period": "month", "size": 3, "terms": "Opt in to appear under a pseudonym."}
@@ -30,7 +30,7 @@ std::string order(const std::string& id, const std::string& member, const std::s
 }
 
 TEST_F(LeaderboardCli, RanksOnlyMembersWhoOptedInUnderPseudonyms) {
-  write_file("program.json", kProgram);
+  write_file("program.json", kLeaderboardProgram);
   ASSERT_EQ(run("--db " + db_ + " program activate " + (scratch_.path() / "program.json").string())
                 .exit_code,
             0);

@@ -56,8 +56,8 @@ std::optional<std::string> read_id(ObjectReader& reader, std::string_view key, b
   return std::string(*text);
 }
 
-std::optional<std::int64_t> read_money(ObjectReader& reader, std::string_view key, bool required,
-                                       const std::optional<core::Currency>& currency) {
+std::optional<std::int64_t> read_amount(ObjectReader& reader, std::string_view key, bool required,
+                                        const std::optional<core::Currency>& currency) {
   const auto text = reader.string(key, required, 40);
   if (!text || !currency) return std::nullopt;
   auto amount = core::parse_amount(*text, *currency);
@@ -142,8 +142,8 @@ OrderPlaced parse_order_placed(ObjectReader& data) {
         line.line_id = read_id(line_reader, "line_id", true).value_or("");
       line.category = std::string(line_reader.string("category", false, kIdLengthMax).value_or(""));
       line.quantity = read_quantity(line_reader, "quantity").value_or(0);
-      line.unit_price = read_money(line_reader, "unit_price", true, currency).value_or(0);
-      line.unit_cost = read_money(line_reader, "unit_cost", false, currency);
+      line.unit_price = read_amount(line_reader, "unit_price", true, currency).value_or(0);
+      line.unit_cost = read_amount(line_reader, "unit_cost", false, currency);
       const Wide total = static_cast<Wide>(line.quantity) * line.unit_price;
       if (total > core::kMoneyMinorMax) {
         data.add_error(ErrorCode::money_out_of_range, "line total is too large", pointer);
@@ -162,9 +162,9 @@ OrderPlaced parse_order_placed(ObjectReader& data) {
       order.lines.push_back(std::move(line));
     });
   }
-  order.discount = read_money(data, "discount", false, currency).value_or(0);
-  order.shipping = read_money(data, "shipping", false, currency).value_or(0);
-  order.tax = read_money(data, "tax", false, currency).value_or(0);
+  order.discount = read_amount(data, "discount", false, currency).value_or(0);
+  order.shipping = read_amount(data, "shipping", false, currency).value_or(0);
+  order.tax = read_amount(data, "tax", false, currency).value_or(0);
   if (merchandise > core::kMoneyMinorMax) {
     data.add_error(ErrorCode::money_out_of_range, "order total is too large",
                    data.pointer("lines"));
