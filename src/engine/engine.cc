@@ -212,7 +212,7 @@ core::Status Engine::commit_batch() {
   FIDELIS_ASSERT(in_batch_);
   if (writer_) FIDELIS_CHECK(wait_commit());
   std::vector<store::Batch> batches = take_batch();
-  auto status = writer_ ? write_through(*writer_, batches) : store_.commit_write(batches);
+  auto status = writer_ ? write_through(*writer_, batches) : store_.commit_write_consuming(batches);
   if (!status.ok()) {
     if (!writer_) store_.abort_write();
     drop_caches();  // what the store holds is now the truth; our view may be ahead of it
@@ -666,7 +666,7 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
                                   bool by_time) {
   FIDELIS_ASSERT(in_batch_);
   FIDELIS_ASSERT(input.kind == store::InputKind::event);
-  FIDELIS_TRY(domain::Event event, domain::parse_event(*parser_, input.body, shop_id));
+  FIDELIS_TRY(domain::Event event, domain::parse_stored_event(*parser_, input.body, shop_id));
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
   int version = input.program_version;
   if (event.type == domain::EventType::guest_order_placed) {

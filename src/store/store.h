@@ -135,6 +135,12 @@ class Store {
   virtual core::Result<bool> changed_by_others() = 0;
   // Writes the batches and commits. Durable on return (SQLite: WAL + synchronous=FULL).
   virtual core::Status commit_write(const std::vector<Batch>& batches) = 0;
+  // The same, for a caller done with the batches' inputs, lines and orders: a store that keeps
+  // them in memory moves them out instead of copying (the member writes stay: the engine caches
+  // them after the commit).
+  virtual core::Status commit_write_consuming(std::vector<Batch>& batches) {
+    return commit_write(batches);
+  }
   virtual void abort_write() = 0;
 
   virtual core::Result<std::optional<std::string>> shop_secret(const std::string& shop) = 0;

@@ -224,6 +224,11 @@ using IdentityHasher = std::function<std::string(std::string_view shop, std::str
 core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
                                 std::string_view default_shop, std::string_view required_shop = {},
                                 const IdentityHasher& hasher = {});
+// An event from the log (its canonical body, as parse_event wrote it): read and checked the same
+// way, without a hasher, but the body is kept as it is instead of being written again (replay and
+// simulation read every stored event; re-writing a canonical body gives the same bytes).
+core::Result<Event> parse_stored_event(core::JsonParser& parser, std::string_view body,
+                                       std::string_view shop);
 
 // The normalised forms that identify a person across accounts: the email lower-cased without a
 // "+tag" (and without dots for Gmail), the phone's last 9 digits, the address's letters and

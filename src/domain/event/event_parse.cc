@@ -540,9 +540,13 @@ bool is_valid_id(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
 }
 
-core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
-                                std::string_view default_shop, std::string_view required_shop,
-                                const IdentityHasher& hasher) {
+namespace {
+
+// What parse_event and parse_stored_event share; `stored`: the text is a body from the log,
+// already canonical, kept as it is.
+core::Result<Event> read_event(core::JsonParser& parser, std::string_view text,
+                               std::string_view default_shop, std::string_view required_shop,
+                               const IdentityHasher& hasher, bool stored) {
   FIDELIS_TRY(const simdjson::dom::object root, parser.parse_object(text));
   Errors errors;
   ObjectReader reader(root, "", errors);
@@ -741,8 +745,25 @@ core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
     }
   }
   if (!errors.empty()) return errors;
-  FIDELIS_CHECK(write_bodies(root, event.shop, identity, event));
+  if (stored) {
+    event.body = std::string(text);
+  } else {
+    FIDELIS_CHECK(write_bodies(root, event.shop, identity, event));
+  }
   return event;
+}
+
+}  // namespace
+
+core::Result<Event> parse_event(core::JsonParser& parser, std::string_view text,
+                                std::string_view default_shop, std::string_view required_shop,
+                                const IdentityHasher& hasher) {
+  return read_event(parser, text, default_shop, required_shop, hasher, false);
+}
+
+core::Result<Event> parse_stored_event(core::JsonParser& parser, std::string_view body,
+                                       std::string_view shop) {
+  return read_event(parser, body, shop, {}, {}, true);
 }
 
 std::string normalized_email(std::string_view email) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include <map>
+#include <type_traits>
+#include <utility>
 
 #include "core/digest.h"
 
@@ -14,53 +16,10 @@ class MemoryStore final : public Store {
  public:
   core::Result<bool> begin_write() override { return false; }
 
-  core::Status commit_write(const std::vector<Batch>& batches) override {
-    // Check before changing anything, so that a failed batch leaves the store as it was.
-    for (const auto& batch : batches) {
-      for (const auto& input : batch.inputs) {
-        if (inputs_.count({batch.shop, input.seq}) != 0 ||
-            (input.kind == InputKind::event &&
-             event_seq_.count({batch.shop, input.event_id}) != 0)) {
-          return core::make_error(core::ErrorCode::storage_error, "input already stored");
-        }
-      }
-    }
-    for (const auto& batch : batches) {
-      if (!batch.new_shop_secret.empty()) secrets_.emplace(batch.shop, batch.new_shop_secret);
-      for (const auto& input : batch.inputs) {
-        inputs_[{batch.shop, input.seq}] = input;
-        if (input.kind == InputKind::event) event_seq_[{batch.shop, input.event_id}] = input.seq;
-      }
-      for (const auto& write : batch.members)
-        members_[{batch.shop, write.state.member}] = write.state;
-      for (const auto& [member, line] : batch.lines) ledger_[{batch.shop, member}][line.seq] = line;
-      for (const auto& write : batch.orders)
-        orders_[{batch.shop, write.record.order_id}] = write.record;
-      for (const auto& change : batch.profiles) {
-        Profile& profile = profiles_[{batch.shop, change.member}];
-        profile.member = change.member;
-        if (change.email) profile.email = change.email;
-        if (change.phone) profile.phone = change.phone;
-        if (change.name) profile.name = change.name;
-        if (change.birthday) profile.birthday = change.birthday;
-        if (change.address) profile.address = change.address;
-        profile.updated_at = change.updated_at;
-      }
-      for (const auto& code : batch.codes) codes_[{batch.shop, code.code}] = code.member;
-      for (ApiKey key : batch.new_keys) {
-        key.shop = batch.shop;
-        keys_[key.id] = key;
-      }
-      for (const auto& record : batch.idempotency) idempotency_[{batch.shop, record.key}] = record;
-      for (const auto& revocation : batch.revocations) {
-        auto it = keys_.find(revocation.id);
-        if (it != keys_.end() && it->second.shop == batch.shop && !it->second.revoked_at) {
-          it->second.revoked_at = revocation.at;
-        }
-      }
-      for (const auto& stock : batch.stock) stock_[{batch.shop, stock.reward}] = stock.outstanding;
-    }
-    return core::Ok{};
+  core::Status commit_write(const std::vector<Batch>& batches) override { return write(batches); }
+
+  core::Status commit_write_consuming(std::vector<Batch>& batches) override {
+    return write(batches);
   }
 
   void abort_write() override {}
@@ -273,6 +232,67 @@ class MemoryStore final : public Store {
   }
 
  private:
+  // Checks, then applies. `Batches` is const for commit_write (copies) and not for
+  // commit_write_consuming, which moves inputs, lines and orders out (never the member writes).
+  template <typename Batches>
+  core::Status write(Batches& batches) {
+    // Check before changing anything, so that a failed batch leaves the store as it was.
+    for (const auto& batch : batches) {
+      for (const auto& input : batch.inputs) {
+        if (inputs_.count({batch.shop, input.seq}) != 0 ||
+            (input.kind == InputKind::event &&
+             event_seq_.count({batch.shop, input.event_id}) != 0)) {
+          return core::make_error(core::ErrorCode::storage_error, "input already stored");
+        }
+      }
+    }
+    for (auto& batch : batches) {
+      if (!batch.new_shop_secret.empty()) secrets_.emplace(batch.shop, batch.new_shop_secret);
+      for (auto& input : batch.inputs) {
+        if (input.kind == InputKind::event) event_seq_[{batch.shop, input.event_id}] = input.seq;
+        inputs_[{batch.shop, input.seq}] = take(input);
+      }
+      for (const auto& write : batch.members)
+        members_[{batch.shop, write.state.member}] = write.state;
+      for (auto& [member, line] : batch.lines) ledger_[{batch.shop, member}][line.seq] = take(line);
+      for (auto& write : batch.orders)
+        orders_[{batch.shop, write.record.order_id}] = take(write.record);
+      for (const auto& change : batch.profiles) {
+        Profile& profile = profiles_[{batch.shop, change.member}];
+        profile.member = change.member;
+        if (change.email) profile.email = change.email;
+        if (change.phone) profile.phone = change.phone;
+        if (change.name) profile.name = change.name;
+        if (change.birthday) profile.birthday = change.birthday;
+        if (change.address) profile.address = change.address;
+        profile.updated_at = change.updated_at;
+      }
+      for (const auto& code : batch.codes) codes_[{batch.shop, code.code}] = code.member;
+      for (ApiKey key : batch.new_keys) {
+        key.shop = batch.shop;
+        keys_[key.id] = key;
+      }
+      for (const auto& record : batch.idempotency) idempotency_[{batch.shop, record.key}] = record;
+      for (const auto& revocation : batch.revocations) {
+        auto it = keys_.find(revocation.id);
+        if (it != keys_.end() && it->second.shop == batch.shop && !it->second.revoked_at) {
+          it->second.revoked_at = revocation.at;
+        }
+      }
+      for (const auto& stock : batch.stock) stock_[{batch.shop, stock.reward}] = stock.outstanding;
+    }
+    return core::Ok{};
+  }
+
+  template <typename T>
+  static decltype(auto) take(T& value) {
+    if constexpr (std::is_const_v<T>) {
+      return value;
+    } else {
+      return std::move(value);
+    }
+  }
+
   using Key = std::pair<std::string, std::string>;
 
   template <typename Map, typename K>
