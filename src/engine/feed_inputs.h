@@ -17,11 +17,30 @@ struct FeedOptions {
   std::optional<core::Timestamp> to;  // inputs at or after it are left out
 };
 
-// Feeds `shop`'s inputs from `live` to `engine`, in seq order; returns how many were fed. An
-// event the engine refuses goes to `refused`, which says whether to go on (the rest is then
-// skipped, not fed).
-core::Result<std::size_t> feed_inputs(
-    Engine& engine, store::Store& live, const std::string& shop, const FeedOptions& options,
-    const std::function<bool(const store::StoredInput&, const core::Error&)>& refused);
+// An event the engine refused, and the error; says whether to go on (the rest is then skipped).
+using RefusedInput = std::function<bool(const store::StoredInput&, const core::Error&)>;
+
+// Feeds inputs, in seq order, to one engine. Not thread-safe; two feeders on two engines (each
+// on its own store) may run on two threads.
+class InputFeeder {
+ public:
+  InputFeeder(Engine& engine, std::string shop, FeedOptions options, RefusedInput refused);
+
+  core::Status feed(const store::StoredInput& input);
+  // Commits what is left; returns how many inputs were fed.
+  core::Result<std::size_t> finish();
+
+ private:
+  Engine& engine_;
+  std::string shop_;
+  FeedOptions options_;
+  RefusedInput refused_;
+  std::size_t fed_ = 0;
+  bool stopped_ = false;
+};
+
+// Feeds all of `shop`'s inputs from `live` to `engine`; returns how many were fed.
+core::Result<std::size_t> feed_inputs(Engine& engine, store::Store& live, const std::string& shop,
+                                      const FeedOptions& options, const RefusedInput& refused);
 
 }  // namespace fidelis::engine

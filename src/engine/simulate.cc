@@ -1,6 +1,11 @@
 // simulate(): the stored history replayed under the live versions and under a draft, side by
 // side, with the same engine and domain code as live (nothing here decides a rule).
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "core/json_reader.h"
 #include "engine/engine.h"
@@ -11,37 +16,89 @@ namespace fidelis::engine {
 namespace {
 
 constexpr std::size_t kRefusalsKept = 10;
+constexpr std::size_t kPagesQueued = 4;  // pages the live run may be ahead of the draft run
 
 struct Run {
   std::unique_ptr<store::Store> store = store::make_memory_store();
   std::vector<domain::Program> programs;  // as the run activated them, for the point value
 };
 
-// Replays the shop's inputs into `run` up to `to`. `by_time`: events take the version in force
-// at their time (the draft run); otherwise the version they recorded, which must still apply.
-core::Status replay_into(store::Store& live, const std::string& shop, Run& run, bool by_time,
+// Replays the shop's inputs up to `to` into both runs, side by side: the draft run on a second
+// thread, fed the pages the live run read (each run has its own engine and store; the domain is
+// pure).
+// The live run takes the version each event recorded, which must still apply; the draft run the
+// version in force at the event's time, and may refuse events (a reward the draft lacks).
+core::Status replay_both(store::Store& live, const std::string& shop, Run& live_run, Run& draft_run,
                          std::optional<core::Timestamp> to, SimulationReport& report) {
-  Engine engine(*run.store);
+  Engine live_engine(*live_run.store);
+  Engine draft_engine(*draft_run.store);
   std::optional<core::Error> broken;
-  FIDELIS_TRY(
-      const std::size_t fed,
-      feed_inputs(engine, live, shop, {.by_time = by_time, .to = to},
-                  [&](const store::StoredInput& input, const core::Error& error) {
-                    if (!by_time) {
-                      broken = core::make_error(core::ErrorCode::storage_error,
-                                                "input " + std::to_string(input.seq) +
-                                                    " no longer replays under its own version: " +
-                                                    error.message + " (run replay --verify)");
-                      return false;
-                    }
-                    ++report.refused;
-                    if (report.refusals.size() < kRefusalsKept) {
-                      report.refusals.push_back("event " + input.event_id + ": " + error.message);
-                    }
-                    return true;
-                  }));
+  InputFeeder live_feed(live_engine, shop, {.by_time = false, .to = to},
+                        [&](const store::StoredInput& input, const core::Error& error) {
+                          broken = core::make_error(
+                              core::ErrorCode::storage_error,
+                              "input " + std::to_string(input.seq) +
+                                  " no longer replays under its own version: " + error.message +
+                                  " (run replay --verify)");
+                          return false;
+                        });
+  InputFeeder draft_feed(
+      draft_engine, shop, {.by_time = true, .to = to},
+      [&](const store::StoredInput& input, const core::Error& error) {
+        ++report.refused;
+        if (report.refusals.size() < kRefusalsKept) {
+          report.refusals.push_back("event " + input.event_id + ": " + error.message);
+        }
+        return true;
+      });
+  auto feed_page = [](InputFeeder& feeder,
+                      const std::vector<store::StoredInput>& page) -> core::Status {
+    for (const auto& input : page) FIDELIS_CHECK(feeder.feed(input));
+    return core::Ok{};
+  };
+  // The draft thread takes pages from a short queue, so that neither run waits for the other
+  // at every page (the draft run usually does more work per event).
+  using Page = std::shared_ptr<const std::vector<store::StoredInput>>;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<Page> queue;
+  bool done = false;
+  core::Status draft_status = core::Ok{};
+  std::thread draft_thread([&] {
+    for (;;) {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return !queue.empty() || done; });
+      if (queue.empty()) return;
+      Page page = std::move(queue.front());
+      queue.pop_front();
+      lock.unlock();
+      changed.notify_all();
+      if (draft_status.ok()) draft_status = feed_page(draft_feed, *page);
+    }
+  });
+  auto feed_both = [&](std::vector<store::StoredInput>&& read) -> core::Status {
+    auto page = std::make_shared<const std::vector<store::StoredInput>>(std::move(read));
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return queue.size() < kPagesQueued; });
+      queue.push_back(page);
+    }
+    changed.notify_all();
+    return feed_page(live_feed, *page);
+  };
+  const core::Status read = store::for_each_input_page(live, shop, feed_both);
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  changed.notify_all();
+  draft_thread.join();
+  FIDELIS_CHECK(read);
+  FIDELIS_CHECK(draft_status);
+  FIDELIS_TRY(report.inputs, live_feed.finish());
+  FIDELIS_TRY(const std::size_t draft_inputs, draft_feed.finish());
+  (void)draft_inputs;
   if (broken) return *broken;
-  if (!by_time) report.inputs = fed;
   return core::Ok{};
 }
 
@@ -138,8 +195,7 @@ core::Result<SimulationReport> simulate(store::Store& live, const std::string& s
   draft_run.programs.push_back(draft_program);
 
   SimulationReport report;
-  FIDELIS_CHECK(replay_into(live, shop, live_run, false, to, report));
-  FIDELIS_CHECK(replay_into(live, shop, draft_run, true, to, report));
+  FIDELIS_CHECK(replay_both(live, shop, live_run, draft_run, to, report));
   std::map<std::string, domain::MemberState> live_states, draft_states;
   FIDELIS_TRY(report.live, totals(live_run, shop, from, to, live_states));
   FIDELIS_TRY(report.draft, totals(draft_run, shop, from, to, draft_states));

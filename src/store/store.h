@@ -215,5 +215,9 @@ class Store {
 // (store.cc); stops at the first error `visit` or the store returns.
 core::Status for_each_input(Store& store, const std::string& shop,
                             const std::function<core::Status(const StoredInput&)>& visit);
+// The same, a page (up to 10,000 inputs, in seq order) at a time, which `visit` may keep.
+core::Status for_each_input_page(
+    Store& store, const std::string& shop,
+    const std::function<core::Status(std::vector<StoredInput>&&)>& visit);
 
 }  // namespace fidelis::store
