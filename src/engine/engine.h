@@ -300,8 +300,9 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
                                          std::size_t differences_max = 20);
 
 // Simulation (docs/reference/cli.md "simulate"): the shop's stored history replayed in memory
-// twice, under the live versions and under a draft (in force from `from`, or from the start),
-// up to `to`; what each run issued, spent and let expire in [from, to), and where it ends.
+// twice, side by side on two threads, under the live versions and under a draft (in force from
+// `from`, or from the start), up to `to`; what each run issued, spent and let expire in [from, to),
+// and where it ends.
 struct SimulationTotals {
   domain::Points issued = 0;    // credits: orders, actions, missions, referrals, adjustments
   domain::Points redeemed = 0;  // spent (rewards and points.spent), less codes given back
