@@ -90,8 +90,14 @@ int run_simulate(const Args& args) {
   row("points reversed", r.live.reversed, r.draft.reversed);
   row("points outstanding", r.live.outstanding, r.draft.outstanding);
   row("rewards issued", r.live.rewards_issued, r.draft.rewards_issued);
+  auto per_member = [](const engine::SimulationTotals& t) {
+    return t.members > 0 ? t.issued / static_cast<long long>(t.members) : 0;
+  };
+  row("issued per member", per_member(r.live), per_member(r.draft));
   std::printf("%-22s %14s %14s\n", "liability", money_text(r.live.liability).c_str(),
               money_text(r.draft.liability).c_str());
+  std::printf("%-22s %14s %14s\n", "cost per member", money_text(r.live.cost_per_member).c_str(),
+              money_text(r.draft.cost_per_member).c_str());
   std::printf("members affected: %zu of %zu; draft refused %zu inputs\n", r.members_affected,
               r.live.members, r.refused);
   for (const auto& refusal : r.refusals) std::printf("  refused: %s\n", refusal.c_str());

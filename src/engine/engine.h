@@ -314,6 +314,8 @@ struct SimulationTotals {
   std::size_t members = 0;
   // Outstanding points at the best rate a reward offers (amount per point), when one does.
   std::optional<core::Money> liability;
+  // What the points issued stand for at that rate, per member (rounded down), when one does.
+  std::optional<core::Money> cost_per_member;
 };
 struct SimulationReport {
   std::size_t inputs = 0;

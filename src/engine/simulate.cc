@@ -146,7 +146,12 @@ core::Result<SimulationTotals> totals(Run& run, const std::string& shop,
     }
   }
   if (!run.programs.empty()) {
-    totals.liability = run.programs.back().value_of(totals.outstanding);
+    const domain::Program& program = run.programs.back();
+    totals.liability = program.value_of(totals.outstanding);
+    if (auto issued = program.value_of(totals.issued); issued && totals.members > 0) {
+      issued->minor /= static_cast<std::int64_t>(totals.members);
+      totals.cost_per_member = issued;
+    }
   }
   return totals;
 }

@@ -358,26 +358,33 @@ void write_ledger_page_json(core::JsonWriter& out, const std::string& shop,
 
 namespace {
 
+// {"amount": "12.34", "currency": "EUR"}, or null.
+void write_money_or_null(core::JsonWriter& out, const std::optional<core::Money>& money) {
+  if (!money) {
+    out.null();
+    return;
+  }
+  out.begin_object()
+      .key("amount")
+      .value(core::format_amount(money->minor, money->currency))
+      .key("currency")
+      .value(money->currency.code_view())
+      .end_object();
+}
+
 void write_totals(core::JsonWriter& out, const SimulationTotals& t) {
   out.begin_object();
   out.key("points_issued").value(t.issued).key("points_redeemed").value(t.redeemed);
   out.key("points_expired").value(t.expired).key("points_reversed").value(t.reversed);
   out.key("points_outstanding").value(t.outstanding);
   out.key("liability");
-  if (t.liability) {
-    out.begin_object()
-        .key("amount")
-        .value(core::format_amount(t.liability->minor, t.liability->currency))
-        .key("currency")
-        .value(t.liability->currency.code_view())
-        .end_object();
-  } else {
-    out.null();
-  }
+  write_money_or_null(out, t.liability);
   out.key("rewards_issued").value(t.rewards_issued);
   out.key("members").value(static_cast<std::uint64_t>(t.members));
   out.key("issued_per_member")
       .value(t.members > 0 ? t.issued / static_cast<std::int64_t>(t.members) : 0);
+  out.key("cost_per_member");
+  write_money_or_null(out, t.cost_per_member);
   out.key("tiers").begin_object();
   for (const auto& [tier, count] : t.tiers) out.key(tier.empty() ? "(none)" : tier).value(count);
   out.end_object().end_object();

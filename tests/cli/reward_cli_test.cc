@@ -217,6 +217,10 @@ TEST_F(RewardCli, SimulateComparesADraftWithTheLiveProgram) {
   EXPECT_NE(unchanged.out.find(R"("live":{"points_issued":3500,"points_redeemed":500,)"),
             std::string::npos)
       << unchanged.out;
+  // 3,500 points at the voucher's 5.00 for 500 points, over 5 members.
+  EXPECT_NE(unchanged.out.find(R"("issued_per_member":700,"cost_per_member":{"amount":"7.00",)"),
+            std::string::npos)
+      << unchanged.out;
 
   std::string doubled_text = kProgram;
   doubled_text.replace(doubled_text.find(R"("points": 100, "per")"), 20, R"("points": 200, "per")");
@@ -224,6 +228,9 @@ TEST_F(RewardCli, SimulateComparesADraftWithTheLiveProgram) {
                            write_file("double.json", doubled_text) + " --json");
   ASSERT_EQ(doubled.exit_code, 0) << doubled.err;
   EXPECT_NE(doubled.out.find(R"("draft":{"points_issued":7000,)"), std::string::npos)
+      << doubled.out;
+  EXPECT_NE(doubled.out.find(R"("cost_per_member":{"amount":"14.00","currency":"EUR"})"),
+            std::string::npos)
       << doubled.out;
   EXPECT_NE(doubled.out.find(R"("members_affected":5,)"), std::string::npos) << doubled.out;
 

@@ -20,6 +20,7 @@ interface Side {
   rewards_issued: number;
   members: number;
   issued_per_member: number;
+  cost_per_member: { amount: string; currency: string } | null;
   tiers: Record<string, number>;
 }
 
@@ -41,6 +42,7 @@ function comparison(result: Simulation): HTMLElement {
     ["Points outstanding", (s) => integer(s.points_outstanding)],
     ["Liability", (s) => (s.liability ? money(s.liability.amount, s.liability.currency) : "–")],
     ["Points per member", (s) => integer(s.issued_per_member)],
+    ["Cost per member", (s) => (s.cost_per_member ? money(s.cost_per_member.amount, s.cost_per_member.currency) : "–")],
     ["Rewards issued", (s) => integer(s.rewards_issued)],
     ["Tiers", (s) => Object.entries(s.tiers).map(([t, n]) => `${t} ${integer(n)}`).join(", ")],
   ];
