@@ -71,7 +71,6 @@ int run_simulate(const Args& args) {
     return exit_code_for(report.errors());
   }
   const engine::SimulationReport& r = *report;
-  const double rate = r.seconds > 0 ? 2.0 * static_cast<double>(r.inputs) / r.seconds : 0;
   if (args.json()) {
     core::JsonWriter out;
     engine::write_simulation_json(out, args.shop(), r, from, to);
@@ -90,10 +89,7 @@ int run_simulate(const Args& args) {
   row("points reversed", r.live.reversed, r.draft.reversed);
   row("points outstanding", r.live.outstanding, r.draft.outstanding);
   row("rewards issued", r.live.rewards_issued, r.draft.rewards_issued);
-  auto per_member = [](const engine::SimulationTotals& t) {
-    return t.members > 0 ? t.issued / static_cast<long long>(t.members) : 0;
-  };
-  row("issued per member", per_member(r.live), per_member(r.draft));
+  row("issued per member", r.live.issued_per_member(), r.draft.issued_per_member());
   std::printf("%-22s %14s %14s\n", "liability", money_text(r.live.liability).c_str(),
               money_text(r.draft.liability).c_str());
   std::printf("%-22s %14s %14s\n", "cost per member", money_text(r.live.cost_per_member).c_str(),
@@ -109,7 +105,7 @@ int run_simulate(const Args& args) {
     }
     std::printf("\n");
   }
-  std::printf("%.2f s, %.0f inputs/s\n", r.seconds, rate);
+  std::printf("%.2f s, %.0f inputs/s\n", r.seconds, r.inputs_per_second());
   return kExitOk;
 }
 

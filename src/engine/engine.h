@@ -316,6 +316,10 @@ struct SimulationTotals {
   std::optional<core::Money> liability;
   // What the points issued stand for at that rate, per member (rounded down), when one does.
   std::optional<core::Money> cost_per_member;
+
+  domain::Points issued_per_member() const {
+    return members > 0 ? issued / static_cast<domain::Points>(members) : 0;
+  }
 };
 struct SimulationReport {
   std::size_t inputs = 0;
@@ -324,6 +328,11 @@ struct SimulationReport {
   std::size_t refused = 0;            // inputs the draft could not apply (a reward it lacks…)
   std::vector<std::string> refusals;  // the first few, with the reason
   double seconds = 0;                 // wall time of both runs
+
+  // Inputs both runs applied (twice the history's) per second of wall time.
+  double inputs_per_second() const {
+    return seconds > 0 ? 2.0 * static_cast<double>(inputs) / seconds : 0;
+  }
 };
 // Per mission of `program`: members of the shop, members who counted at least one action toward
 // it, who completed it at least once, completions in all, and the completion rate among those

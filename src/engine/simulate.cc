@@ -96,8 +96,7 @@ core::Status replay_both(store::Store& live, const std::string& shop, Run& live_
   FIDELIS_CHECK(read);
   FIDELIS_CHECK(draft_status);
   FIDELIS_TRY(report.inputs, live_feed.finish());
-  FIDELIS_TRY(const std::size_t draft_inputs, draft_feed.finish());
-  (void)draft_inputs;
+  FIDELIS_CHECK(draft_feed.finish());
   if (broken) return *broken;
   return core::Ok{};
 }

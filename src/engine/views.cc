@@ -381,8 +381,7 @@ void write_totals(core::JsonWriter& out, const SimulationTotals& t) {
   write_money_or_null(out, t.liability);
   out.key("rewards_issued").value(t.rewards_issued);
   out.key("members").value(static_cast<std::uint64_t>(t.members));
-  out.key("issued_per_member")
-      .value(t.members > 0 ? t.issued / static_cast<std::int64_t>(t.members) : 0);
+  out.key("issued_per_member").value(t.issued_per_member());
   out.key("cost_per_member");
   write_money_or_null(out, t.cost_per_member);
   out.key("tiers").begin_object();
@@ -395,7 +394,6 @@ void write_totals(core::JsonWriter& out, const SimulationTotals& t) {
 void write_simulation_json(core::JsonWriter& out, const std::string& shop,
                            const SimulationReport& r, std::optional<core::Timestamp> from,
                            std::optional<core::Timestamp> to) {
-  const double rate = r.seconds > 0 ? 2.0 * static_cast<double>(r.inputs) / r.seconds : 0;
   out.begin_object().key("shop").value(shop).key("inputs").value(
       static_cast<std::uint64_t>(r.inputs));
   out.key("from");
@@ -411,7 +409,7 @@ void write_simulation_json(core::JsonWriter& out, const std::string& shop,
   out.key("refusals").begin_array();
   for (const auto& refusal : r.refusals) out.value(refusal);
   out.end_array();
-  out.key("inputs_per_second").value(static_cast<std::int64_t>(rate));
+  out.key("inputs_per_second").value(static_cast<std::int64_t>(r.inputs_per_second()));
   out.end_object();
 }
 
