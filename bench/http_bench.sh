@@ -2,7 +2,7 @@
 # HTTP benchmark (issue 5): wrk against `fidelis serve` on loopback, 64 connections, keep-alive,
 # server and wrk sharing this machine's cores. Three runs each of:
 #   ceiling: GET /healthz (a constant body answered on the HTTP threads: what HTTP alone costs)
-#   member:  GET /v1/members/{random of N}   (the worker first, then the read cache on the HTTP thread)
+#   member:  GET /v1/members/{each of N, shuffled} (the worker first, then the read cache on the HTTP thread)
 #   events:  POST /v1/events, a new order each (group-committed, durable before the answer)
 # Usage: [SERVER_THREADS=1] bench/http_bench.sh [MEMBERS] [SECONDS] (defaults 100000, 10).
 # Needs wrk (scripts/deps).
@@ -29,10 +29,24 @@ server=$!
 until grep -q listening "$work/serve.out" 2>/dev/null; do sleep 0.1; done
 url=$(sed 's/listening on //' "$work/serve.out")
 
+# Every member once, in a random order, formatted before the run: wrk shares the cores with the
+# server, so formatting each request in Lua while timing would take CPU from the server.
 cat > "$work/member.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $key"
+local requests = {}
+local next_request = 0
+init = function(args)
+  local order = {}
+  for i = 1, $members do order[i] = i - 1 end
+  for i = $members, 2, -1 do
+    local j = math.random(1, i)
+    order[i], order[j] = order[j], order[i]
+  end
+  for i = 1, $members do requests[i] = wrk.format("GET", "/v1/members/m" .. order[i]) end
+end
 request = function()
-  return wrk.format("GET", "/v1/members/m" .. math.random(0, $members - 1))
+  next_request = next_request % $members + 1
+  return requests[next_request]
 end
 LUA
 cat > "$work/events.lua" <<LUA
