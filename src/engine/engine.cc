@@ -98,12 +98,36 @@ core::Status Engine::begin_batch() {
 }
 
 void Engine::forget_in_flight() {
+  clear_in_flight_lookups();
+  in_flight_.clear();
+}
+
+void Engine::clear_in_flight_lookups() {
   in_flight_members_.clear();
   in_flight_orders_.clear();
   in_flight_events_.clear();
   in_flight_stock_.clear();
   in_flight_codes_.clear();
-  in_flight_.clear();
+}
+
+void Engine::index_in_flight() {
+  for (const auto& batch : in_flight_) {
+    for (const auto& write : batch.members) {
+      in_flight_members_[key(batch.shop, write.state.member)] = &write;
+    }
+    for (const auto& write : batch.orders) {
+      in_flight_orders_[key(batch.shop, write.record.order_id)] = &write;
+    }
+    for (const auto& input : batch.inputs) {
+      if (input.kind == store::InputKind::event) {
+        in_flight_events_[key(batch.shop, input.event_id)] = &input;
+      }
+    }
+    for (const auto& stock : batch.stock) {
+      in_flight_stock_[key(batch.shop, stock.reward)] = stock.outstanding;
+    }
+    for (const auto& code : batch.codes) in_flight_codes_[key(batch.shop, code.code)] = code.member;
+  }
 }
 
 core::Status Engine::wait_commit() {
@@ -124,29 +148,34 @@ core::Status Engine::wait_commit() {
 core::Status Engine::commit_batch_async() {
   FIDELIS_ASSERT(in_batch_);
   FIDELIS_ASSERT(writer_ != nullptr);
-  FIDELIS_CHECK(wait_commit());
-  in_flight_ = take_batch();
-  for (const auto& batch : in_flight_) {
-    for (const auto& write : batch.members) {
-      in_flight_members_[key(batch.shop, write.state.member)] = &write;
+  // The writer is idle from the end of one batch's write until the next is handed over, so only
+  // what the write needs comes first: the open batch's writes gathered, the batch in flight
+  // awaited. The bookkeeping of both batches (freeing the overlays, the committed states into
+  // the cache, the lookups into the new batch) runs while the writer writes.
+  std::vector<store::Batch> next = gather_batch();
+  if (in_flight_result_.valid()) {
+    core::Status written = in_flight_result_.get();
+    if (!written.ok()) {
+      // The batch in flight failed: the one prepared on top of it is void as well, and the shop
+      // contexts it moved on are dropped with the caches.
+      forget_in_flight();
+      clear_batch();
+      drop_caches();
+      return written;
     }
-    for (const auto& write : batch.orders) {
-      in_flight_orders_[key(batch.shop, write.record.order_id)] = &write;
-    }
-    for (const auto& input : batch.inputs) {
-      if (input.kind == store::InputKind::event) {
-        in_flight_events_[key(batch.shop, input.event_id)] = &input;
-      }
-    }
-    for (const auto& stock : batch.stock) {
-      in_flight_stock_[key(batch.shop, stock.reward)] = stock.outstanding;
-    }
-    for (const auto& code : batch.codes) in_flight_codes_[key(batch.shop, code.code)] = code.member;
   }
+  std::vector<store::Batch> committed = std::move(in_flight_);
+  in_flight_ = std::move(next);
   store::Store* writer = writer_.get();
   const std::vector<store::Batch>* batches = &in_flight_;
   in_flight_result_ = std::async(std::launch::async,
                                  [writer, batches] { return write_through(*writer, *batches); });
+  clear_batch();
+  remember_committed(committed);
+  clear_in_flight_lookups();
+  committed.clear();
+  // The writer only reads these batches, as these lookups into them do.
+  index_in_flight();
   return core::Ok{};
 }
 
@@ -168,6 +197,12 @@ void Engine::abort_batch() {
 }
 
 std::vector<store::Batch> Engine::take_batch() {
+  std::vector<store::Batch> batches = gather_batch();
+  clear_batch();
+  return batches;
+}
+
+std::vector<store::Batch> Engine::gather_batch() {
   std::vector<store::Batch> batches;
   batches.reserve(batches_.size());
   // States move into the batches, and from there into the cache once committed: no copies.
@@ -193,7 +228,6 @@ std::vector<store::Batch> Engine::take_batch() {
       it->second.is_new = false;
     }
   }
-  clear_batch();
   return batches;
 }
 

@@ -250,9 +250,14 @@ class Engine {
   void drop_caches();
   // Moves the open batch (overlays included) into store batches, and closes it.
   std::vector<store::Batch> take_batch();
+  // The same without closing it: the overlays keep their moved-from entries until clear_batch().
+  std::vector<store::Batch> gather_batch();
   // After a successful commit: the committed states join the cache.
   void remember_committed(std::vector<store::Batch>& batches);
   void forget_in_flight();
+  void clear_in_flight_lookups();
+  // Lookups by key into the batches in flight.
+  void index_in_flight();
   // Empties the open batch and its overlays.
   void clear_batch();
 
