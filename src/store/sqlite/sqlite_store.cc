@@ -820,10 +820,13 @@ class SqliteStore final : public Store {
 
   // An UPDATE that changed nothing means the engine's view and the database disagree: stop
   // before anything is committed.
-  core::Status check_one_row_changed(const std::string& what) {
+  // `kind` and `id` name the row in the error (the message is built only then: this runs for
+  // every member and order written).
+  core::Status check_one_row_changed(std::string_view kind, std::string_view id) {
     if (sqlite3_changes(db_) != 1) {
       return core::make_error(ErrorCode::storage_error,
-                              what + ": the stored row is not the one the engine expected");
+                              std::string(kind) + " " + std::string(id) +
+                                  ": the stored row is not the one the engine expected");
     }
     return core::Ok{};
   }
@@ -902,7 +905,7 @@ class SqliteStore final : public Store {
       }
       stmt.bind(4, batch.shop).bind(5, state.member);
       FIDELIS_CHECK(step_done(stmt, "writing a member"));
-      FIDELIS_CHECK(check_one_row_changed("member " + state.member));
+      FIDELIS_CHECK(check_one_row_changed("member", state.member));
     }
     for (const auto& write : batch.orders) {
       auto& stmt = write.is_new
@@ -911,7 +914,7 @@ class SqliteStore final : public Store {
       encode_order(write.record, buffer_);
       stmt.reset().bind_blob(1, buffer_).bind(2, batch.shop).bind(3, write.record.order_id);
       FIDELIS_CHECK(step_done(stmt, "writing an order"));
-      FIDELIS_CHECK(check_one_row_changed("order " + write.record.order_id));
+      FIDELIS_CHECK(check_one_row_changed("order", write.record.order_id));
     }
     for (const auto& profile : batch.profiles) {
       auto& stmt = prepare(
