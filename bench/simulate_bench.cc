@@ -44,17 +44,6 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-constexpr const char* kDraftProgram =
-    R"({"name":"bench draft","earning":{"rates":{"*":{"points":2,"per":"1"}}},)"
-    R"("pending":{"days":14},"refunds":{"shortfall":"debt"},)"
-    R"("expiry":{"mode":"lot","after_days":180,"notice_days":30},)"
-    R"("tiers":{"measure":"spend","currency":"EUR","window":{"months":12},"review":"month",)"
-    R"("levels":[{"id":"bronze","name":"Bronze","threshold":"0","terms":"Everyone."},)"
-    R"({"id":"silver","name":"Silver","threshold":"200.00","earn_multiplier":"1.25",)"
-    R"("terms":"1.25 points per euro."},)"
-    R"({"id":"gold","name":"Gold","threshold":"600.00","earn_multiplier":"1.5",)"
-    R"("terms":"1.5 points per euro."}]}})";
-
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -93,7 +82,7 @@ int main(int argc, char** argv) {
 
   for (int round = 1; round <= options.rounds; ++round) {
     start = Clock::now();
-    auto report = engine::simulate(*live, "bench", kDraftProgram, std::nullopt, std::nullopt);
+    auto report = engine::simulate(*live, "bench", bench::kDraftProgram, std::nullopt, std::nullopt);
     const double seconds = seconds_since(start);
     if (!report.ok()) fail("simulate: " + report.error().message);
     std::printf(

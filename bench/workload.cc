@@ -10,6 +10,17 @@ const char* const kBasicProgram =
     R"({"name":"bench","earning":{"rates":{"*":{"points":1,"per":"1"}}},"pending":{"days":14},)"
     R"("refunds":{"shortfall":"debt"},"expiry":{"mode":"lot","after_days":365,"notice_days":30}})";
 
+const char* const kDraftProgram =
+    R"({"name":"bench draft","earning":{"rates":{"*":{"points":2,"per":"1"}}},)"
+    R"("pending":{"days":14},"refunds":{"shortfall":"debt"},)"
+    R"("expiry":{"mode":"lot","after_days":180,"notice_days":30},)"
+    R"("tiers":{"measure":"spend","currency":"EUR","window":{"months":12},"review":"month",)"
+    R"("levels":[{"id":"bronze","name":"Bronze","threshold":"0","terms":"Everyone."},)"
+    R"({"id":"silver","name":"Silver","threshold":"200.00","earn_multiplier":"1.25",)"
+    R"("terms":"1.25 points per euro."},)"
+    R"({"id":"gold","name":"Gold","threshold":"600.00","earn_multiplier":"1.5",)"
+    R"("terms":"1.5 points per euro."}]}})";
+
 std::vector<std::string> generate_events(std::size_t members, std::size_t events) {
   sim::ShopSpec spec;
   spec.shop = "bench";

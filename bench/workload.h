@@ -12,6 +12,9 @@ std::vector<std::string> generate_events(std::size_t members, std::size_t events
 
 // The basic program the benchmarks ingest under: 1 point per unit, 14 days pending, lot expiry.
 extern const char* const kBasicProgram;
+// The draft the simulation benchmarks replay: twice the points, expiry after 180 days with
+// notices, spend tiers.
+extern const char* const kDraftProgram;
 
 // Peak resident memory of this process so far.
 long peak_rss_mib();

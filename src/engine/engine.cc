@@ -21,17 +21,6 @@ std::string key(const std::string& shop, const std::string& id) {
   return k;
 }
 
-const std::string* referenced_order(const domain::Event& event) {
-  if (const auto* placed = std::get_if<domain::OrderPlaced>(&event.data)) return &placed->order_id;
-  if (const auto* cancelled = std::get_if<domain::OrderCancelled>(&event.data)) {
-    return &cancelled->order_id;
-  }
-  if (const auto* refunded = std::get_if<domain::OrderRefunded>(&event.data)) {
-    return &refunded->order_id;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::string_view outcome_name(Outcome outcome) {
@@ -664,7 +653,7 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
   auto state = load_member(event.shop, event.member, member_is_new);
   if (!state.ok()) return fail(state.take_errors());
   std::optional<domain::OrderRecord> order;
-  if (const std::string* order_id = referenced_order(event)) {
+  if (const std::string* order_id = domain::referenced_order(event)) {
     auto loaded = load_order(event.shop, *order_id);
     if (!loaded.ok()) return fail(loaded.take_errors());
     order = std::move(*loaded);
@@ -716,7 +705,7 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   bool member_is_new = false;
   FIDELIS_TRY(domain::MemberState state, load_member(shop_id, event.member, member_is_new));
   std::optional<domain::OrderRecord> order;
-  if (const std::string* order_id = referenced_order(event)) {
+  if (const std::string* order_id = domain::referenced_order(event)) {
     FIDELIS_TRY(order, load_order(shop_id, *order_id));
   }
   domain::ShopView view;

@@ -241,6 +241,9 @@ std::string normalized_address(std::string_view address);
 // Event types only Fidelis writes (reward.redeemed): refused when sent from outside.
 bool is_internal_event_type(EventType type);
 
+// The order an order event names (placed, cancelled, refunded); null for other events.
+const std::string* referenced_order(const Event& event);
+
 // Checks an id (event id, member id, order id): 1-128 printable ASCII characters.
 bool is_valid_id(std::string_view id);
 

@@ -535,6 +535,17 @@ bool is_personal_field(std::string_view key) {
 
 bool is_internal_event_type(EventType type) { return type == EventType::reward_redeemed; }
 
+const std::string* referenced_order(const Event& event) {
+  if (const auto* placed = std::get_if<OrderPlaced>(&event.data)) return &placed->order_id;
+  if (const auto* cancelled = std::get_if<OrderCancelled>(&event.data)) {
+    return &cancelled->order_id;
+  }
+  if (const auto* refunded = std::get_if<OrderRefunded>(&event.data)) {
+    return &refunded->order_id;
+  }
+  return nullptr;
+}
+
 bool is_valid_id(std::string_view id) {
   if (id.empty() || id.size() > kIdLengthMax) return false;
   return std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
