@@ -349,7 +349,8 @@ bool Engine::member_exists(const std::string& shop_id, const std::string& member
 }
 
 core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id,
-                                                      const std::string& member, bool& is_new) {
+                                                      const std::string& member, bool& is_new,
+                                                      bool for_a_change) {
   const std::string k = key(shop_id, member);
   if (auto it = overlay_.find(k); it != overlay_.end()) {
     is_new = it->second.is_new;
@@ -359,7 +360,12 @@ core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id
   if (auto it = in_flight_members_.find(k); it != in_flight_members_.end()) {
     return it->second->state;
   }
-  if (auto it = members_.find(k); it != members_.end()) return it->second;
+  if (auto it = members_.find(k); it != members_.end()) {
+    if (!for_a_change) return it->second;
+    domain::MemberState state = std::move(it->second);
+    members_.erase(it);
+    return state;
+  }
   FIDELIS_TRY(auto stored, store_.member(shop_id, member));
   if (stored) return std::move(*stored);
   is_new = true;
@@ -650,7 +656,7 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
                                   "/occurred_at")});
   }
   bool member_is_new = false;
-  auto state = load_member(event.shop, event.member, member_is_new);
+  auto state = load_member(event.shop, event.member, member_is_new, /*for_a_change=*/true);
   if (!state.ok()) return fail(state.take_errors());
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = domain::referenced_order(event)) {
@@ -703,7 +709,8 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
                             "program version " + std::to_string(version) + " is not stored");
   }
   bool member_is_new = false;
-  FIDELIS_TRY(domain::MemberState state, load_member(shop_id, event.member, member_is_new));
+  FIDELIS_TRY(domain::MemberState state,
+              load_member(shop_id, event.member, member_is_new, /*for_a_change=*/true));
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = domain::referenced_order(event)) {
     FIDELIS_TRY(order, load_order(shop_id, *order_id));

@@ -183,8 +183,11 @@ class Engine {
                                           const std::string& code, const std::string& json,
                                           const BeforeCommit& before_commit);
   // The member's current state; `is_new` tells whether the store has no row for it yet.
+  // `for_a_change`: the caller will put the member's new state in the open batch, so a state the
+  // cache holds is moved out rather than copied (the cache holds what the store holds; a read
+  // before the commit then goes to the store, and the commit brings the new state back).
   core::Result<domain::MemberState> load_member(const std::string& shop, const std::string& member,
-                                                bool& is_new);
+                                                bool& is_new, bool for_a_change = false);
   // Whether a member exists, given load_member()'s `is_new`.
   bool member_exists(const std::string& shop, const std::string& member, bool is_new) const;
   core::Result<std::optional<domain::OrderRecord>> load_order(const std::string& shop,
