@@ -58,8 +58,8 @@ Pass apply_all(const domain::Program& program, const std::vector<domain::Event>&
       if (auto found = orders.find(*order_id); found != orders.end()) order = found->second;
     }
     // The engine hands the domain its own copy of the state, as here.
-    auto effects =
-        domain::apply_event(program, domain::MemberState(slot->second), event, order, {}, program_at);
+    auto effects = domain::apply_event(program, domain::MemberState(slot->second), event, order, {},
+                                       program_at);
     if (!effects.ok()) {
       ++pass.rejected;
       continue;
@@ -109,10 +109,11 @@ int main(int argc, char** argv) {
   }
   const double parse_seconds = seconds_since(parse_start);
   std::printf("workload: %zu events over %zu members\n", events.size(), members);
-  std::printf("parse (simdjson + checks + canonical body): %.2f s = %.0f events/s\n",
-              parse_seconds, static_cast<double>(events.size()) / parse_seconds);
-  for (const auto& [name, text] : {std::pair{"basic", bench::kBasicProgram},
-                                   std::pair{"draft (tiers, expiry notices)", bench::kDraftProgram}}) {
+  std::printf("parse (simdjson + checks + canonical body): %.2f s = %.0f events/s\n", parse_seconds,
+              static_cast<double>(events.size()) / parse_seconds);
+  for (const auto& [name, text] :
+       {std::pair{"basic", bench::kBasicProgram},
+        std::pair{"draft (tiers, expiry notices)", bench::kDraftProgram}}) {
     auto program = domain::parse_program(parser, text);
     if (!program.ok()) fail(std::string("program: ") + program.error().message);
     const Pass pass = apply_all(*program, events, members);

@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
 
   for (int round = 1; round <= options.rounds; ++round) {
     start = Clock::now();
-    auto report = engine::simulate(*live, "bench", bench::kDraftProgram, std::nullopt, std::nullopt);
+    auto report =
+        engine::simulate(*live, "bench", bench::kDraftProgram, std::nullopt, std::nullopt);
     const double seconds = seconds_since(start);
     if (!report.ok()) fail("simulate: " + report.error().message);
     std::printf(
