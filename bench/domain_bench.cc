@@ -21,16 +21,10 @@
 namespace {
 
 using namespace fidelis;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::seconds_since;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "domain_bench: %s\n", what.c_str());
-  std::exit(1);
-}
+[[noreturn]] void fail(const std::string& what) { bench::fail("domain_bench", what); }
 
 struct Pass {
   double seconds = 0;

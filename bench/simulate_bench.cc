@@ -17,7 +17,10 @@
 namespace {
 
 using namespace fidelis;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::seconds_since;
+
+[[noreturn]] void fail(const std::string& what) { bench::fail("simulate_bench", what); }
 
 struct Options {
   std::size_t members = 100'000;
@@ -42,15 +45,6 @@ Options parse(int argc, char** argv) {
     }
   }
   return options;
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "simulate_bench: %s\n", what.c_str());
-  std::exit(1);
 }
 
 }  // namespace

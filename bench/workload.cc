@@ -2,6 +2,9 @@
 
 #include <sys/resource.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "sim/shop_generator.h"
 
 namespace fidelis::bench {
@@ -38,6 +41,15 @@ long peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024;
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void fail(const char* program, const std::string& what) {
+  std::fprintf(stderr, "%s: %s\n", program, what.c_str());
+  std::exit(1);
 }
 
 }  // namespace fidelis::bench

@@ -1,6 +1,7 @@
 // What the engine benchmarks share: the generated shop they run on and how they report memory.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -18,5 +19,11 @@ extern const char* const kDraftProgram;
 
 // Peak resident memory of this process so far.
 long peak_rss_mib();
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start);
+
+// Prints "PROGRAM: WHAT" on stderr and exits with 1.
+[[noreturn]] void fail(const char* program, const std::string& what);
 
 }  // namespace fidelis::bench

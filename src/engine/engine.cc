@@ -127,11 +127,14 @@ core::Status Engine::wait_commit() {
     forget_in_flight();
     return status;
   }
-  // The batch in flight failed: the one prepared on top of it is void as well.
+  void_in_flight();
+  return status;
+}
+
+void Engine::void_in_flight() {
   forget_in_flight();
   if (in_batch_) abort_batch();
   drop_caches();
-  return status;
 }
 
 core::Status Engine::commit_batch_async() {
@@ -145,11 +148,7 @@ core::Status Engine::commit_batch_async() {
   if (in_flight_result_.valid()) {
     core::Status written = in_flight_result_.get();
     if (!written.ok()) {
-      // The batch in flight failed: the one prepared on top of it is void as well, and the shop
-      // contexts it moved on are dropped with the caches.
-      forget_in_flight();
-      clear_batch();
-      drop_caches();
+      void_in_flight();
       return written;
     }
   }

@@ -258,6 +258,9 @@ class Engine {
   // After a successful commit: the committed states join the cache.
   void remember_committed(std::vector<store::Batch>& batches);
   void forget_in_flight();
+  // The batch in flight failed: the batch prepared on top of it (open, or gathered and not yet
+  // cleared) is void as well, and the caches go with the shop contexts it moved on.
+  void void_in_flight();
   void clear_in_flight_lookups();
   // Lookups by key into the batches in flight.
   void index_in_flight();
