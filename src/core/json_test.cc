@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "core/errors.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
@@ -12,6 +15,48 @@ TEST(JsonWriter, EscapesQuotesControlsAndKeepsUtf8) {
   out.begin_object().key("a\"b").value("line\nbreak\t\x01\\").key("n").value(std::int64_t{-42});
   out.key("list").begin_array().value(true).null().value("é€").end_array().end_object();
   EXPECT_EQ(out.str(), R"({"a\"b":"line\nbreak\t\u0001\\","n":-42,"list":[true,null,"é€"]})");
+}
+
+// The writer checks 8 bytes at a time for bytes to escape: every byte value, at every place in
+// strings of every length around the word size, must come out as a byte-by-byte escaper writes it.
+TEST(JsonWriter, EscapesEveryByteWhereverItStands) {
+  auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (c == '"') {
+        out += "\\\"";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else if (byte < 0x20) {
+        static const std::map<char, std::string> kShort = {
+            {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}, {'\b', "\\b"}, {'\f', "\\f"}};
+        if (auto it = kShort.find(c); it != kShort.end()) {
+          out += it->second;
+        } else {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += std::string("\\u00") + kHex[byte >> 4] + kHex[byte & 0xF];
+        }
+      } else {
+        out += c;
+      }
+    }
+    return out + "\"";
+  };
+  for (std::size_t length = 1; length <= 25; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string text(length, 'k');
+        text[at] = static_cast<char>(byte);
+        std::string written;
+        append_json_string(written, text);
+        ASSERT_EQ(written, reference(text)) << "byte " << byte << " at " << at << " of " << length;
+      }
+    }
+  }
+  std::string empty;
+  append_json_string(empty, "");
+  EXPECT_EQ(empty, "\"\"");
 }
 
 TEST(JsonReader, CanonicalFormSortsKeysAndDropsSpacing) {

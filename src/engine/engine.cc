@@ -167,6 +167,16 @@ core::Status Engine::commit_batch_async() {
   return core::Ok{};
 }
 
+void Engine::stage_member(store::Batch& batch, const std::string& shop_id,
+                          const std::string& member, domain::MemberState&& state, bool is_new) {
+  auto [it, inserted] = overlay_.try_emplace(key(shop_id, member), batch.members.size());
+  if (inserted) {
+    batch.members.push_back({std::move(state), is_new});
+  } else {
+    batch.members[it->second] = {std::move(state), is_new};
+  }
+}
+
 void Engine::clear_batch() {
   in_batch_ = false;
   batches_.clear();
@@ -193,13 +203,6 @@ std::vector<store::Batch> Engine::take_batch() {
 std::vector<store::Batch> Engine::gather_batch() {
   std::vector<store::Batch> batches;
   batches.reserve(batches_.size());
-  // States move into the batches, and from there into the cache once committed: no copies.
-  for (auto& [k, write] : overlay_) {
-    batches_[k.substr(0, k.find('\x1f'))].members.push_back(std::move(write));
-  }
-  for (auto& [k, write] : order_overlay_) {
-    batches_[k.substr(0, k.find('\x1f'))].orders.push_back(std::move(write));
-  }
   for (const auto& [k, outstanding] : stock_overlay_) {
     const std::size_t split = k.find('\x1f');
     batches_[k.substr(0, split)].stock.push_back({k.substr(split + 1), outstanding});
@@ -207,6 +210,12 @@ std::vector<store::Batch> Engine::gather_batch() {
   for (auto& [shop_id, batch] : batches_) {
     batch.shop = shop_id;
     batches.push_back(std::move(batch));
+  }
+  for (const auto& batch : batches) {
+    if (auto it = shops_.find(batch.shop); it != shops_.end()) {
+      it->second.last_batch = {batch.inputs.size(), batch.lines.size(), batch.members.size(),
+                               batch.orders.size()};
+    }
   }
   // The shop contexts move on now: the next batch continues the sequence.
   for (const auto& [shop_id, seq] : seq_overlay_) {
@@ -312,8 +321,15 @@ bool Engine::may_be_stored(ShopContext& context, const std::string& shop_id, IdK
     if (!build_known_ids(context, shop_id).ok()) context.known.reset();
   }
   if (!context.known) return true;
-  const auto& filter = kind == IdKind::event ? context.known->events : context.known->orders;
-  return filter.maybe_contains(id);
+  switch (kind) {
+    case IdKind::event:
+      return context.known->events.maybe_contains(id);
+    case IdKind::order:
+      return context.known->orders.maybe_contains(id);
+    case IdKind::member:
+      return context.known->members.maybe_contains(id);
+  }
+  return true;
 }
 
 core::Status Engine::build_known_ids(ShopContext& context, const std::string& shop_id) {
@@ -321,11 +337,14 @@ core::Status Engine::build_known_ids(ShopContext& context, const std::string& sh
   // Room for twice what the shop could hold now; a full filter is dropped and built again.
   const auto capacity = 2 * static_cast<std::size_t>(context.last_seq) + 2 * batch_events_ +
                         2 * in_flight_events_.size() + (1u << 20);
-  ShopContext::KnownIds known{core::BloomFilter(capacity), core::BloomFilter(capacity)};
+  ShopContext::KnownIds known{core::BloomFilter(capacity), core::BloomFilter(capacity),
+                              core::BloomFilter(capacity)};
   FIDELIS_CHECK(
       store_.for_each_event_id(shop_id, [&](std::string_view id) { known.events.add(id); }));
   FIDELIS_CHECK(
       store_.for_each_order_id(shop_id, [&](std::string_view id) { known.orders.add(id); }));
+  FIDELIS_CHECK(
+      store_.for_each_member_id(shop_id, [&](std::string_view id) { known.members.add(id); }));
   // Ids not in the store yet: this batch's and the one being written.
   const std::string prefix = key(shop_id, "");
   auto add_keys = [&prefix](const auto& map, core::BloomFilter& filter) {
@@ -337,6 +356,8 @@ core::Status Engine::build_known_ids(ShopContext& context, const std::string& sh
   add_keys(in_flight_events_, known.events);
   add_keys(order_overlay_, known.orders);
   add_keys(in_flight_orders_, known.orders);
+  add_keys(overlay_, known.members);
+  add_keys(in_flight_members_, known.members);
   context.known = std::move(known);
   return core::Ok{};
 }
@@ -352,8 +373,9 @@ core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id
                                                       bool for_a_change) {
   const std::string k = key(shop_id, member);
   if (auto it = overlay_.find(k); it != overlay_.end()) {
-    is_new = it->second.is_new;
-    return it->second.state;
+    const store::MemberWrite& write = batches_[shop_id].members[it->second];
+    is_new = write.is_new;
+    return write.state;
   }
   is_new = false;
   if (auto it = in_flight_members_.find(k); it != in_flight_members_.end()) {
@@ -365,9 +387,17 @@ core::Result<domain::MemberState> Engine::load_member(const std::string& shop_id
     members_.erase(it);
     return state;
   }
-  FIDELIS_TRY(auto stored, store_.member(shop_id, member));
-  if (stored) return std::move(*stored);
+  // A member the shop's filter has never seen is new without asking the store (most first
+  // events of a bulk ingest).
+  auto context = shops_.find(shop_id);
+  const bool known = context != shops_.end();
+  if (!known || may_be_stored(context->second, shop_id, IdKind::member, member)) {
+    FIDELIS_TRY(auto stored, store_.member(shop_id, member));
+    if (stored) return std::move(*stored);
+  }
   is_new = true;
+  // Known from now on, should this event be accepted (a rejected one leaves a harmless "maybe").
+  if (known && context->second.known) context->second.known->members.add(member);
   return domain::new_member(member);
 }
 
@@ -385,7 +415,7 @@ core::Result<std::optional<domain::MemberState>> Engine::member(const std::strin
 core::Result<std::optional<domain::OrderRecord>> Engine::load_order(const std::string& shop_id,
                                                                     const std::string& order_id) {
   if (auto it = order_overlay_.find(key(shop_id, order_id)); it != order_overlay_.end()) {
-    return std::optional<domain::OrderRecord>(it->second.record);
+    return std::optional<domain::OrderRecord>(batches_[shop_id].orders[it->second].record);
   }
   if (auto it = in_flight_orders_.find(key(shop_id, order_id)); it != in_flight_orders_.end()) {
     return std::optional<domain::OrderRecord>(it->second->record);
@@ -468,7 +498,7 @@ void Engine::record_notices(const std::string& shop_id, ReferrerEffects effects)
   store::Batch& batch = batches_[shop_id];
   for (auto& [referrer, is_new, effect] : effects) {
     for (auto& line : effect.lines) batch.lines.push_back({referrer, std::move(line)});
-    overlay_[key(shop_id, referrer)] = {std::move(effect.state), is_new};
+    stage_member(batch, shop_id, referrer, std::move(effect.state), is_new);
   }
 }
 
@@ -525,16 +555,23 @@ core::Status Engine::record_rewards(const std::string& shop_id, const std::strin
 }
 
 void Engine::record(const std::string& shop_id, ShopContext& context, domain::Event& event,
-                    domain::Effects effects, bool member_is_new, int program_version,
+                    domain::Effects&& effects, bool member_is_new, int program_version,
                     std::string digest, std::int64_t seq) {
   store::Batch& batch = batches_[shop_id];
   batch.shop = shop_id;
+  if (batch.inputs.empty()) {
+    const ShopContext::BatchSizes& last = context.last_batch;
+    batch.inputs.reserve(last.inputs);
+    batch.lines.reserve(last.lines);
+    batch.members.reserve(last.members);
+    batch.orders.reserve(last.orders);
+  }
   if (context.is_new) batch.new_shop_secret = context.secret;
   if (context.known) {
     context.known->events.add(event.id);
     if (effects.order) context.known->orders.add(effects.order->order_id);
     // Past capacity the filters would answer "maybe" too often: build larger ones later.
-    if (context.known->events.full() || context.known->orders.full()) context.known.reset();
+    if (context.known->full()) context.known.reset();
   }
   store::StoredInput input;
   input.seq = seq;
@@ -555,13 +592,18 @@ void Engine::record(const std::string& shop_id, ShopContext& context, domain::Ev
     }
   }
   if (effects.order) {
-    // A record not yet in this batch is new exactly when this event placed the order.
-    auto [it, inserted] = order_overlay_.try_emplace(key(shop_id, effects.order->order_id));
-    if (inserted) it->second.is_new = event.type == domain::EventType::order_placed;
-    it->second.record = std::move(*effects.order);
+    auto [it, inserted] =
+        order_overlay_.try_emplace(key(shop_id, effects.order->order_id), batch.orders.size());
+    if (inserted) {
+      // A record not yet in this batch is new exactly when this event placed the order.
+      batch.orders.push_back(
+          {std::move(*effects.order), event.type == domain::EventType::order_placed});
+    } else {
+      batch.orders[it->second].record = std::move(*effects.order);
+    }
   }
   if (!event.member.empty()) {  // guest orders have none
-    overlay_[key(shop_id, event.member)] = {std::move(effects.state), member_is_new};
+    stage_member(batch, shop_id, event.member, std::move(effects.state), member_is_new);
   }
   event_overlay_[key(shop_id, event.id)] = batch.inputs.size() - 1;
   seq_overlay_[shop_id] = seq;
@@ -643,7 +685,7 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
   const domain::Program* program = program_at(context, event.occurred_at, version);
   if (event.type == domain::EventType::guest_order_placed) {
     // Outside the program: into the input log only, under whatever version is in force.
-    record(event.shop, context, event, {}, false, version, digest, seq);
+    record(event.shop, context, event, domain::Effects{}, false, version, digest, seq);
     result.outcome = Outcome::accepted;
     return result;
   }
@@ -698,7 +740,8 @@ core::Status Engine::apply_stored(const std::string& shop_id, const store::Store
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
   int version = input.program_version;
   if (event.type == domain::EventType::guest_order_placed) {
-    record(shop_id, *context, event, {}, false, version, input.personal_digest, input.seq);
+    record(shop_id, *context, event, domain::Effects{}, false, version, input.personal_digest,
+           input.seq);
     return core::Ok{};
   }
   const domain::Program* program = by_time ? program_at(*context, event.occurred_at, version)
@@ -756,7 +799,7 @@ core::Result<TickResult> Engine::tick(const std::string& shop_id, core::Timestam
       const std::vector<domain::ReferralNotice> notices = std::move(effects.notices);
       result.lines += effects.lines.size();
       for (auto& line : effects.lines) batch.lines.push_back({member, std::move(line)});
-      overlay_[key(shop_id, member)] = {std::move(effects.state), is_new};
+      stage_member(batch, shop_id, member, std::move(effects.state), is_new);
       // A tick is all or nothing: a failure aborts the whole batch.
       FIDELIS_TRY(ReferrerEffects referrers, prepare_notices(shop_id, *context, notices, bound));
       record_notices(shop_id, std::move(referrers));
@@ -822,7 +865,8 @@ core::Result<Engine::Redeemed> Engine::apply_code_event(const std::string& shop_
   FIDELIS_TRY(domain::Event event, domain::parse_event(*parser_, json, shop_id));
   SubmitResult submitted = submit_parsed(event);
   if (submitted.outcome != Outcome::accepted) return std::move(submitted.errors);
-  const domain::MemberState& after = overlay_.at(key(shop_id, member)).state;
+  const domain::MemberState& after =
+      batches_[shop_id].members[overlay_.at(key(shop_id, member))].state;
   Redeemed applied;
   applied.member = member;
   applied.event_id = submitted.event_id;

@@ -166,15 +166,24 @@ class Engine {
     std::vector<store::ProgramVersion> versions;
     std::vector<domain::Program> programs;
     std::int64_t last_seq = 0;
-    // Every event and order id the shop has stored or has in a batch (see kFilterAfterLookups).
+    // Every event, order and member id the shop has stored or has in a batch (see
+    // kFilterAfterLookups).
     struct KnownIds {
       core::BloomFilter events;
       core::BloomFilter orders;
+      core::BloomFilter members;
+      bool full() const { return events.full() || orders.full() || members.full(); }
     };
     std::optional<KnownIds> known;
     std::size_t store_lookups = 0;
+    // The sizes of the shop's last batch: the next one reserves as much at its first event,
+    // rather than growing (and moving every member state) a dozen times.
+    struct BatchSizes {
+      std::size_t inputs = 0, lines = 0, members = 0, orders = 0;
+    };
+    BatchSizes last_batch;
   };
-  enum class IdKind { event, order };
+  enum class IdKind { event, order, member };
 
   core::Result<ShopContext*> shop(const std::string& shop);
   // Applies a reward event Fidelis writes itself (redeem, use, cancel) for `member`, in the open
@@ -248,8 +257,8 @@ class Engine {
                               domain::Effects& effects);
   // Adds the event and its effects to the open batch. Takes the event's body.
   void record(const std::string& shop, ShopContext& context, domain::Event& event,
-              domain::Effects effects, bool member_is_new, int program_version, std::string digest,
-              std::int64_t seq);
+              domain::Effects&& effects, bool member_is_new, int program_version,
+              std::string digest, std::int64_t seq);
   void drop_caches();
   // Moves the open batch (overlays included) into store batches, and closes it.
   std::vector<store::Batch> take_batch();
@@ -266,6 +275,9 @@ class Engine {
   void index_in_flight();
   // Empties the open batch and its overlays.
   void clear_batch();
+  // The member's state as this batch leaves it (is_new: no stored row yet).
+  void stage_member(store::Batch& batch, const std::string& shop_id, const std::string& member,
+                    domain::MemberState&& state, bool is_new);
 
   store::Store& store_;
   std::unique_ptr<store::Store> writer_;  // pipelined mode only
@@ -287,9 +299,11 @@ class Engine {
   std::unordered_map<std::string, domain::MemberState> members_;  // committed states
   bool in_batch_ = false;
   std::size_t batch_events_ = 0;
-  std::map<std::string, store::Batch> batches_;                  // by shop
-  std::unordered_map<std::string, store::MemberWrite> overlay_;  // this batch's states
-  std::unordered_map<std::string, store::OrderWrite> order_overlay_;
+  std::map<std::string, store::Batch> batches_;  // by shop
+  // This batch's member states and order records live in its writes from the start (nothing to
+  // gather at commit): key → index in batches_[shop].members / .orders.
+  std::unordered_map<std::string, std::size_t> overlay_;
+  std::unordered_map<std::string, std::size_t> order_overlay_;
   // This batch's events: key → index in batches_[shop].inputs.
   std::unordered_map<std::string, std::size_t> event_overlay_;
   std::map<std::string, std::int64_t> seq_overlay_;            // by shop

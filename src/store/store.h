@@ -203,12 +203,14 @@ class Store {
   virtual core::Status for_each_stock(
       const std::string& shop,
       const std::function<void(std::string_view reward, std::int64_t outstanding)>& visit) = 0;
-  // Visits the id of every stored event / order of a shop, in no particular order (the engine
-  // builds its filters of known ids from them).
+  // Visits the id of every stored event / order / member of a shop, in no particular order (the
+  // engine builds its filters of known ids from them).
   virtual core::Status for_each_event_id(const std::string& shop,
                                          const std::function<void(std::string_view)>& visit) = 0;
   virtual core::Status for_each_order_id(const std::string& shop,
                                          const std::function<void(std::string_view)>& visit) = 0;
+  virtual core::Status for_each_member_id(const std::string& shop,
+                                          const std::function<void(std::string_view)>& visit) = 0;
 };
 
 // Calls `visit` with each of the shop's inputs in seq order, reading the log a page at a time

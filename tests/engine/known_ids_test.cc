@@ -97,6 +97,54 @@ TEST_P(KnownIds, AnswersDependingOnStoredIdsStayRight) {
   EXPECT_EQ(report->inputs, static_cast<std::size_t>(kOrders + 3));
 }
 
+// A later session builds its filters from the store: a member stored then, out of every cache
+// now, must be found (not created again) once the member filter answers for new members.
+TEST_P(KnownIds, StoredMembersAreFoundOnceTheFilterIsBuilt) {
+  const bool pipelined = GetParam();
+  const std::string program =
+      R"({"name":"t","earning":{"rates":{"*":{"points":1,"per":"1"}}},"pending":{"days":14}})";
+  auto session = [&](int first, int last, int minute) {
+    auto store = std::move(store::open_sqlite(path_)).value();
+    engine::Engine engine(*store);
+    if (pipelined) engine.enable_pipeline(std::move(store::open_sqlite(path_)).value());
+    if (first == 1) {
+      ASSERT_TRUE(engine.activate_program("s", program, std::nullopt, core::Timestamp{0}).ok());
+    }
+    ASSERT_TRUE(engine.begin_batch().ok());
+    for (int i = first; i <= last; ++i) {
+      // Member i; in the second session members 1..100 come back after 5000 new ones.
+      const int member = i > kOrders + 5000 ? i - kOrders - 5000 : i;
+      ASSERT_EQ(engine
+                    .submit(order_placed("e-" + std::to_string(i), member, "o-" + std::to_string(i),
+                                         minute + i),
+                            "s")
+                    .outcome,
+                engine::Outcome::accepted)
+          << i;
+      if (i % 500 == 0) {
+        ASSERT_TRUE((pipelined ? engine.commit_batch_async() : engine.commit_batch()).ok());
+        if (!engine.in_batch()) {
+          ASSERT_TRUE(engine.begin_batch().ok());
+        }
+      }
+    }
+    ASSERT_TRUE(engine.commit_batch().ok());
+    if (first != 1) {
+      for (int member = 1; member <= 100; ++member) {
+        auto state = engine.member("s", "m-" + std::to_string(member));
+        ASSERT_TRUE(state.ok() && state->has_value()) << member;
+        EXPECT_EQ((*state)->earned, 20) << "member " << member << " lost its first order";
+      }
+    }
+  };
+  session(1, kOrders, 0);
+  session(kOrders + 1, kOrders + 5100, 0);
+  auto check = std::move(store::open_sqlite(path_)).value();
+  const auto report = engine::verify_replay(*check, "s");
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->differences.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engine, KnownIds, ::testing::Values(false, true), [](const auto& param) {
   return param.param ? "pipelined" : "synchronous";
 });

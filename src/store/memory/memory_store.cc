@@ -231,6 +231,15 @@ class MemoryStore final : public Store {
     return core::Ok{};
   }
 
+  core::Status for_each_member_id(const std::string& shop,
+                                  const std::function<void(std::string_view)>& visit) override {
+    for (auto it = members_.lower_bound({shop, ""});
+         it != members_.end() && it->first.first == shop; ++it) {
+      visit(it->first.second);
+    }
+    return core::Ok{};
+  }
+
  private:
   // Checks, then applies. `Batches` is const for commit_write (copies) and not for
   // commit_write_consuming, which moves inputs, lines and orders out (never the member writes).

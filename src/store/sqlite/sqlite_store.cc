@@ -184,6 +184,9 @@ class Statement {
     sqlite3_clear_bindings(stmt_);
     return *this;
   }
+  // After a step, ready to run again; the bindings stay until the next reset() clears them
+  // (clearing them twice a row costs about 1 % of a bulk write).
+  void rewind() { sqlite3_reset(stmt_); }
   Statement& bind(int index, std::string_view text) {
     sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
     return *this;
@@ -289,7 +292,7 @@ class SqliteStore final : public Store {
     stmt.reset();
     const bool changed = data_version_ != version;
     data_version_ = version;
-    if (changed) heads_.clear();
+    if (changed) forget_heads();
     return changed;
   }
 
@@ -301,7 +304,7 @@ class SqliteStore final : public Store {
     stmt.reset();
     const bool changed = data_version_ != version;
     data_version_ = version;
-    if (changed) heads_.clear();
+    if (changed) forget_heads();
     return changed;
   }
 
@@ -319,7 +322,7 @@ class SqliteStore final : public Store {
   }
 
   void abort_write() override {
-    heads_.clear();  // they may name lines of the transaction rolled back
+    forget_heads();  // they may name lines of the transaction rolled back
     if (!sqlite3_get_autocommit(db_)) (void)exec("ROLLBACK");
   }
 
@@ -700,6 +703,11 @@ class SqliteStore final : public Store {
     return for_each_text("SELECT order_id FROM orders WHERE shop = ?", shop, visit);
   }
 
+  core::Status for_each_member_id(const std::string& shop,
+                                  const std::function<void(std::string_view)>& visit) override {
+    return for_each_text("SELECT member FROM members WHERE shop = ?", shop, visit);
+  }
+
  private:
   core::Status for_each_text(const char* sql, const std::string& shop,
                              const std::function<void(std::string_view)>& visit) {
@@ -811,9 +819,14 @@ class SqliteStore final : public Store {
     stmt.reset();
   }
 
+  void forget_heads() {
+    heads_.clear();
+    heads_count_ = 0;
+  }
+
   core::Status step_done(Statement& stmt, std::string_view doing) {
     const int rc = stmt.step();
-    stmt.reset();
+    stmt.rewind();
     if (rc != SQLITE_DONE) return storage_error(doing);
     return core::Ok{};
   }
@@ -856,10 +869,14 @@ class SqliteStore final : public Store {
     }
     // Lines first: each links to the member's previous line, and the member rows written next
     // point at their new last line.
-    if (heads_.size() > kHeadsCacheMax) heads_.clear();
+    if (heads_count_ > kHeadsCacheMax) {
+      forget_heads();
+    }
+    auto& shop_heads = heads_[batch.shop];
     for (const auto& [member, line] : batch.lines) {
-      auto [head, unknown] = heads_.try_emplace(batch.shop + '\x1f' + member);
+      auto [head, unknown] = shop_heads.try_emplace(member);
       if (unknown) {
+        ++heads_count_;
         FIDELIS_TRY(head->second, ledger_head(batch.shop, member));
       }
       auto& stmt = prepare(
@@ -897,8 +914,7 @@ class SqliteStore final : public Store {
       } else {
         stmt.bind_null(2);
       }
-      if (auto head = heads_.find(batch.shop + '\x1f' + state.member);
-          head != heads_.end() && head->second) {
+      if (auto head = shop_heads.find(state.member); head != shop_heads.end() && head->second) {
         stmt.bind(3, *head->second);
       } else {
         stmt.bind_null(3);
@@ -1018,10 +1034,12 @@ class SqliteStore final : public Store {
   std::map<const char*, std::unique_ptr<Statement>> statements_;
   std::string buffer_;  // reused for encoding blobs
   // Each member's last ledger line (rowid) as this connection last read or wrote it; valid while
-  // no other connection writes (begin_write checks) and forgotten on rollback. Keyed by shop and
-  // member.
+  // no other connection writes (begin_write checks) and forgotten on rollback. By shop, then
+  // member: a batch has one shop, so each line costs one lookup by the member alone.
   static constexpr std::size_t kHeadsCacheMax = 2'000'000;
-  std::unordered_map<std::string, std::optional<std::int64_t>> heads_;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::optional<std::int64_t>>>
+      heads_;
+  std::size_t heads_count_ = 0;
   std::int64_t data_version_ = -1;
 };
 
