@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/allocator.h"
 #include "engine/engine.h"
 #include "store/sqlite/sqlite_store.h"
 #include "workload.h"
@@ -136,8 +137,11 @@ int main(int argc, char** argv) {
   const std::vector<std::string> events = bench::generate_events(options.members, options.events);
   std::size_t orders = 0;
   for (const auto& event : events) orders += event.find("\"order.placed\"") != std::string::npos;
-  std::printf("workload: %zu events (%zu order.placed) over %zu members; %s\n", events.size(),
-              orders, options.members, allocator());
+  // As `fidelis ingest` does before its batches.
+  const bool retained = core::retain_freed_memory();
+  std::printf("workload: %zu events (%zu order.placed) over %zu members; %s%s\n", events.size(),
+              orders, options.members, allocator(),
+              retained ? ", freed memory kept for reuse" : "");
 
   auto wanted = [&](std::string_view mode) {
     return ("," + options.modes + ",").find("," + std::string(mode) + ",") != std::string::npos;

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cli/commands.h"
+#include "core/allocator.h"
 #include "core/json_writer.h"
 #include "engine/engine.h"
 
@@ -111,6 +112,9 @@ int run_ingest(const Args& args) {
   auto store = open_store(args);
   if (!store) return kExitStorage;
   engine::Engine engine(*store);
+  // Each batch's memory is freed once written and as much allocated for the next: kept for reuse
+  // rather than handed back to the system and faulted in again (docs/performance.md, session 14).
+  core::retain_freed_memory();
   // A second connection writes batch N while this thread prepares batch N+1.
   auto writer = open_store(args);
   if (!writer) return kExitStorage;
