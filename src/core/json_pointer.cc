@@ -4,6 +4,13 @@ namespace fidelis::core {
 
 void append_json_pointer_segment(std::string& pointer, std::string_view key) {
   pointer += '/';
+  // Keys rarely hold '~' or '/': those are appended whole (one per key of every event parsed).
+  bool plain = true;
+  for (const char c : key) plain &= (c != '~') & (c != '/');
+  if (plain) {
+    pointer.append(key);
+    return;
+  }
   for (const char c : key) {
     if (c == '~') {
       pointer += "~0";

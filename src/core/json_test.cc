@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/json_pointer.h"
 #include "core/json_reader.h"
 #include "core/json_writer.h"
 
@@ -57,6 +58,12 @@ TEST(JsonWriter, EscapesEveryByteWhereverItStands) {
   std::string empty;
   append_json_string(empty, "");
   EXPECT_EQ(empty, "\"\"");
+}
+
+TEST(JsonPointer, EscapesTildeAndSlashOnlyWhereTheyStand) {
+  EXPECT_EQ(json_pointer_child("/data", "order_id"), "/data/order_id");
+  EXPECT_EQ(json_pointer_child("", "a~b/c~"), "/a~0b~1c~0");
+  EXPECT_EQ(json_pointer_child("/x", ""), "/x/");
 }
 
 TEST(JsonReader, CanonicalFormSortsKeysAndDropsSpacing) {
