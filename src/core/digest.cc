@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <sys/random.h>
 
 #include <vector>
@@ -33,6 +34,35 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
       HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
   FIDELIS_ASSERT(result != nullptr);
+  return to_hex(digest, length);
+}
+
+HmacSha256::HmacSha256(std::string_view key) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  FIDELIS_ASSERT(mac != nullptr);
+  context_ = EVP_MAC_CTX_new(mac);
+  EVP_MAC_free(mac);  // the context holds its own reference
+  FIDELIS_ASSERT(context_ != nullptr);
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                               OSSL_PARAM_construct_end()};
+  // A null key would mean "the previous key": an empty one still needs a pointer.
+  static const unsigned char kEmpty = 0;
+  const auto* bytes = key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
+  FIDELIS_ASSERT(EVP_MAC_init(context_, bytes, key.size(), params) == 1);
+}
+
+HmacSha256::~HmacSha256() { EVP_MAC_CTX_free(context_); }
+
+std::string HmacSha256::hex(std::string_view message) {
+  // After a digest, initialising with no key starts over under the same key.
+  if (!keyed_) FIDELIS_ASSERT(EVP_MAC_init(context_, nullptr, 0, nullptr) == 1);
+  keyed_ = false;
+  FIDELIS_ASSERT(EVP_MAC_update(context_, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size()) == 1);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  std::size_t length = 0;
+  FIDELIS_ASSERT(EVP_MAC_final(context_, digest, &length, sizeof digest) == 1);
   return to_hex(digest, length);
 }
 

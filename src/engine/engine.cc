@@ -264,6 +264,7 @@ core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
     context.secret = core::random_hex(32);
     context.is_new = true;
   }
+  context.keyed = std::make_shared<core::HmacSha256>(context.secret);
   FIDELIS_TRY(context.versions, store_.programs(shop_id));
   for (const auto& version : context.versions) {
     auto program = domain::parse_program(*program_parser_, version.definition);
@@ -505,8 +506,7 @@ void Engine::record_notices(const std::string& shop_id, ReferrerEffects effects)
 void Engine::index_referral_code(const std::string& shop_id, const ShopContext& context,
                                  const std::string& member, const domain::Program& program) {
   if (!program.referrals) return;
-  std::string code = domain::referral_code_from_digest(
-      core::hmac_sha256_hex(context.secret, "referral\x1f" + member));
+  std::string code = domain::referral_code_from_digest(context.keyed->hex("referral\x1f" + member));
   // A member stays "new" (not yet stored) for all their events in the open batch: the code is
   // indexed at the first of them only.
   const std::string code_key = key(shop_id, code);
@@ -519,7 +519,7 @@ void Engine::index_referral_code(const std::string& shop_id, const ShopContext& 
 core::Result<std::string> Engine::keyed_digest(const std::string& shop_id,
                                                std::string_view message) {
   FIDELIS_TRY(ShopContext * context, shop(shop_id));
-  return core::hmac_sha256_hex(context->secret, message);
+  return context->keyed->hex(message);
 }
 
 core::Result<std::string> Engine::referral_code(const std::string& shop_id,
@@ -529,8 +529,7 @@ core::Result<std::string> Engine::referral_code(const std::string& shop_id,
 }
 
 std::string Engine::derive_referral_code(const ShopContext& context, const std::string& member) {
-  return domain::referral_code_from_digest(
-      core::hmac_sha256_hex(context.secret, "referral\x1f" + member));
+  return domain::referral_code_from_digest(context.keyed->hex("referral\x1f" + member));
 }
 
 core::Status Engine::record_rewards(const std::string& shop_id, const std::string& member,
@@ -619,7 +618,7 @@ SubmitResult Engine::submit(std::string_view json, std::string_view default_shop
   const domain::IdentityHasher hasher = [this](std::string_view shop_id, std::string_view value) {
     auto context = shop(std::string(shop_id));
     if (!context.ok()) return std::string();
-    return core::hmac_sha256_hex((*context)->secret, value).substr(0, 16);
+    return (*context)->keyed->hex(value).substr(0, 16);
   };
   auto parsed = domain::parse_event(*parser_, json, default_shop, required_shop, hasher);
   if (!parsed.ok()) {
@@ -650,8 +649,7 @@ SubmitResult Engine::submit_parsed(domain::Event& event) {
   auto context_result = shop(event.shop);
   if (!context_result.ok()) return fail(context_result.take_errors());
   ShopContext& context = **context_result;
-  const std::string digest =
-      event.personal.empty() ? "" : core::hmac_sha256_hex(context.secret, event.personal);
+  const std::string digest = event.personal.empty() ? "" : context.keyed->hex(event.personal);
 
   // Idempotency: the same id with the same body is a duplicate; with another body a conflict.
   const std::string event_key = key(event.shop, event.id);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/bloom_filter.h"
+#include "core/digest.h"
 #include "core/result.h"
 #include "domain/event/event.h"
 #include "domain/ledger/apply.h"
@@ -162,6 +163,8 @@ class Engine {
  private:
   struct ShopContext {
     std::string secret;
+    // HMAC-SHA256 under `secret`, set up once (identity digests, referral codes, tokens).
+    std::shared_ptr<core::HmacSha256> keyed;
     bool is_new = false;
     std::vector<store::ProgramVersion> versions;
     std::vector<domain::Program> programs;
