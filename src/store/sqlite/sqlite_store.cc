@@ -873,6 +873,11 @@ class SqliteStore final : public Store {
       forget_heads();
     }
     auto& shop_heads = heads_[batch.shop];
+    // A member without a stored row has no stored lines: no head to look up (in a bulk ingest,
+    // every member's first batch).
+    for (const auto& write : batch.members) {
+      if (write.is_new && shop_heads.try_emplace(write.state.member).second) ++heads_count_;
+    }
     for (const auto& [member, line] : batch.lines) {
       auto [head, unknown] = shop_heads.try_emplace(member);
       if (unknown) {
