@@ -163,11 +163,7 @@ class MemoryStore final : public Store {
 
   core::Status for_each_event_id(const std::string& shop,
                                  const std::function<void(std::string_view)>& visit) override {
-    for (auto it = event_seq_.lower_bound({shop, ""});
-         it != event_seq_.end() && it->first.first == shop; ++it) {
-      visit(it->first.second);
-    }
-    return core::Ok{};
+    return visit_ids(event_seq_, shop, visit);
   }
 
   core::Result<std::optional<ApiKey>> key_by_hash(const std::string& hash) override {
@@ -224,23 +220,25 @@ class MemoryStore final : public Store {
 
   core::Status for_each_order_id(const std::string& shop,
                                  const std::function<void(std::string_view)>& visit) override {
-    for (auto it = orders_.lower_bound({shop, ""}); it != orders_.end() && it->first.first == shop;
-         ++it) {
-      visit(it->first.second);
-    }
-    return core::Ok{};
+    return visit_ids(orders_, shop, visit);
   }
 
   core::Status for_each_member_id(const std::string& shop,
                                   const std::function<void(std::string_view)>& visit) override {
-    for (auto it = members_.lower_bound({shop, ""});
-         it != members_.end() && it->first.first == shop; ++it) {
+    return visit_ids(members_, shop, visit);
+  }
+
+ private:
+  // Visits the second half of each key (the id) of `map`'s entries for `shop`.
+  template <typename Map>
+  static core::Status visit_ids(const Map& map, const std::string& shop,
+                                const std::function<void(std::string_view)>& visit) {
+    for (auto it = map.lower_bound({shop, ""}); it != map.end() && it->first.first == shop; ++it) {
       visit(it->first.second);
     }
     return core::Ok{};
   }
 
- private:
   // Checks, then applies. `Batches` is const for commit_write (copies) and not for
   // commit_write_consuming, which moves inputs, lines and orders out (never the member writes).
   template <typename Batches>
