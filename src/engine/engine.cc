@@ -6,6 +6,7 @@
 #include "core/digest.h"
 #include "domain/program/fair_play.h"
 #include "domain/reward/code.h"
+#include "engine/shop_rules.h"
 
 namespace fidelis::engine {
 namespace {
@@ -282,16 +283,7 @@ core::Result<Engine::ShopContext*> Engine::shop(const std::string& shop_id) {
 
 const domain::Program* Engine::program_at(const ShopContext& context, core::Timestamp at,
                                           int& version, int max_version) const {
-  // The latest version whose start is at or before `at`; the first version has no start.
-  for (std::size_t i = context.versions.size(); i-- > 0;) {
-    if (max_version > 0 && context.versions[i].version > max_version) continue;
-    const auto& from = context.versions[i].applies_from;
-    if (!from || *from <= at) {
-      version = context.versions[i].version;
-      return &context.programs[i];
-    }
-  }
-  return nullptr;
+  return version_in_force(context.versions, context.programs, at, version, max_version);
 }
 
 core::Result<const domain::Program*> Engine::program_in_force(const std::string& shop_id,
@@ -447,16 +439,13 @@ core::Result<std::optional<std::string>> Engine::code_holder(const std::string& 
 
 core::Status Engine::view_referrer(const std::string& shop_id, const domain::Event& event,
                                    domain::ShopView& view) {
-  const auto* change = std::get_if<domain::MemberChange>(&event.data);
-  if (event.type != domain::EventType::member_enrolled || change == nullptr ||
-      change->referred_by.empty()) {
-    return core::Ok{};
-  }
+  const std::string* named = referred_by(event);
+  if (named == nullptr) return core::Ok{};
   std::optional<std::string> referrer;
-  if (domain::looks_like_referral_code(change->referred_by)) {
-    FIDELIS_TRY(referrer, code_holder(shop_id, change->referred_by));
+  if (domain::looks_like_referral_code(*named)) {
+    FIDELIS_TRY(referrer, code_holder(shop_id, *named));
   } else {
-    referrer = change->referred_by;
+    referrer = *named;
   }
   if (!referrer) return core::Ok{};
   if (*referrer == event.member) {
@@ -466,16 +455,7 @@ core::Status Engine::view_referrer(const std::string& shop_id, const domain::Eve
   bool is_new = false;
   FIDELIS_TRY(const domain::MemberState state, load_member(shop_id, *referrer, is_new));
   if (!member_exists(shop_id, *referrer, is_new)) return core::Ok{};
-  view.referrer = *referrer;
-  view.referrer_identity = state.identity;
-  const std::int64_t month = core::utc_month_number(event.occurred_at);
-  for (const auto& referee : state.referees) {
-    if (core::utc_month_number(referee.at) == month &&
-        referee.status != domain::ReferralStatus::flagged &&
-        referee.status != domain::ReferralStatus::rejected) {
-      ++view.referrer_this_month;
-    }
-  }
+  view_existing_referrer(event, *referrer, state, view);
   return core::Ok{};
 }
 
@@ -506,7 +486,7 @@ void Engine::record_notices(const std::string& shop_id, ReferrerEffects effects)
 void Engine::index_referral_code(const std::string& shop_id, const ShopContext& context,
                                  const std::string& member, const domain::Program& program) {
   if (!program.referrals) return;
-  std::string code = domain::referral_code_from_digest(context.keyed->hex("referral\x1f" + member));
+  std::string code = referral_code_for(*context.keyed, member);
   // A member stays "new" (not yet stored) for all their events in the open batch: the code is
   // indexed at the first of them only.
   const std::string code_key = key(shop_id, code);
@@ -529,7 +509,7 @@ core::Result<std::string> Engine::referral_code(const std::string& shop_id,
 }
 
 std::string Engine::derive_referral_code(const ShopContext& context, const std::string& member) {
-  return domain::referral_code_from_digest(context.keyed->hex("referral\x1f" + member));
+  return referral_code_for(*context.keyed, member);
 }
 
 core::Status Engine::record_rewards(const std::string& shop_id, const std::string& member,

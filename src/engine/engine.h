@@ -315,8 +315,10 @@ class Engine {
 };
 
 // Rebuilds `shop`'s derived state from its input log on a scratch in-memory store and compares
-// it with `live`: member states, ledger lines, order records. The result lists differences (at
-// most `differences_max`); empty means identical.
+// it with `live`: member states, ledger lines, order records, codes and stock. Then replays the
+// log with a simulation's Replayer (replayer.h) under the recorded versions and compares its end
+// (states, orders, codes, stock, totals) with `live` too. The result lists differences (at most
+// `differences_max`); empty means identical.
 struct ReplayReport {
   std::size_t inputs = 0;
   std::size_t members = 0;
@@ -328,9 +330,9 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
                                          std::size_t differences_max = 20);
 
 // Simulation (docs/reference/cli.md "simulate"): the shop's stored history replayed in memory
-// twice, side by side on two threads, under the live versions and under a draft (in force from
-// `from`, or from the start), up to `to`; what each run issued, spent and let expire in [from, to),
-// and where it ends.
+// twice by two Replayers (replayer.h), side by side on two threads, under the live versions and
+// under a draft (in force from `from`, or from the start), up to `to`; what each run issued, spent
+// and let expire in [from, to), and where it ends.
 struct SimulationTotals {
   domain::Points issued = 0;    // credits: orders, actions, missions, referrals, adjustments
   domain::Points redeemed = 0;  // spent (rewards and points.spent), less codes given back

@@ -1,8 +1,10 @@
 // verify_replay(): rebuild a shop from its input log in memory and compare with the live store.
 #include <map>
 
+#include "core/json_reader.h"
 #include "engine/engine.h"
 #include "engine/feed_inputs.h"
+#include "engine/replayer.h"
 #include "store/memory/memory_store.h"
 
 namespace fidelis::engine {
@@ -25,6 +27,75 @@ core::Result<std::vector<domain::LedgerLine>> all_lines(store::Store& store,
 }
 
 }  // namespace
+
+// The simulation's replayer (engine/replayer.h) over the same log, under the recorded versions,
+// must end where the live engine did: the same member states, order records, codes and stock,
+// and totals equal to the stored ledger's. `stored`: the stored ledger lines' totals.
+core::Status compare_with_replayer(
+    store::Store& live, const std::string& shop, const std::string& secret,
+    const std::vector<store::ProgramVersion>& versions,
+    const std::map<std::string, domain::MemberState>& members, SimulationTotals stored,
+    const std::map<std::string, domain::OrderRecord>& orders,
+    const std::pair<std::vector<std::pair<std::string, std::string>>,
+                    std::vector<std::pair<std::string, std::string>>>& rewards,
+    const std::function<void(std::string)>& note) {
+  core::JsonParser parser;
+  std::vector<domain::Program> programs;
+  for (const auto& version : versions) {
+    FIDELIS_TRY(domain::Program program, domain::parse_program(parser, version.definition));
+    programs.push_back(std::move(program));
+  }
+  Replayer replayer(secret, versions, std::move(programs), {});
+  bool refused = false;
+  FIDELIS_CHECK(store::for_each_input(live, shop, [&](const store::StoredInput& input) {
+    if (refused) return core::Status(core::Ok{});
+    const core::Result<domain::Event> event =
+        input.kind == store::InputKind::tick ? core::Result<domain::Event>(domain::Event{})
+                                             : domain::parse_stored_event(parser, input.body, shop);
+    if (const core::Status fed = replayer.feed(input, event); !fed.ok()) {
+      note("input " + std::to_string(input.seq) + " (event " + input.event_id +
+           ") no longer applies in a simulation: " + fed.error().message);
+      refused = true;
+    }
+    return core::Status(core::Ok{});
+  }));
+  if (refused) return core::Ok{};
+  if (replayer.members().size() != members.size()) {
+    note("stored " + std::to_string(members.size()) + " members, a simulation made " +
+         std::to_string(replayer.members().size()));
+  }
+  for (const auto& [member, state] : members) {
+    const domain::MemberState* simulated = replayer.member(member);
+    if (simulated == nullptr || !(*simulated == state)) {
+      note("member " + member + ": state differs from a simulation's");
+    }
+    ++stored.members;
+    stored.outstanding += state.available() + state.pending() - state.debt;
+    ++stored.tiers[state.tier ? state.tier->id : ""];
+  }
+  const SimulationTotals simulated = replayer.totals();
+  if (simulated.issued != stored.issued || simulated.redeemed != stored.redeemed ||
+      simulated.expired != stored.expired || simulated.reversed != stored.reversed ||
+      simulated.outstanding != stored.outstanding ||
+      simulated.rewards_issued != stored.rewards_issued || simulated.tiers != stored.tiers) {
+    note("a simulation's totals differ from the stored ledger's");
+  }
+  if (std::map<std::string, domain::OrderRecord>(replayer.orders().begin(),
+                                                 replayer.orders().end()) != orders) {
+    note("order records differ from a simulation's");
+  }
+  std::vector<std::pair<std::string, std::string>> codes(replayer.codes().begin(),
+                                                         replayer.codes().end());
+  std::vector<std::pair<std::string, std::string>> stock;
+  for (const auto& [reward, count] : replayer.outstanding()) {
+    stock.emplace_back(reward, std::to_string(count));
+  }
+  std::sort(codes.begin(), codes.end());
+  std::sort(stock.begin(), stock.end());
+  if (codes != rewards.first) note("redemption codes differ from a simulation's");
+  if (stock != rewards.second) note("reward stock differs from a simulation's");
+  return core::Ok{};
+}
 
 core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& shop,
                                          std::size_t differences_max) {
@@ -75,6 +146,7 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
   FIDELIS_TRY(const auto live_members, members_of(live));
   FIDELIS_TRY(const auto replayed_members, members_of(*scratch));
   report.members = live_members.size();
+  SimulationTotals stored_totals;
   if (live_members.size() != replayed_members.size()) {
     note("stored " + std::to_string(live_members.size()) + " members, replay made " +
          std::to_string(replayed_members.size()));
@@ -89,6 +161,7 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
     FIDELIS_TRY(const auto live_lines, all_lines(live, shop, member));
     FIDELIS_TRY(const auto replayed_lines, all_lines(*scratch, shop, member));
     report.lines += live_lines.size();
+    for (const auto& line : live_lines) count_line(line, stored_totals);
     if (live_lines != replayed_lines) {
       note("member " + member + ": ledger differs from replay (" +
            std::to_string(live_lines.size()) + " stored lines, " +
@@ -116,6 +189,8 @@ core::Result<ReplayReport> verify_replay(store::Store& live, const std::string& 
   FIDELIS_TRY(const auto replayed_rewards, rewards_of(*scratch));
   if (live_rewards.first != replayed_rewards.first) note("redemption codes differ from replay");
   if (live_rewards.second != replayed_rewards.second) note("reward stock differs from replay");
+  FIDELIS_CHECK(compare_with_replayer(live, shop, secret.value_or(""), versions, live_members,
+                                      stored_totals, live_orders, live_rewards, note));
   return report;
 }
 

@@ -1,5 +1,5 @@
 // simulate(): the stored history replayed under the live versions and under a draft, side by
-// side, with the same engine and domain code as live (nothing here decides a rule).
+// side, with the same domain code and shop rules as live (nothing here decides a rule).
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -9,8 +9,7 @@
 
 #include "core/json_reader.h"
 #include "engine/engine.h"
-#include "engine/feed_inputs.h"
-#include "store/memory/memory_store.h"
+#include "engine/replayer.h"
 
 namespace fidelis::engine {
 namespace {
@@ -18,73 +17,96 @@ namespace {
 constexpr std::size_t kRefusalsKept = 10;
 constexpr std::size_t kPagesQueued = 4;  // pages the live run may be ahead of the draft run
 
+// One run of the simulation: the program versions it applies, and its replayer.
 struct Run {
-  std::unique_ptr<store::Store> store = store::make_memory_store();
-  std::vector<domain::Program> programs;  // as the run activated them, for the point value
+  std::vector<store::ProgramVersion> versions;
+  std::vector<domain::Program> programs;  // parsed `versions`, for the point value too
+  std::unique_ptr<Replayer> replayer;
+  std::size_t fed = 0;  // inputs before `to`
+  bool stopped = false;
 };
 
+// A page of the input log with each event parsed once, for both runs.
+struct ParsedInput {
+  const store::StoredInput* input;
+  core::Result<domain::Event> event;  // an empty custom event for ticks
+};
+struct Page {
+  std::vector<store::StoredInput> inputs;
+  std::vector<ParsedInput> parsed;
+};
+
+// Feeds a page to one run; `refused` says whether to go on after an input the run cannot apply.
+template <typename Refused>
+void feed(Run& run, const Page& page, std::optional<core::Timestamp> to, const Refused& refused) {
+  for (const auto& [input, event] : page.parsed) {
+    if (run.stopped || (to && input->at >= *to)) continue;
+    ++run.fed;
+    const core::Status applied = run.replayer->feed(*input, event);
+    if (!applied.ok()) run.stopped = !refused(*input, applied.error());
+  }
+}
+
 // Replays the shop's inputs up to `to` into both runs, side by side: the draft run on a second
-// thread, fed the pages the live run read (each run has its own engine and store; the domain is
-// pure).
+// thread, fed the pages the live run read, each event parsed once (the domain is pure, and each
+// run has its own replayer).
 // The live run takes the version each event recorded, which must still apply; the draft run the
 // version in force at the event's time, and may refuse events (a reward the draft lacks).
 core::Status replay_both(store::Store& live, const std::string& shop, Run& live_run, Run& draft_run,
                          std::optional<core::Timestamp> to, SimulationReport& report) {
-  Engine live_engine(*live_run.store);
-  Engine draft_engine(*draft_run.store);
   std::optional<core::Error> broken;
-  InputFeeder live_feed(live_engine, shop, {.by_time = false, .to = to},
-                        [&](const store::StoredInput& input, const core::Error& error) {
-                          broken = core::make_error(
-                              core::ErrorCode::storage_error,
+  auto live_refused = [&](const store::StoredInput& input, const core::Error& error) {
+    broken = core::make_error(core::ErrorCode::storage_error,
                               "input " + std::to_string(input.seq) +
                                   " no longer replays under its own version: " + error.message +
                                   " (run replay --verify)");
-                          return false;
-                        });
-  InputFeeder draft_feed(
-      draft_engine, shop, {.by_time = true, .to = to},
-      [&](const store::StoredInput& input, const core::Error& error) {
-        ++report.refused;
-        if (report.refusals.size() < kRefusalsKept) {
-          report.refusals.push_back("event " + input.event_id + ": " + error.message);
-        }
-        return true;
-      });
-  auto feed_page = [](InputFeeder& feeder,
-                      const std::vector<store::StoredInput>& page) -> core::Status {
-    for (const auto& input : page) FIDELIS_CHECK(feeder.feed(input));
-    return core::Ok{};
+    return false;
+  };
+  auto draft_refused = [&](const store::StoredInput& input, const core::Error& error) {
+    ++report.refused;
+    if (report.refusals.size() < kRefusalsKept) {
+      report.refusals.push_back("event " + input.event_id + ": " + error.message);
+    }
+    return true;
   };
   // The draft thread takes pages from a short queue, so that neither run waits for the other
   // at every page (the draft run usually does more work per event).
-  using Page = std::shared_ptr<const std::vector<store::StoredInput>>;
   std::mutex mutex;
   std::condition_variable changed;
-  std::deque<Page> queue;
+  std::deque<std::shared_ptr<const Page>> queue;
   bool done = false;
-  core::Status draft_status = core::Ok{};
   std::thread draft_thread([&] {
     for (;;) {
       std::unique_lock lock(mutex);
       changed.wait(lock, [&] { return !queue.empty() || done; });
       if (queue.empty()) return;
-      Page page = std::move(queue.front());
+      std::shared_ptr<const Page> page = std::move(queue.front());
       queue.pop_front();
       lock.unlock();
       changed.notify_all();
-      if (draft_status.ok()) draft_status = feed_page(draft_feed, *page);
+      feed(draft_run, *page, to, draft_refused);
     }
   });
+  core::JsonParser parser;
   auto feed_both = [&](std::vector<store::StoredInput>&& read) -> core::Status {
-    auto page = std::make_shared<const std::vector<store::StoredInput>>(std::move(read));
+    auto page = std::make_shared<Page>();
+    page->inputs = std::move(read);
+    page->parsed.reserve(page->inputs.size());
+    for (const auto& input : page->inputs) {
+      if (input.kind == store::InputKind::tick) {
+        page->parsed.push_back({&input, domain::Event{}});
+      } else {
+        page->parsed.push_back({&input, domain::parse_stored_event(parser, input.body, shop)});
+      }
+    }
     {
       std::unique_lock lock(mutex);
       changed.wait(lock, [&] { return queue.size() < kPagesQueued; });
       queue.push_back(page);
     }
     changed.notify_all();
-    return feed_page(live_feed, *page);
+    feed(live_run, *page, to, live_refused);
+    return core::Ok{};
   };
   const core::Status read = store::for_each_input_page(live, shop, feed_both);
   {
@@ -94,56 +116,13 @@ core::Status replay_both(store::Store& live, const std::string& shop, Run& live_
   changed.notify_all();
   draft_thread.join();
   FIDELIS_CHECK(read);
-  FIDELIS_CHECK(draft_status);
-  FIDELIS_TRY(report.inputs, live_feed.finish());
-  FIDELIS_CHECK(draft_feed.finish());
+  report.inputs = live_run.fed;
   if (broken) return *broken;
   return core::Ok{};
 }
 
-core::Result<SimulationTotals> totals(Run& run, const std::string& shop,
-                                      std::optional<core::Timestamp> from,
-                                      std::optional<core::Timestamp> to,
-                                      std::map<std::string, domain::MemberState>& states) {
-  SimulationTotals totals;
-  FIDELIS_CHECK(run.store->for_each_member(
-      shop, [&](const domain::MemberState& state) { states.emplace(state.member, state); }));
-  for (const auto& [member, state] : states) {
-    ++totals.members;
-    totals.outstanding += state.available() + state.pending() - state.debt;
-    ++totals.tiers[state.tier ? state.tier->id : ""];
-    FIDELIS_TRY(const auto lines, run.store->ledger(shop, member, 0, SIZE_MAX));
-    for (const auto& line : lines) {
-      if ((from && line.at < *from) || (to && line.at >= *to)) continue;
-      switch (line.kind) {
-        case domain::LineKind::pending:
-        case domain::LineKind::earn:
-          totals.issued += line.points;
-          break;
-        case domain::LineKind::adjust:
-          (line.points > 0 ? totals.issued : totals.reversed) +=
-              line.points > 0 ? line.points : -line.points;
-          break;
-        case domain::LineKind::spend:
-          totals.redeemed -= line.points;
-          if (line.rule.starts_with("reward.")) ++totals.rewards_issued;
-          break;
-        case domain::LineKind::returned:
-          totals.redeemed -= line.points;
-          break;
-        case domain::LineKind::expire:
-          totals.expired -= line.points;
-          break;
-        case domain::LineKind::reverse:
-        case domain::LineKind::debt:
-          totals.reversed -= line.points;
-          break;
-        case domain::LineKind::release:
-        case domain::LineKind::repay:
-          break;
-      }
-    }
-  }
+SimulationTotals totals(const Run& run) {
+  SimulationTotals totals = run.replayer->totals();
   if (!run.programs.empty()) {
     const domain::Program& program = run.programs.back();
     totals.liability = program.value_of(totals.outstanding);
@@ -170,24 +149,18 @@ core::Result<SimulationReport> simulate(store::Store& live, const std::string& s
   }
   FIDELIS_TRY(const auto secret, live.shop_secret(shop));
   Run live_run, draft_run;
-  for (Run* run : {&live_run, &draft_run}) {
-    store::Batch keys;
-    keys.shop = shop;
-    keys.new_shop_secret = secret.value_or("");
-    FIDELIS_CHECK(run->store->commit_write({keys}));
-  }
   // The live run has the live versions; the draft run the live versions that start before
   // `from`, then the draft from `from` (or alone, from the beginning).
   int number = 0;
   for (const auto& version : versions) {
-    FIDELIS_CHECK(live_run.store->add_program(shop, version));
     FIDELIS_TRY(domain::Program program, domain::parse_program(parser, version.definition));
+    live_run.versions.push_back(version);
     live_run.programs.push_back(program);
     const bool before_draft = from && (!version.applies_from || *version.applies_from < *from);
     if (before_draft) {
       store::ProgramVersion kept = version;
       kept.version = ++number;
-      FIDELIS_CHECK(draft_run.store->add_program(shop, kept));
+      draft_run.versions.push_back(std::move(kept));
       draft_run.programs.push_back(std::move(program));
     }
   }
@@ -195,23 +168,29 @@ core::Result<SimulationReport> simulate(store::Store& live, const std::string& s
   draft_version.version = ++number;
   draft_version.applies_from = number == 1 ? std::nullopt : from;
   draft_version.definition = std::string(draft);
-  FIDELIS_CHECK(draft_run.store->add_program(shop, draft_version));
+  draft_run.versions.push_back(std::move(draft_version));
   draft_run.programs.push_back(draft_program);
+  for (Run* run : {&live_run, &draft_run}) {
+    run->replayer = std::make_unique<Replayer>(
+        secret.value_or(""), run->versions, run->programs,
+        Replayer::Options{.by_time = run == &draft_run, .from = from, .to = to});
+  }
 
   SimulationReport report;
   FIDELIS_CHECK(replay_both(live, shop, live_run, draft_run, to, report));
-  std::map<std::string, domain::MemberState> live_states, draft_states;
-  FIDELIS_TRY(report.live, totals(live_run, shop, from, to, live_states));
-  FIDELIS_TRY(report.draft, totals(draft_run, shop, from, to, draft_states));
-  for (const auto& [member, state] : live_states) {
-    const auto it = draft_states.find(member);
-    const bool same = it != draft_states.end() && it->second.available() == state.available() &&
-                      it->second.pending() == state.pending() &&
-                      it->second.earned == state.earned && it->second.tier == state.tier;
+  report.live = totals(live_run);
+  report.draft = totals(draft_run);
+  const Replayer& live_replay = *live_run.replayer;
+  const Replayer& draft_replay = *draft_run.replayer;
+  for (const auto& state : live_replay.members()) {
+    const domain::MemberState* other = draft_replay.member(state.member);
+    const bool same = other != nullptr && other->available() == state.available() &&
+                      other->pending() == state.pending() && other->earned == state.earned &&
+                      other->tier == state.tier;
     if (!same) ++report.members_affected;
   }
-  for (const auto& [member, state] : draft_states) {
-    if (!live_states.count(member)) ++report.members_affected;
+  for (const auto& state : draft_replay.members()) {
+    if (live_replay.member(state.member) == nullptr) ++report.members_affected;
   }
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

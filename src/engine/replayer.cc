@@ -1,0 +1,221 @@
+#include "engine/replayer.h"
+
+#include <algorithm>
+
+#include "domain/reward/code.h"
+#include "engine/shop_rules.h"
+
+namespace fidelis::engine {
+
+void count_line(const domain::LedgerLine& line, SimulationTotals& totals) {
+  switch (line.kind) {
+    case domain::LineKind::pending:
+    case domain::LineKind::earn:
+      totals.issued += line.points;
+      break;
+    case domain::LineKind::adjust:
+      (line.points > 0 ? totals.issued : totals.reversed) +=
+          line.points > 0 ? line.points : -line.points;
+      break;
+    case domain::LineKind::spend:
+      totals.redeemed -= line.points;
+      if (line.rule.starts_with("reward.")) ++totals.rewards_issued;
+      break;
+    case domain::LineKind::returned:
+      totals.redeemed -= line.points;
+      break;
+    case domain::LineKind::expire:
+      totals.expired -= line.points;
+      break;
+    case domain::LineKind::reverse:
+    case domain::LineKind::debt:
+      totals.reversed -= line.points;
+      break;
+    case domain::LineKind::release:
+    case domain::LineKind::repay:
+      break;
+  }
+}
+
+Replayer::Replayer(std::string_view secret, std::vector<store::ProgramVersion> versions,
+                   std::vector<domain::Program> programs, Options options)
+    : keyed_(std::make_unique<core::HmacSha256>(secret)),
+      versions_(std::move(versions)),
+      programs_(std::move(programs)),
+      options_(std::move(options)) {}
+
+Replayer::~Replayer() = default;
+
+const domain::Program* Replayer::program_version(int version) const {
+  for (std::size_t i = 0; i < versions_.size(); ++i) {
+    if (versions_[i].version == version) return &programs_[i];
+  }
+  return nullptr;
+}
+
+domain::ProgramAt Replayer::program_lookup(int max_version) const {
+  return [this, max_version](core::Timestamp at) {
+    int version = 0;
+    return version_in_force(versions_, programs_, at, version, max_version);
+  };
+}
+
+domain::MemberState* Replayer::find(const std::string& id) {
+  const auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &states_[it->second];
+}
+
+const domain::MemberState* Replayer::member(const std::string& id) const {
+  const auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &states_[it->second];
+}
+
+void Replayer::view_referrer(const domain::Event& event, domain::ShopView& view) {
+  const std::string* named = referred_by(event);
+  if (named == nullptr) return;
+  const std::string* referrer = named;
+  if (domain::looks_like_referral_code(*named)) {
+    const auto holder = codes_.find(*named);
+    if (holder == codes_.end()) return;
+    referrer = &holder->second;
+  }
+  if (*referrer == event.member) {
+    view.referrer = *referrer;  // a self-referral, even by a member's first event
+    return;
+  }
+  if (const domain::MemberState* state = find(*referrer)) {
+    view_existing_referrer(event, *referrer, *state, view);
+  }
+}
+
+std::vector<std::pair<std::size_t, domain::Effects>> Replayer::prepare_notices(
+    const std::vector<domain::ReferralNotice>& notices, int max_version) {
+  std::vector<std::pair<std::size_t, domain::Effects>> prepared;
+  for (const auto& notice : notices) {
+    const auto it = index_.find(notice.referrer);
+    // The referrer was checked when the referral started.
+    if (it == index_.end()) continue;
+    prepared.emplace_back(it->second, domain::apply_referral_notice(states_[it->second], notice,
+                                                                    program_lookup(max_version)));
+  }
+  return prepared;
+}
+
+void Replayer::record_notices(std::vector<std::pair<std::size_t, domain::Effects>>& referrers) {
+  for (auto& [position, effects] : referrers) {
+    count(effects.lines);
+    states_[position] = std::move(effects.state);
+  }
+}
+
+void Replayer::record_rewards(const std::string& member, domain::Effects& effects) {
+  for (const auto& change : effects.stock) outstanding_[change.reward] += change.delta;
+  for (auto& code : effects.new_codes) codes_.insert_or_assign(std::move(code), member);
+}
+
+void Replayer::count(const std::vector<domain::LedgerLine>& lines) {
+  for (const auto& line : lines) {
+    if ((options_.from && line.at < *options_.from) || (options_.to && line.at >= *options_.to)) {
+      continue;
+    }
+    count_line(line, totals_);
+  }
+}
+
+core::Status Replayer::feed(const store::StoredInput& input,
+                            const core::Result<domain::Event>& event) {
+  if (input.kind == store::InputKind::tick) {
+    tick(input.at, options_.by_time ? 0 : input.program_version);
+    return core::Ok{};
+  }
+  if (!event.ok()) return event.errors();
+  return apply(input, *event);
+}
+
+core::Status Replayer::apply(const store::StoredInput& input, const domain::Event& event) {
+  // Guest orders are outside the program: the input log only, which a simulation does not keep.
+  if (event.type == domain::EventType::guest_order_placed) return core::Ok{};
+  int version = input.program_version;
+  const domain::Program* program =
+      options_.by_time ? version_in_force(versions_, programs_, event.occurred_at, version)
+                       : program_version(version);
+  if (program == nullptr) {
+    return core::make_error(core::ErrorCode::program_missing,
+                            "program version " + std::to_string(version) + " is not stored");
+  }
+  const auto slot = index_.find(event.member);
+  const bool is_new = slot == index_.end();
+  // The domain gets a copy: a refused event must leave the state as it was (its timers have
+  // already run on the copy by then).
+  domain::MemberState state =
+      is_new ? domain::new_member(event.member) : domain::MemberState(states_[slot->second]);
+  std::optional<domain::OrderRecord> order;
+  if (const std::string* order_id = domain::referenced_order(event)) {
+    if (const auto found = orders_.find(*order_id); found != orders_.end()) order = found->second;
+  }
+  domain::ShopView view;
+  if (const auto* redeemed = std::get_if<domain::RewardRedeemed>(&event.data)) {
+    if (const auto it = outstanding_.find(redeemed->reward); it != outstanding_.end()) {
+      view.codes_outstanding = it->second;
+    }
+  }
+  view_referrer(event, view);
+  auto effects =
+      domain::apply_event(*program, std::move(state), event, order, view, program_lookup(version));
+  if (!effects.ok()) return effects.take_errors();
+  auto referrers = prepare_notices(effects->notices, version);
+  record_rewards(event.member, *effects);
+  if (is_new && program->referrals) {
+    codes_.try_emplace(referral_code_for(*keyed_, event.member), event.member);
+  }
+  count(effects->lines);
+  if (effects->order) {
+    std::string order_id = effects->order->order_id;
+    orders_.insert_or_assign(std::move(order_id), std::move(*effects->order));
+  }
+  if (is_new) {
+    index_.emplace(event.member, states_.size());
+    states_.push_back(std::move(effects->state));
+  } else {
+    states_[slot->second] = std::move(effects->state);
+  }
+  record_notices(referrers);
+  return core::Ok{};
+}
+
+void Replayer::tick(core::Timestamp until, int max_version) {
+  const int bound =
+      max_version > 0 ? max_version : (versions_.empty() ? 0 : versions_.back().version);
+  // Due members in the order the stores give them: by due time, then member id.
+  std::vector<std::pair<core::Timestamp, const std::string*>> due;
+  for (const auto& state : states_) {
+    if (const auto at = state.next_due(); at && *at <= until) due.emplace_back(*at, &state.member);
+  }
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+  });
+  std::vector<std::size_t> positions;
+  positions.reserve(due.size());
+  for (const auto& [at, member] : due) positions.push_back(index_.at(*member));
+  const domain::ProgramAt lookup = program_lookup(bound);
+  for (const std::size_t position : positions) {
+    domain::Effects effects = domain::advance_to(states_[position], until, lookup);
+    record_rewards(states_[position].member, effects);
+    count(effects.lines);
+    states_[position] = std::move(effects.state);
+    auto referrers = prepare_notices(effects.notices, bound);
+    record_notices(referrers);
+  }
+}
+
+SimulationTotals Replayer::totals() const {
+  SimulationTotals totals = totals_;
+  for (const auto& state : states_) {
+    ++totals.members;
+    totals.outstanding += state.available() + state.pending() - state.debt;
+    ++totals.tiers[state.tier ? state.tier->id : ""];
+  }
+  return totals;
+}
+
+}  // namespace fidelis::engine

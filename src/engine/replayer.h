@@ -1,0 +1,86 @@
+// Replayer: a shop's stored inputs applied again in memory, for a simulation (issue 4,
+// docs/decisions/0024-simulation-speed.md). The same domain calls and the same shop rules
+// (engine/shop_rules.h) as the engine, without what a simulation does not need: no store, no
+// batches, no input log, no ledger kept. Member states live in one array and are changed in
+// place; ledger lines are counted into totals as they are made, then dropped.
+//
+// One Replayer per run; not thread-safe (two replayers may run on two threads).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/digest.h"
+#include "domain/event/event.h"
+#include "domain/ledger/apply.h"
+#include "engine/engine.h"
+#include "store/store.h"
+
+namespace fidelis::engine {
+
+// Adds a ledger line to the totals of what was issued, redeemed, expired and reversed.
+void count_line(const domain::LedgerLine& line, SimulationTotals& totals);
+
+class Replayer {
+ public:
+  struct Options {
+    // Events take the version in force at their time (a draft), not the one they recorded.
+    bool by_time = false;
+    // Ledger lines are counted when made in [from, to).
+    std::optional<core::Timestamp> from, to;
+  };
+  // `secret`: the shop's (referral codes derive from it). `programs`: the parsed `versions`.
+  Replayer(std::string_view secret, std::vector<store::ProgramVersion> versions,
+           std::vector<domain::Program> programs, Options options);
+  ~Replayer();
+  Replayer(const Replayer&) = delete;
+  Replayer& operator=(const Replayer&) = delete;
+
+  // Applies one stored input, as replay does with the engine: a tick (`event` unused) runs every
+  // due timer up to its time under the versions it could see (all of them with `by_time`); an
+  // event (`event`: its parsed body, or why it did not parse) as Engine::apply_stored does. A
+  // refusal (the domain's, no program version, a body that no longer parses) is the error, and
+  // then nothing changes.
+  core::Status feed(const store::StoredInput& input, const core::Result<domain::Event>& event);
+
+  // What the lines made so far add up to, and where the members stand now.
+  SimulationTotals totals() const;
+  // A member's state, or null when the member does not exist.
+  const domain::MemberState* member(const std::string& id) const;
+  const std::vector<domain::MemberState>& members() const { return states_; }
+  // The shop-wide part: order records, codes (reward and referral) with their holders, and
+  // codes out or used by reward.
+  const std::unordered_map<std::string, domain::OrderRecord>& orders() const { return orders_; }
+  const std::unordered_map<std::string, std::string>& codes() const { return codes_; }
+  const std::unordered_map<std::string, std::int64_t>& outstanding() const { return outstanding_; }
+
+ private:
+  core::Status apply(const store::StoredInput& input, const domain::Event& event);
+  void tick(core::Timestamp until, int max_version);
+  const domain::Program* program_version(int version) const;
+  domain::ProgramAt program_lookup(int max_version) const;
+  domain::MemberState* find(const std::string& id);
+  void view_referrer(const domain::Event& event, domain::ShopView& view);
+  // The referrers' side of the notices, from their states before anything is recorded.
+  std::vector<std::pair<std::size_t, domain::Effects>> prepare_notices(
+      const std::vector<domain::ReferralNotice>& notices, int max_version);
+  void record_rewards(const std::string& member, domain::Effects& effects);
+  void count(const std::vector<domain::LedgerLine>& lines);
+  void record_notices(std::vector<std::pair<std::size_t, domain::Effects>>& referrers);
+
+  std::unique_ptr<core::HmacSha256> keyed_;
+  std::vector<store::ProgramVersion> versions_;
+  std::vector<domain::Program> programs_;
+  Options options_;
+  std::unordered_map<std::string, std::size_t> index_;  // member id → position in states_
+  std::vector<domain::MemberState> states_;
+  std::unordered_map<std::string, domain::OrderRecord> orders_;
+  std::unordered_map<std::string, std::int64_t> outstanding_;  // by reward: codes out or used
+  std::unordered_map<std::string, std::string> codes_;  // reward and referral codes → member
+  SimulationTotals totals_;  // the lines' part; the states' part is added by totals()
+};
+
+}  // namespace fidelis::engine
