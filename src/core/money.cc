@@ -60,10 +60,11 @@ std::optional<Currency> find_currency(std::string_view code) {
 }
 
 Result<std::int64_t> parse_amount(std::string_view text, const Currency& currency) {
-  const std::string shown = "\"" + std::string(text.substr(0, 40)) + "\"";
+  // The amount as quoted in messages: built only for an error (this runs for every price read).
+  const auto shown = [text] { return "\"" + std::string(text.substr(0, 40)) + "\""; };
   if (text.empty()) return make_error(ErrorCode::money_invalid, "amount is empty");
   if (text[0] == '-') {
-    return make_error(ErrorCode::money_invalid, "amount " + shown + " must not be negative");
+    return make_error(ErrorCode::money_invalid, "amount " + shown() + " must not be negative");
   }
   const std::size_t point = text.find('.');
   const std::string_view whole = text.substr(0, point);
@@ -75,19 +76,19 @@ Result<std::int64_t> parse_amount(std::string_view text, const Currency& currenc
   if (whole.empty() || !all_digits(whole) || !all_digits(fraction) ||
       (point != std::string_view::npos && fraction.empty())) {
     return make_error(ErrorCode::money_invalid,
-                      "amount " + shown + " is not a decimal number like \"19.90\"");
+                      "amount " + shown() + " is not a decimal number like \"19.90\"");
   }
   if (whole.size() > 1 && whole[0] == '0') {
-    return make_error(ErrorCode::money_invalid, "amount " + shown + " has a leading zero");
+    return make_error(ErrorCode::money_invalid, "amount " + shown() + " has a leading zero");
   }
   if (static_cast<int>(fraction.size()) > currency.exponent) {
     return make_error(ErrorCode::money_too_many_decimals,
-                      "amount " + shown + " has " + std::to_string(fraction.size()) +
+                      "amount " + shown() + " has " + std::to_string(fraction.size()) +
                           " decimals but " + std::string(currency.code_view()) + " has " +
                           std::to_string(currency.exponent));
   }
   if (whole.size() > 16) {
-    return make_error(ErrorCode::money_out_of_range, "amount " + shown + " is too large");
+    return make_error(ErrorCode::money_out_of_range, "amount " + shown() + " is too large");
   }
   std::int64_t minor = 0;
   for (char c : whole) minor = minor * 10 + (c - '0');
@@ -97,7 +98,7 @@ Result<std::int64_t> parse_amount(std::string_view text, const Currency& currenc
     if (minor > kMoneyMinorMax) break;
   }
   if (minor > kMoneyMinorMax) {
-    return make_error(ErrorCode::money_out_of_range, "amount " + shown + " is too large");
+    return make_error(ErrorCode::money_out_of_range, "amount " + shown() + " is too large");
   }
   return minor;
 }

@@ -1,5 +1,6 @@
-// Feeding a shop's stored input log to an engine on another store: what replay --verify and
-// simulate share. Ticks run as they were recorded; events are applied in batches.
+// Feeding a shop's stored input log to an engine on another store (replay --verify; a
+// simulation uses its own Replayer, replayer.h). Ticks run as they were recorded; events are
+// applied in batches.
 #pragma once
 
 #include <functional>
@@ -20,8 +21,7 @@ struct FeedOptions {
 // An event the engine refused, and the error; says whether to go on (the rest is then skipped).
 using RefusedInput = std::function<bool(const store::StoredInput&, const core::Error&)>;
 
-// Feeds inputs, in seq order, to one engine. Not thread-safe; two feeders on two engines (each
-// on its own store) may run on two threads.
+// Feeds inputs, in seq order, to one engine. Not thread-safe.
 class InputFeeder {
  public:
   InputFeeder(Engine& engine, std::string shop, FeedOptions options, RefusedInput refused);
