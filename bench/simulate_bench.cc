@@ -2,8 +2,9 @@
 // (default 100k members, the first 1M events), ingests it under the basic program into an
 // in-memory store (the baseline in the same run: the live engine over the same events), then
 // times engine::simulate() against a draft that earns twice as much and adds spend tiers.
-// simulate() replays the history twice (live versions and draft); the rate printed is history
-// events per second of simulate's wall time, on one core.
+// simulate() replays the history twice (live versions and draft, on two threads); the rates
+// printed are history events per second of simulate's wall time, and per second of the CPU time
+// all its threads used (what one core doing all the work would give).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -76,15 +77,21 @@ int main(int argc, char** argv) {
 
   for (int round = 1; round <= options.rounds; ++round) {
     start = Clock::now();
+    const bench::CpuSeconds cpu_before = bench::cpu_seconds();
     auto report =
         engine::simulate(*live, "bench", bench::kDraftProgram, std::nullopt, std::nullopt);
     const double seconds = seconds_since(start);
+    const bench::CpuSeconds cpu_after = bench::cpu_seconds();
     if (!report.ok()) fail("simulate: " + report.error().message);
+    // CPU time of all threads: the rate one core would give if it did all the work.
+    const double cpu = cpu_after.total() - cpu_before.total();
     std::printf(
         "simulate round %d: %zu inputs in %.2f s = %.0f events/s (two runs: %.0f applied/s); "
+        "CPU %.2f s (user %.2f, system %.2f) = %.0f events/s a core; "
         "issued live %lld draft %lld, %zu members affected, %zu refused\n",
         round, report->inputs, seconds, static_cast<double>(report->inputs) / seconds,
-        2.0 * static_cast<double>(report->inputs) / seconds,
+        2.0 * static_cast<double>(report->inputs) / seconds, cpu, cpu_after.user - cpu_before.user,
+        cpu_after.system - cpu_before.system, static_cast<double>(report->inputs) / cpu,
         static_cast<long long>(report->live.issued), static_cast<long long>(report->draft.issued),
         report->members_affected, report->refused);
   }

@@ -20,6 +20,13 @@ extern const char* const kDraftProgram;
 // Peak resident memory of this process so far.
 long peak_rss_mib();
 
+// User and system CPU seconds this process has used so far, all threads.
+struct CpuSeconds {
+  double user = 0, system = 0;
+  double total() const { return user + system; }
+};
+CpuSeconds cpu_seconds();
+
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start);
 
