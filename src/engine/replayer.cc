@@ -62,12 +62,12 @@ domain::ProgramAt Replayer::program_lookup(int max_version) const {
 
 domain::MemberState* Replayer::find(const std::string& id) {
   const auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &states_[it->second];
+  return it == index_.end() ? nullptr : states_[it->second].get();
 }
 
 const domain::MemberState* Replayer::member(const std::string& id) const {
   const auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &states_[it->second];
+  return it == index_.end() ? nullptr : states_[it->second].get();
 }
 
 void Replayer::view_referrer(const domain::Event& event, domain::ShopView& view) {
@@ -95,7 +95,7 @@ std::vector<std::pair<std::size_t, domain::Effects>> Replayer::prepare_notices(
     const auto it = index_.find(notice.referrer);
     // The referrer was checked when the referral started.
     if (it == index_.end()) continue;
-    prepared.emplace_back(it->second, domain::apply_referral_notice(states_[it->second], notice,
+    prepared.emplace_back(it->second, domain::apply_referral_notice(*states_[it->second], notice,
                                                                     program_lookup(max_version)));
   }
   return prepared;
@@ -104,7 +104,7 @@ std::vector<std::pair<std::size_t, domain::Effects>> Replayer::prepare_notices(
 void Replayer::record_notices(std::vector<std::pair<std::size_t, domain::Effects>>& referrers) {
   for (auto& [position, effects] : referrers) {
     count(effects.lines);
-    states_[position] = std::move(effects.state);
+    *states_[position] = std::move(effects.state);
   }
 }
 
@@ -145,10 +145,14 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   }
   const auto slot = index_.find(event.member);
   const bool is_new = slot == index_.end();
-  // The domain gets a copy: a refused event must leave the state as it was (its timers have
+  // The domain changes a copy: a refused event must leave the state as it was (its timers have
   // already run on the copy by then).
-  domain::MemberState state =
-      is_new ? domain::new_member(event.member) : domain::MemberState(states_[slot->second]);
+  domain::MemberState& state = *spare_;
+  if (is_new) {
+    state = domain::new_member(event.member);
+  } else {
+    state = *states_[slot->second];
+  }
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = domain::referenced_order(event)) {
     if (const auto found = orders_.find(*order_id); found != orders_.end()) order = found->second;
@@ -160,24 +164,31 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
     }
   }
   view_referrer(event, view);
-  auto effects =
-      domain::apply_event(*program, std::move(state), event, order, view, program_lookup(version));
-  if (!effects.ok()) return effects.take_errors();
-  auto referrers = prepare_notices(effects->notices, version);
-  record_rewards(event.member, *effects);
+  domain::Effects& effects = effects_;
+  effects.lines.clear();
+  effects.order.reset();
+  effects.new_codes.clear();
+  effects.stock.clear();
+  effects.notices.clear();
+  FIDELIS_CHECK(domain::apply_event_to(*program, state, event, order, effects, view,
+                                       program_lookup(version)));
+  auto referrers = prepare_notices(effects.notices, version);
+  record_rewards(event.member, effects);
   if (is_new && program->referrals) {
     codes_.try_emplace(referral_code_for(*keyed_, event.member), event.member);
   }
-  count(effects->lines);
-  if (effects->order) {
-    std::string order_id = effects->order->order_id;
-    orders_.insert_or_assign(std::move(order_id), std::move(*effects->order));
+  count(effects.lines);
+  if (effects.order) {
+    std::string order_id = effects.order->order_id;
+    orders_.insert_or_assign(std::move(order_id), std::move(*effects.order));
   }
   if (is_new) {
     index_.emplace(event.member, states_.size());
-    states_.push_back(std::move(effects->state));
+    states_.push_back(std::move(spare_));
+    spare_ = std::make_unique<domain::MemberState>();
   } else {
-    states_[slot->second] = std::move(effects->state);
+    // The state it replaces is the room for the next copy.
+    std::swap(states_[slot->second], spare_);
   }
   record_notices(referrers);
   return core::Ok{};
@@ -189,7 +200,8 @@ void Replayer::tick(core::Timestamp until, int max_version) {
   // Due members in the order the stores give them: by due time, then member id.
   std::vector<std::pair<core::Timestamp, const std::string*>> due;
   for (const auto& state : states_) {
-    if (const auto at = state.next_due(); at && *at <= until) due.emplace_back(*at, &state.member);
+    if (const auto at = state->next_due(); at && *at <= until)
+      due.emplace_back(*at, &state->member);
   }
   std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : *a.second < *b.second;
@@ -199,10 +211,10 @@ void Replayer::tick(core::Timestamp until, int max_version) {
   for (const auto& [at, member] : due) positions.push_back(index_.at(*member));
   const domain::ProgramAt lookup = program_lookup(bound);
   for (const std::size_t position : positions) {
-    domain::Effects effects = domain::advance_to(states_[position], until, lookup);
-    record_rewards(states_[position].member, effects);
+    domain::Effects effects = domain::advance_to(*states_[position], until, lookup);
+    record_rewards(states_[position]->member, effects);
     count(effects.lines);
-    states_[position] = std::move(effects.state);
+    *states_[position] = std::move(effects.state);
     auto referrers = prepare_notices(effects.notices, bound);
     record_notices(referrers);
   }
@@ -212,8 +224,8 @@ SimulationTotals Replayer::totals() const {
   SimulationTotals totals = totals_;
   for (const auto& state : states_) {
     ++totals.members;
-    totals.outstanding += state.available() + state.pending() - state.debt;
-    ++totals.tiers[state.tier ? state.tier->id : ""];
+    totals.outstanding += state->available() + state->pending() - state->debt;
+    ++totals.tiers[state->tier ? state->tier->id : ""];
   }
   return totals;
 }

@@ -50,7 +50,8 @@ class Replayer {
   SimulationTotals totals() const;
   // A member's state, or null when the member does not exist.
   const domain::MemberState* member(const std::string& id) const;
-  const std::vector<domain::MemberState>& members() const { return states_; }
+  // Every member's state, in the order they joined.
+  const std::vector<std::unique_ptr<domain::MemberState>>& members() const { return states_; }
   // The shop-wide part: order records, codes (reward and referral) with their holders, and
   // codes out or used by reward.
   const std::unordered_map<std::string, domain::OrderRecord>& orders() const { return orders_; }
@@ -76,7 +77,12 @@ class Replayer {
   std::vector<domain::Program> programs_;
   Options options_;
   std::unordered_map<std::string, std::size_t> index_;  // member id → position in states_
-  std::vector<domain::MemberState> states_;
+  // Behind pointers: an accepted event's state takes its place by a swap of pointers.
+  std::vector<std::unique_ptr<domain::MemberState>> states_;
+  // What the domain changes: a copy of the member's state (a refused event leaves the member as
+  // it was), assigned into room left by earlier copies; and the effects, emptied each time.
+  std::unique_ptr<domain::MemberState> spare_ = std::make_unique<domain::MemberState>();
+  domain::Effects effects_;
   std::unordered_map<std::string, domain::OrderRecord> orders_;
   std::unordered_map<std::string, std::int64_t> outstanding_;  // by reward: codes out or used
   std::unordered_map<std::string, std::string> codes_;  // reward and referral codes → member

@@ -183,14 +183,14 @@ core::Result<SimulationReport> simulate(store::Store& live, const std::string& s
   const Replayer& live_replay = *live_run.replayer;
   const Replayer& draft_replay = *draft_run.replayer;
   for (const auto& state : live_replay.members()) {
-    const domain::MemberState* other = draft_replay.member(state.member);
-    const bool same = other != nullptr && other->available() == state.available() &&
-                      other->pending() == state.pending() && other->earned == state.earned &&
-                      other->tier == state.tier;
+    const domain::MemberState* other = draft_replay.member(state->member);
+    const bool same = other != nullptr && other->available() == state->available() &&
+                      other->pending() == state->pending() && other->earned == state->earned &&
+                      other->tier == state->tier;
     if (!same) ++report.members_affected;
   }
   for (const auto& state : draft_replay.members()) {
-    if (live_replay.member(state.member) == nullptr) ++report.members_affected;
+    if (live_replay.member(state->member) == nullptr) ++report.members_affected;
   }
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -621,12 +621,18 @@ core::Result<Effects> apply_event(const Program& program, const MemberState& sta
 core::Result<Effects> apply_event(const Program& program, MemberState&& state, const Event& event,
                                   const std::optional<OrderRecord>& order, const ShopView& shop,
                                   const ProgramAt& program_at) {
-  // Guest orders have no member: the engine keeps them in the input log only.
-  FIDELIS_ASSERT(event.type != EventType::guest_order_placed);
   Effects effects;
   effects.state = std::move(state);
-  LedgerWriter writer(effects);
-  MemberState& s = effects.state;
+  FIDELIS_CHECK(apply_event_to(program, effects.state, event, order, effects, shop, program_at));
+  return effects;
+}
+
+core::Status apply_event_to(const Program& program, MemberState& s, const Event& event,
+                            const std::optional<OrderRecord>& order, Effects& effects,
+                            const ShopView& shop, const ProgramAt& program_at) {
+  // Guest orders have no member: the engine keeps them in the input log only.
+  FIDELIS_ASSERT(event.type != EventType::guest_order_placed);
+  LedgerWriter writer(effects, s);
   const Timestamp now = std::max(s.clock, event.occurred_at);
   const ProgramAt timers_program =
       program_at ? program_at : ProgramAt([&program](Timestamp) { return &program; });
@@ -769,7 +775,7 @@ core::Result<Effects> apply_event(const Program& program, MemberState&& state, c
   run_timers(writer, now, timers_program);
   s.clock = now;
   s.check_invariants();
-  return effects;
+  return core::Ok{};
 }
 
 }  // namespace fidelis::domain

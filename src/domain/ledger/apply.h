@@ -75,6 +75,13 @@ core::Result<Effects> apply_event(const Program& program, MemberState&& state, c
                                   const std::optional<OrderRecord>& order,
                                   const ShopView& shop = {}, const ProgramAt& program_at = {});
 
+// The same on `state` itself, adding the lines and the rest to `effects` (whose own `state` is not
+// used). On a refusal `state` is left part-way changed (its timers run, say): the caller keeps
+// what it needs to go back to (the simulation's replayer applies to a copy it may drop).
+core::Status apply_event_to(const Program& program, MemberState& state, const Event& event,
+                            const std::optional<OrderRecord>& order, Effects& effects,
+                            const ShopView& shop = {}, const ProgramAt& program_at = {});
+
 // The referrer's side of a referral: its timers run to the notice's time, then the referee's
 // status is recorded and any points credited.
 Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice& notice,

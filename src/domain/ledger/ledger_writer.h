@@ -15,13 +15,16 @@ namespace fidelis::domain {
 // Appends ledger lines to an Effects, stamping sequence numbers and the balances after each line.
 class LedgerWriter {
  public:
-  explicit LedgerWriter(Effects& effects) : effects_(effects) {}
+  // Changes `state` (the effects' own, or one the caller changes in place) and adds lines and the
+  // rest to `effects`.
+  LedgerWriter(Effects& effects, MemberState& state) : effects_(effects), state_(state) {}
+  explicit LedgerWriter(Effects& effects) : LedgerWriter(effects, effects.state) {}
 
-  MemberState& state() { return effects_.state; }
+  MemberState& state() { return state_; }
   Effects& effects() { return effects_; }
 
   void emit(LedgerLine line) {
-    MemberState& s = effects_.state;
+    MemberState& s = state_;
     line.seq = s.next_seq++;
     line.available_after = s.available();
     line.pending_after = s.pending();
@@ -31,7 +34,7 @@ class LedgerWriter {
   }
 
   Lot* find_lot(std::uint32_t id) {
-    for (auto& lot : effects_.state.lots) {
+    for (auto& lot : state_.lots) {
       if (lot.id == id) return &lot;
     }
     return nullptr;
@@ -39,7 +42,7 @@ class LedgerWriter {
 
   // Drops lots that are available and empty: they can never change again.
   void prune() {
-    auto& lots = effects_.state.lots;
+    auto& lots = state_.lots;
     lots.erase(std::remove_if(lots.begin(), lots.end(),
                               [](const Lot& lot) {
                                 return lot.state == LotState::available && lot.remaining == 0;
@@ -50,7 +53,7 @@ class LedgerWriter {
   // Takes up to `amount` from available lots, soonest expiry first (no expiry last), then oldest.
   std::vector<LotTouch> consume_available(Points amount) {
     std::vector<Lot*> order;
-    for (auto& lot : effects_.state.lots) {
+    for (auto& lot : state_.lots) {
       if (lot.state == LotState::available && lot.remaining > 0) order.push_back(&lot);
     }
     std::sort(order.begin(), order.end(), [](const Lot* a, const Lot* b) {
@@ -73,7 +76,7 @@ class LedgerWriter {
   // After points became available in `lot_id`, pays back debt from them first.
   void repay_debt(std::uint32_t lot_id, core::Timestamp at, const std::string& event,
                   const std::string& order_id) {
-    MemberState& s = effects_.state;
+    MemberState& s = state_;
     Lot* lot = find_lot(lot_id);
     if (s.debt == 0 || lot == nullptr || lot->remaining == 0) return;
     const Points paid = std::min(s.debt, lot->remaining);
@@ -92,7 +95,7 @@ class LedgerWriter {
 
   // Awards a badge once: a member holds each badge id at most once.
   void award_badge(const std::string& id, core::Timestamp at, std::string source) {
-    auto& badges = effects_.state.badges;
+    auto& badges = state_.badges;
     if (id.empty() || std::any_of(badges.begin(), badges.end(),
                                   [&id](const Badge& badge) { return badge.id == id; })) {
       return;
@@ -105,7 +108,7 @@ class LedgerWriter {
                        core::Timestamp available_at, std::optional<core::Timestamp> expires_at,
                        const Event& event, std::string rule, std::string order_id, std::string note,
                        Points waived) {
-    MemberState& s = effects_.state;
+    MemberState& s = state_;
     Lot lot;
     lot.id = s.next_lot_id++;
     lot.state = state;
@@ -138,7 +141,7 @@ class LedgerWriter {
   void take_back(Points amount, Shortfall shortfall, core::Timestamp at, const Event& event,
                  const std::string& rule, const OrderRecord& order) {
     if (amount == 0) return;
-    MemberState& s = effects_.state;
+    MemberState& s = state_;
     std::vector<LotTouch> touched;
     Points taken = 0;
     if (Lot* lot = find_lot(order.lot_id); lot != nullptr && lot->state == LotState::pending) {
@@ -184,6 +187,7 @@ class LedgerWriter {
 
  private:
   Effects& effects_;
+  MemberState& state_;
 };
 
 }  // namespace fidelis::domain

@@ -111,6 +111,35 @@ TEST(Lots, ReleasedPointsRepayDebtFirst) {
   EXPECT_EQ(effects.lines[1].available_after, 10);
 }
 
+// apply_event_to changes the state it is given, exactly as apply_event changes its copy, and adds
+// the same lines; a refused event reports the same error (the caller keeps a copy to go back to).
+TEST(ApplyEventTo, ChangesTheGivenStateAsApplyEventChangesItsCopy) {
+  const Program program = lot_program(7, 30);
+  MemberState copied = new_member("m1");
+  MemberState in_place = new_member("m1");
+  const std::vector<Event> events = {
+      adjustment("e1", "2025-01-01T00:00:00Z", 50), spend("e2", "2025-01-03T00:00:00Z", 20),
+      spend("e3", "2025-01-04T00:00:00Z", 500), adjustment("e4", "2025-03-01T00:00:00Z", 5)};
+  for (const Event& event : events) {
+    SCOPED_TRACE(event.id);
+    const auto applied = apply_event(program, copied, event, std::nullopt);
+    MemberState before = in_place;
+    Effects effects;
+    const core::Status status = apply_event_to(program, in_place, event, std::nullopt, effects);
+    ASSERT_EQ(status.ok(), applied.ok());
+    if (!applied.ok()) {
+      EXPECT_EQ(status.error(), applied.error());  // e3: more than the balance
+      in_place = std::move(before);
+      continue;
+    }
+    EXPECT_EQ(in_place, applied->state);
+    EXPECT_EQ(effects.lines, applied->lines);
+    copied = applied->state;
+  }
+  EXPECT_EQ(in_place.spent, 20);
+  EXPECT_EQ(in_place.expired, 30);  // the rest of e1's lot, 30 days on
+}
+
 TEST(ReasonSentence, SaysWhichActionEarnedInEnglishAndFrench) {
   auto sentence = [](std::string rule, std::string note, std::string_view locale) {
     LedgerLine line;
