@@ -146,13 +146,12 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   const auto slot = index_.find(event.member);
   const bool is_new = slot == index_.end();
   // The domain changes a copy: a refused event must leave the state as it was (its timers have
-  // already run on the copy by then).
-  domain::MemberState& state = *spare_;
-  if (is_new) {
-    state = domain::new_member(event.member);
-  } else {
-    state = *states_[slot->second];
-  }
+  // already run on the copy by then). A fresh copy, sized to this member (a copy assigned into
+  // room left by others would keep their larger capacities, and every state would grow to them).
+  std::unique_ptr<domain::MemberState> copy =
+      is_new ? std::make_unique<domain::MemberState>(domain::new_member(event.member))
+             : std::make_unique<domain::MemberState>(*states_[slot->second]);
+  domain::MemberState& state = *copy;
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = domain::referenced_order(event)) {
     if (const auto found = orders_.find(*order_id); found != orders_.end()) order = found->second;
@@ -184,11 +183,9 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   }
   if (is_new) {
     index_.emplace(event.member, states_.size());
-    states_.push_back(std::move(spare_));
-    spare_ = std::make_unique<domain::MemberState>();
+    states_.push_back(std::move(copy));
   } else {
-    // The state it replaces is the room for the next copy.
-    std::swap(states_[slot->second], spare_);
+    states_[slot->second] = std::move(copy);
   }
   record_notices(referrers);
   return core::Ok{};

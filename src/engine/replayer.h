@@ -77,11 +77,10 @@ class Replayer {
   std::vector<domain::Program> programs_;
   Options options_;
   std::unordered_map<std::string, std::size_t> index_;  // member id → position in states_
-  // Behind pointers: an accepted event's state takes its place by a swap of pointers.
+  // Behind pointers: an accepted event's state (the copy the domain changed) takes the place of
+  // the old one by a swap of pointers, not a move of every field.
   std::vector<std::unique_ptr<domain::MemberState>> states_;
-  // What the domain changes: a copy of the member's state (a refused event leaves the member as
-  // it was), assigned into room left by earlier copies; and the effects, emptied each time.
-  std::unique_ptr<domain::MemberState> spare_ = std::make_unique<domain::MemberState>();
+  // The effects the domain adds to, emptied before each event (their vectors keep their room).
   domain::Effects effects_;
   std::unordered_map<std::string, domain::OrderRecord> orders_;
   std::unordered_map<std::string, std::int64_t> outstanding_;  // by reward: codes out or used
