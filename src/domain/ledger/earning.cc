@@ -10,10 +10,13 @@
 namespace fidelis::domain {
 
 std::vector<Points> distribute(Points total, const std::vector<Wide>& weights) {
+  // One weight takes everything (most orders have one line): no remainders to rank.
+  if (weights.size() == 1) return {weights[0] > 0 ? total : 0};
   std::vector<Points> shares(weights.size(), 0);
   const Wide sum = std::accumulate(weights.begin(), weights.end(), Wide{0});
   if (sum <= 0 || total == 0) return shares;
   std::vector<std::pair<Wide, std::size_t>> remainders;
+  remainders.reserve(weights.size());
   Points given = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     const Wide exact = static_cast<Wide>(total) * weights[i];
@@ -35,6 +38,7 @@ namespace {
 
 std::vector<std::int64_t> allocate_discount(std::int64_t discount,
                                             const std::vector<std::int64_t>& gross) {
+  if (discount == 0) return std::vector<std::int64_t>(gross.size(), 0);
   std::vector<Wide> weights(gross.begin(), gross.end());
   const std::vector<Points> shares = distribute(discount, weights);
   return std::vector<std::int64_t>(shares.begin(), shares.end());
@@ -74,6 +78,7 @@ core::Result<OrderEarning> compute_order_earning(const Program& program, const O
   FIDELIS_ASSERT(per_minor > 0);
 
   std::vector<std::int64_t> gross;
+  gross.reserve(order.lines.size());
   std::int64_t merchandise = 0;
   for (const auto& line : order.lines) {
     gross.push_back(line.quantity * line.unit_price);
@@ -83,7 +88,9 @@ core::Result<OrderEarning> compute_order_earning(const Program& program, const O
 
   core::Errors errors;
   OrderEarning result;
-  std::vector<Wide> exact;  // points * kMultiplierScale * per_minor, per line
+  std::vector<Wide> exact;                // points * kMultiplierScale * per_minor, per line
+  exact.reserve(order.lines.size() + 2);  // the lines, #shipping, #tax
+  result.lines.reserve(order.lines.size() + 2);
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
     const OrderLine& line = order.lines[i];
     std::int64_t base = gross[i] - discount[i];

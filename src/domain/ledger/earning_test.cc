@@ -31,6 +31,9 @@ TEST(Distribute, SharesExactlyByLargestRemainder) {
   EXPECT_EQ(distribute(0, {1, 2}), (std::vector<Points>{0, 0}));
   EXPECT_EQ(distribute(5, {0, 0}), (std::vector<Points>{0, 0}));
   EXPECT_EQ(distribute(7, {2, 5}), (std::vector<Points>{2, 5}));
+  EXPECT_EQ(distribute(9, {4}), (std::vector<Points>{9}));
+  EXPECT_EQ(distribute(9, {0}), (std::vector<Points>{0}));
+  EXPECT_EQ(distribute(0, {4}), (std::vector<Points>{0}));
 }
 
 TEST(Earning, RoundsOncePerOrderThenSharesToLines) {
