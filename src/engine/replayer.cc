@@ -145,13 +145,20 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   }
   const auto slot = index_.find(event.member);
   const bool is_new = slot == index_.end();
-  // The domain changes a copy: a refused event must leave the state as it was (its timers have
-  // already run on the copy by then). A fresh copy, sized to this member (a copy assigned into
-  // room left by others would keep their larger capacities, and every state would grow to them).
-  std::unique_ptr<domain::MemberState> copy =
-      is_new ? std::make_unique<domain::MemberState>(domain::new_member(event.member))
-             : std::make_unique<domain::MemberState>(*states_[slot->second]);
-  domain::MemberState& state = *copy;
+  // A refused event must leave the member as it was. Events refused only before the domain
+  // changes anything are applied to the member's own state; others to a copy (their timers may
+  // have run on it by the time they are refused), which takes the state's place if accepted.
+  std::unique_ptr<domain::MemberState> copy;
+  domain::MemberState* state = nullptr;
+  if (is_new) {
+    copy = std::make_unique<domain::MemberState>(domain::new_member(event.member));
+    state = copy.get();
+  } else if (domain::refused_before_any_change(event.type)) {
+    state = states_[slot->second].get();
+  } else {
+    copy = std::make_unique<domain::MemberState>(*states_[slot->second]);
+    state = copy.get();
+  }
   std::optional<domain::OrderRecord> order;
   if (const std::string* order_id = domain::referenced_order(event)) {
     if (const auto found = orders_.find(*order_id); found != orders_.end()) order = found->second;
@@ -169,7 +176,7 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   effects.new_codes.clear();
   effects.stock.clear();
   effects.notices.clear();
-  FIDELIS_CHECK(domain::apply_event_to(*program, state, event, order, effects, view,
+  FIDELIS_CHECK(domain::apply_event_to(*program, *state, event, order, effects, view,
                                        program_lookup(version)));
   auto referrers = prepare_notices(effects.notices, version);
   record_rewards(event.member, effects);
@@ -184,7 +191,7 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   if (is_new) {
     index_.emplace(event.member, states_.size());
     states_.push_back(std::move(copy));
-  } else {
+  } else if (copy) {
     states_[slot->second] = std::move(copy);
   }
   record_notices(referrers);

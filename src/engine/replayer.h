@@ -77,8 +77,8 @@ class Replayer {
   std::vector<domain::Program> programs_;
   Options options_;
   std::unordered_map<std::string, std::size_t> index_;  // member id → position in states_
-  // Behind pointers: an accepted event's state (the copy the domain changed) takes the place of
-  // the old one by a swap of pointers, not a move of every field.
+  // Behind pointers: an accepted event's copy of a state takes the place of the old one by a swap
+  // of pointers, not a move of every field (see apply()).
   std::vector<std::unique_ptr<domain::MemberState>> states_;
   // The effects the domain adds to, emptied before each event (their vectors keep their room).
   domain::Effects effects_;

@@ -223,16 +223,23 @@ void apply_tier_multiplier(const Program& program, const MemberState& state,
   for (std::size_t i = 0; i < shares.size(); ++i) earning.lines[i].points = shares[i];
 }
 
-core::Status place_order(LedgerWriter& writer, const Program& program, const Event& event,
-                         const OrderPlaced& placed, const std::optional<OrderRecord>& existing,
-                         Effects& effects) {
+// What an order.placed event earns, or why it is refused: the order exists already, or the
+// program cannot price it. Nothing here depends on the member's state, so apply_event_to asks it
+// before changing anything (refused_before_any_change).
+core::Result<OrderEarning> check_order(const Program& program, const OrderPlaced& placed,
+                                       const std::optional<OrderRecord>& existing) {
   if (existing) {
     return located(
         ErrorCode::order_already_placed,
         "order \"" + placed.order_id + "\" was already placed (event " + existing->event_id + ")",
         "/data/order_id");
   }
-  FIDELIS_TRY(OrderEarning earning, compute_order_earning(program, placed));
+  return compute_order_earning(program, placed);
+}
+
+// Places an order check_order() accepted, with what it earns.
+void place_order(LedgerWriter& writer, const Program& program, const Event& event,
+                 const OrderPlaced& placed, OrderEarning earning, Effects& effects) {
   MemberState& s = writer.state();
   apply_tier_multiplier(program, s, earning);
   Points points = earning.points;
@@ -290,7 +297,6 @@ core::Status place_order(LedgerWriter& writer, const Program& program, const Eve
   tier_record_order(s, program, order, nullptr, earning.margin);
   referral_order_placed(writer, program, event, order);
   effects.order = std::move(order);
-  return core::Ok{};
 }
 
 core::Result<const OrderRecord*> find_order(const std::optional<OrderRecord>& order,
@@ -566,6 +572,37 @@ void count_released_order(LedgerWriter& writer, const Program* program, const Lo
   count_for_missions(writer, *program, order, lot.earned_at, released_at);
 }
 
+bool refused_before_any_change(EventType type) {
+  switch (type) {
+    case EventType::order_placed:  // check_order() runs first
+    case EventType::member_enrolled:
+    case EventType::member_updated:
+    case EventType::review_posted:
+    case EventType::social_followed:
+    case EventType::profile_completed:
+    case EventType::survey_answered:
+    case EventType::support_ticket_opened:
+    case EventType::custom:  // these are never refused
+      return true;
+    case EventType::order_cancelled:
+    case EventType::order_refunded:
+    case EventType::points_adjusted:
+    case EventType::points_spent:
+    case EventType::reward_redeemed:
+    case EventType::reward_used:
+    case EventType::reward_cancelled:
+    case EventType::referral_approved:
+    case EventType::referral_rejected:
+    case EventType::membership_started:
+    case EventType::membership_renewed:
+    case EventType::membership_cancelled:
+    case EventType::membership_expired:
+    case EventType::guest_order_placed:
+      return false;
+  }
+  return false;
+}
+
 MemberState new_member(std::string_view member) {
   MemberState state;
   state.member = std::string(member);
@@ -632,6 +669,11 @@ core::Status apply_event_to(const Program& program, MemberState& s, const Event&
                             const ShopView& shop, const ProgramAt& program_at) {
   // Guest orders have no member: the engine keeps them in the input log only.
   FIDELIS_ASSERT(event.type != EventType::guest_order_placed);
+  // An order's refusals come before anything changes (refused_before_any_change).
+  std::optional<OrderEarning> earning;
+  if (event.type == EventType::order_placed) {
+    FIDELIS_TRY(earning, check_order(program, std::get<OrderPlaced>(event.data), order));
+  }
   LedgerWriter writer(effects, s);
   const Timestamp now = std::max(s.clock, event.occurred_at);
   const ProgramAt timers_program =
@@ -672,8 +714,8 @@ core::Status apply_event_to(const Program& program, MemberState& s, const Event&
       FIDELIS_CHECK(review_referral(writer, event, event.type == EventType::referral_approved));
       break;
     case EventType::order_placed:
-      FIDELIS_CHECK(
-          place_order(writer, program, event, std::get<OrderPlaced>(event.data), order, effects));
+      place_order(writer, program, event, std::get<OrderPlaced>(event.data), std::move(*earning),
+                  effects);
       break;
     case EventType::order_cancelled:
       FIDELIS_CHECK(cancel_order(writer, program, event, std::get<OrderCancelled>(event.data),

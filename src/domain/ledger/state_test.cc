@@ -140,6 +140,51 @@ TEST(ApplyEventTo, ChangesTheGivenStateAsApplyEventChangesItsCopy) {
   EXPECT_EQ(in_place.expired, 30);  // the rest of e1's lot, 30 days on
 }
 
+// An order is refused (placed already, or priced in a currency the program has no rate for)
+// before anything changes, even with timers due: refused_before_any_change says so, and the
+// simulation applies such events to the member's own state.
+TEST(ApplyEventTo, RefusesAnOrderBeforeChangingTheState) {
+  ASSERT_TRUE(refused_before_any_change(EventType::order_placed));
+  ASSERT_FALSE(refused_before_any_change(EventType::points_spent));
+  Program program = lot_program(7, 30);
+  program.earning.rates = {{"EUR", 1, "1.00"}};
+  MemberState state = new_member("m1");
+  Effects first;
+  // 50 points that expire on January 31st: any later event runs the expiry first.
+  ASSERT_TRUE(apply_event_to(program, state, adjustment("e1", "2025-01-01T00:00:00Z", 50),
+                             std::nullopt, first)
+                  .ok());
+  Event order;
+  order.id = "e2";
+  order.type = EventType::order_placed;
+  order.type_name = "order.placed";
+  order.member = "m1";
+  order.occurred_at = at("2025-02-01T00:00:00Z");
+  OrderPlaced placed;
+  placed.order_id = "o1";
+  placed.currency = *core::find_currency("USD");
+  placed.lines.push_back({"", "SKU", "", 1, 1000, std::nullopt});
+  order.data = placed;
+  const MemberState before = state;
+  Effects effects;
+  EXPECT_EQ(apply_event_to(program, state, order, std::nullopt, effects).error().code,
+            core::ErrorCode::currency_not_in_program);
+  EXPECT_EQ(state, before);
+  EXPECT_TRUE(effects.lines.empty());
+
+  std::get<OrderPlaced>(order.data).currency = *core::find_currency("EUR");
+  OrderRecord placed_before;
+  placed_before.order_id = "o1";
+  placed_before.member = "m1";
+  placed_before.event_id = "e0";
+  EXPECT_EQ(apply_event_to(program, state, order, placed_before, effects).error().code,
+            core::ErrorCode::order_already_placed);
+  EXPECT_EQ(state, before);
+  // Accepted, the same order runs the expiry first.
+  ASSERT_TRUE(apply_event_to(program, state, order, std::nullopt, effects).ok());
+  EXPECT_EQ(effects.lines.front().kind, LineKind::expire);
+}
+
 TEST(ReasonSentence, SaysWhichActionEarnedInEnglishAndFrench) {
   auto sentence = [](std::string rule, std::string note, std::string_view locale) {
     LedgerLine line;
