@@ -88,9 +88,12 @@ core::Result<OrderEarning> compute_order_earning(const Program& program, const O
 
   core::Errors errors;
   OrderEarning result;
-  std::vector<Wide> exact;                // points * kMultiplierScale * per_minor, per line
-  exact.reserve(order.lines.size() + 2);  // the lines, #shipping, #tax
-  result.lines.reserve(order.lines.size() + 2);
+  std::vector<Wide> exact;  // points * kMultiplierScale * per_minor, per line
+  // The lines, then #shipping and #tax when they earn: exactly, as the order record keeps them.
+  const std::size_t extras = (earning.include_shipping && order.shipping > 0 ? 1 : 0) +
+                             (earning.include_tax && order.tax > 0 ? 1 : 0);
+  exact.reserve(order.lines.size() + extras);
+  result.lines.reserve(order.lines.size() + extras);
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
     const OrderLine& line = order.lines[i];
     std::int64_t base = gross[i] - discount[i];
