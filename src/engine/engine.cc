@@ -301,10 +301,7 @@ domain::ProgramAt Engine::program_lookup(const ShopContext& context, int max_ver
 }
 
 const domain::Program* Engine::program_version(const ShopContext& context, int version) const {
-  for (std::size_t i = 0; i < context.versions.size(); ++i) {
-    if (context.versions[i].version == version) return &context.programs[i];
-  }
-  return nullptr;
+  return numbered_version(context.versions, context.programs, version);
 }
 
 bool Engine::may_be_stored(ShopContext& context, const std::string& shop_id, IdKind kind,

@@ -49,9 +49,7 @@ core::Status compare_with_replayer(
   bool refused = false;
   FIDELIS_CHECK(store::for_each_input(live, shop, [&](const store::StoredInput& input) {
     if (refused) return core::Status(core::Ok{});
-    const core::Result<domain::Event> event =
-        input.kind == store::InputKind::tick ? core::Result<domain::Event>(domain::Event{})
-                                             : domain::parse_stored_event(parser, input.body, shop);
+    const core::Result<domain::Event> event = parse_input(parser, input, shop);
     if (const core::Status fed = replayer.feed(input, event); !fed.ok()) {
       note("input " + std::to_string(input.seq) + " (event " + input.event_id +
            ") no longer applies in a simulation: " + fed.error().message);
@@ -69,9 +67,7 @@ core::Status compare_with_replayer(
     if (simulated == nullptr || !(*simulated == state)) {
       note("member " + member + ": state differs from a simulation's");
     }
-    ++stored.members;
-    stored.outstanding += state.available() + state.pending() - state.debt;
-    ++stored.tiers[state.tier ? state.tier->id : ""];
+    count_member(state, stored);
   }
   const SimulationTotals simulated = replayer.totals();
   if (simulated.issued != stored.issued || simulated.redeemed != stored.redeemed ||

@@ -37,6 +37,18 @@ void count_line(const domain::LedgerLine& line, SimulationTotals& totals) {
   }
 }
 
+void count_member(const domain::MemberState& state, SimulationTotals& totals) {
+  ++totals.members;
+  totals.outstanding += state.available() + state.pending() - state.debt;
+  ++totals.tiers[state.tier ? state.tier->id : ""];
+}
+
+core::Result<domain::Event> parse_input(core::JsonParser& parser, const store::StoredInput& input,
+                                        std::string_view shop) {
+  if (input.kind == store::InputKind::tick) return domain::Event{};
+  return domain::parse_stored_event(parser, input.body, shop);
+}
+
 Replayer::Replayer(std::string_view secret, std::vector<store::ProgramVersion> versions,
                    std::vector<domain::Program> programs, Options options)
     : keyed_(std::make_unique<core::HmacSha256>(secret)),
@@ -46,23 +58,11 @@ Replayer::Replayer(std::string_view secret, std::vector<store::ProgramVersion> v
 
 Replayer::~Replayer() = default;
 
-const domain::Program* Replayer::program_version(int version) const {
-  for (std::size_t i = 0; i < versions_.size(); ++i) {
-    if (versions_[i].version == version) return &programs_[i];
-  }
-  return nullptr;
-}
-
 domain::ProgramAt Replayer::program_lookup(int max_version) const {
   return [this, max_version](core::Timestamp at) {
     int version = 0;
     return version_in_force(versions_, programs_, at, version, max_version);
   };
-}
-
-domain::MemberState* Replayer::find(const std::string& id) {
-  const auto it = index_.find(id);
-  return it == index_.end() ? nullptr : states_[it->second].get();
 }
 
 const domain::MemberState* Replayer::member(const std::string& id) const {
@@ -83,7 +83,7 @@ void Replayer::view_referrer(const domain::Event& event, domain::ShopView& view)
     view.referrer = *referrer;  // a self-referral, even by a member's first event
     return;
   }
-  if (const domain::MemberState* state = find(*referrer)) {
+  if (const domain::MemberState* state = member(*referrer)) {
     view_existing_referrer(event, *referrer, *state, view);
   }
 }
@@ -138,7 +138,7 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   int version = input.program_version;
   const domain::Program* program =
       options_.by_time ? version_in_force(versions_, programs_, event.occurred_at, version)
-                       : program_version(version);
+                       : numbered_version(versions_, programs_, version);
   if (program == nullptr) {
     return core::make_error(core::ErrorCode::program_missing,
                             "program version " + std::to_string(version) + " is not stored");
@@ -226,11 +226,7 @@ void Replayer::tick(core::Timestamp until, int max_version) {
 
 SimulationTotals Replayer::totals() const {
   SimulationTotals totals = totals_;
-  for (const auto& state : states_) {
-    ++totals.members;
-    totals.outstanding += state->available() + state->pending() - state->debt;
-    ++totals.tiers[state->tier ? state->tier->id : ""];
-  }
+  for (const auto& state : states_) count_member(*state, totals);
   return totals;
 }
 

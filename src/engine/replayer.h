@@ -23,6 +23,12 @@ namespace fidelis::engine {
 
 // Adds a ledger line to the totals of what was issued, redeemed, expired and reversed.
 void count_line(const domain::LedgerLine& line, SimulationTotals& totals);
+// Adds a member's end state to the totals: members, points outstanding, members per tier.
+void count_member(const domain::MemberState& state, SimulationTotals& totals);
+
+// A stored input's event parsed as Replayer::feed takes it (ticks have none: an empty event).
+core::Result<domain::Event> parse_input(core::JsonParser& parser, const store::StoredInput& input,
+                                        std::string_view shop);
 
 class Replayer {
  public:
@@ -61,9 +67,7 @@ class Replayer {
  private:
   core::Status apply(const store::StoredInput& input, const domain::Event& event);
   void tick(core::Timestamp until, int max_version);
-  const domain::Program* program_version(int version) const;
   domain::ProgramAt program_lookup(int max_version) const;
-  domain::MemberState* find(const std::string& id);
   void view_referrer(const domain::Event& event, domain::ShopView& view);
   // The referrers' side of the notices, from their states before anything is recorded.
   std::vector<std::pair<std::size_t, domain::Effects>> prepare_notices(

@@ -18,6 +18,14 @@ const domain::Program* version_in_force(const std::vector<store::ProgramVersion>
   return nullptr;
 }
 
+const domain::Program* numbered_version(const std::vector<store::ProgramVersion>& versions,
+                                        const std::vector<domain::Program>& programs, int version) {
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    if (versions[i].version == version) return &programs[i];
+  }
+  return nullptr;
+}
+
 std::string referral_code_for(core::HmacSha256& keyed, const std::string& member) {
   return domain::referral_code_from_digest(keyed.hex("referral\x1f" + member));
 }

@@ -22,6 +22,10 @@ const domain::Program* version_in_force(const std::vector<store::ProgramVersion>
                                         const std::vector<domain::Program>& programs,
                                         core::Timestamp at, int& version, int max_version = 0);
 
+// The program of version number `version` among `versions`, or null.
+const domain::Program* numbered_version(const std::vector<store::ProgramVersion>& versions,
+                                        const std::vector<domain::Program>& programs, int version);
+
 // A member's referral code, from the shop's keyed digest (stable, unguessable without the secret).
 std::string referral_code_for(core::HmacSha256& keyed, const std::string& member);
 

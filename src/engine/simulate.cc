@@ -29,7 +29,7 @@ struct Run {
 // A page of the input log with each event parsed once, for both runs.
 struct ParsedInput {
   const store::StoredInput* input;
-  core::Result<domain::Event> event;  // an empty custom event for ticks
+  core::Result<domain::Event> event;  // parse_input()
 };
 struct Page {
   std::vector<store::StoredInput> inputs;
@@ -93,11 +93,7 @@ core::Status replay_both(store::Store& live, const std::string& shop, Run& live_
     page->inputs = std::move(read);
     page->parsed.reserve(page->inputs.size());
     for (const auto& input : page->inputs) {
-      if (input.kind == store::InputKind::tick) {
-        page->parsed.push_back({&input, domain::Event{}});
-      } else {
-        page->parsed.push_back({&input, domain::parse_stored_event(parser, input.body, shop)});
-      }
+      page->parsed.push_back({&input, parse_input(parser, input, shop)});
     }
     {
       std::unique_lock lock(mutex);
