@@ -46,11 +46,12 @@ core::Status compare_with_replayer(
     programs.push_back(std::move(program));
   }
   Replayer replayer(secret, versions, std::move(programs), {});
+  KeyNumbers numbers;
   bool refused = false;
   FIDELIS_CHECK(store::for_each_input(live, shop, [&](const store::StoredInput& input) {
     if (refused) return core::Status(core::Ok{});
     const core::Result<domain::Event> event = parse_input(parser, input, shop);
-    if (const core::Status fed = replayer.feed(input, event); !fed.ok()) {
+    if (const core::Status fed = replayer.feed(input, event, numbers.number(event)); !fed.ok()) {
       note("input " + std::to_string(input.seq) + " (event " + input.event_id +
            ") no longer applies in a simulation: " + fed.error().message);
       refused = true;
@@ -58,9 +59,9 @@ core::Status compare_with_replayer(
     return core::Status(core::Ok{});
   }));
   if (refused) return core::Ok{};
-  if (replayer.members().size() != members.size()) {
+  if (replayer.joined().size() != members.size()) {
     note("stored " + std::to_string(members.size()) + " members, a simulation made " +
-         std::to_string(replayer.members().size()));
+         std::to_string(replayer.joined().size()));
   }
   for (const auto& [member, state] : members) {
     const domain::MemberState* simulated = replayer.member(member);
@@ -76,8 +77,7 @@ core::Status compare_with_replayer(
       simulated.rewards_issued != stored.rewards_issued || simulated.tiers != stored.tiers) {
     note("a simulation's totals differ from the stored ledger's");
   }
-  if (std::map<std::string, domain::OrderRecord>(replayer.orders().begin(),
-                                                 replayer.orders().end()) != orders) {
+  if (replayer.orders() != orders) {
     note("order records differ from a simulation's");
   }
   std::vector<std::pair<std::string, std::string>> codes(replayer.codes().begin(),

@@ -65,9 +65,31 @@ domain::ProgramAt Replayer::program_lookup(int max_version) const {
   };
 }
 
+EventKeys KeyNumbers::number(const core::Result<domain::Event>& event) {
+  EventKeys keys;
+  if (!event.ok() || event->type == domain::EventType::guest_order_placed) return keys;
+  auto number_in = [](std::unordered_map<std::string, std::uint32_t>& numbers,
+                      const std::string& id) {
+    return numbers.try_emplace(id, static_cast<std::uint32_t>(numbers.size())).first->second;
+  };
+  keys.member = number_in(members_, event->member);
+  if (const std::string* order_id = domain::referenced_order(*event)) {
+    keys.order = number_in(orders_, *order_id);
+  }
+  return keys;
+}
+
 const domain::MemberState* Replayer::member(const std::string& id) const {
   const auto it = index_.find(id);
   return it == index_.end() ? nullptr : states_[it->second].get();
+}
+
+std::map<std::string, domain::OrderRecord> Replayer::orders() const {
+  std::map<std::string, domain::OrderRecord> by_id;
+  for (const auto& record : orders_) {
+    if (record) by_id.emplace(record->order_id, *record);
+  }
+  return by_id;
 }
 
 void Replayer::view_referrer(const domain::Event& event, domain::ShopView& view) {
@@ -123,16 +145,17 @@ void Replayer::count(const std::vector<domain::LedgerLine>& lines) {
 }
 
 core::Status Replayer::feed(const store::StoredInput& input,
-                            const core::Result<domain::Event>& event) {
+                            const core::Result<domain::Event>& event, const EventKeys& keys) {
   if (input.kind == store::InputKind::tick) {
     tick(input.at, options_.by_time ? 0 : input.program_version);
     return core::Ok{};
   }
   if (!event.ok()) return event.errors();
-  return apply(input, *event);
+  return apply(input, *event, keys);
 }
 
-core::Status Replayer::apply(const store::StoredInput& input, const domain::Event& event) {
+core::Status Replayer::apply(const store::StoredInput& input, const domain::Event& event,
+                             const EventKeys& keys) {
   // Guest orders are outside the program: the input log only, which a simulation does not keep.
   if (event.type == domain::EventType::guest_order_placed) return core::Ok{};
   int version = input.program_version;
@@ -143,8 +166,10 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
     return core::make_error(core::ErrorCode::program_missing,
                             "program version " + std::to_string(version) + " is not stored");
   }
-  const auto slot = index_.find(event.member);
-  const bool is_new = slot == index_.end();
+  FIDELIS_ASSERT(keys.member != EventKeys::kNone);
+  if (keys.member >= states_.size()) states_.resize(keys.member + 1);
+  std::unique_ptr<domain::MemberState>& slot = states_[keys.member];
+  const bool is_new = slot == nullptr;
   // A refused event must leave the member as it was. Events refused only before the domain
   // changes anything are applied to the member's own state; others to a copy (their timers may
   // have run on it by the time they are refused), which takes the state's place if accepted.
@@ -154,15 +179,13 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
     copy = std::make_unique<domain::MemberState>(domain::new_member(event.member));
     state = copy.get();
   } else if (domain::refused_before_any_change(event.type)) {
-    state = states_[slot->second].get();
+    state = slot.get();
   } else {
-    copy = std::make_unique<domain::MemberState>(*states_[slot->second]);
+    copy = std::make_unique<domain::MemberState>(*slot);
     state = copy.get();
   }
   std::optional<domain::OrderRecord> order;
-  if (const std::string* order_id = domain::referenced_order(event)) {
-    if (const auto found = orders_.find(*order_id); found != orders_.end()) order = found->second;
-  }
+  if (keys.order < orders_.size() && orders_[keys.order]) order = *orders_[keys.order];
   domain::ShopView view;
   if (const auto* redeemed = std::get_if<domain::RewardRedeemed>(&event.data)) {
     if (const auto it = outstanding_.find(redeemed->reward); it != outstanding_.end()) {
@@ -185,15 +208,20 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   }
   count(effects.lines);
   if (effects.order) {
-    std::string order_id = effects.order->order_id;
-    orders_.insert_or_assign(std::move(order_id), std::move(*effects.order));
+    FIDELIS_ASSERT(keys.order != EventKeys::kNone);
+    if (keys.order >= orders_.size()) orders_.resize(keys.order + 1);
+    std::unique_ptr<domain::OrderRecord>& record = orders_[keys.order];
+    if (record) {
+      *record = std::move(*effects.order);
+    } else {
+      record = std::make_unique<domain::OrderRecord>(std::move(*effects.order));
+    }
   }
   if (is_new) {
-    index_.emplace(event.member, states_.size());
-    states_.push_back(std::move(copy));
-  } else if (copy) {
-    states_[slot->second] = std::move(copy);
+    index_.emplace(event.member, keys.member);
+    joined_.push_back(keys.member);
   }
+  if (copy) slot = std::move(copy);
   record_notices(referrers);
   return core::Ok{};
 }
@@ -202,19 +230,24 @@ void Replayer::tick(core::Timestamp until, int max_version) {
   const int bound =
       max_version > 0 ? max_version : (versions_.empty() ? 0 : versions_.back().version);
   // Due members in the order the stores give them: by due time, then member id.
-  std::vector<std::pair<core::Timestamp, const std::string*>> due;
-  for (const auto& state : states_) {
-    if (const auto at = state->next_due(); at && *at <= until)
-      due.emplace_back(*at, &state->member);
+  struct Due {
+    core::Timestamp at;
+    const std::string* member;
+    std::uint32_t number;
+  };
+  std::vector<Due> due;
+  for (const std::uint32_t number : joined_) {
+    const domain::MemberState& state = *states_[number];
+    if (const auto at = state.next_due(); at && *at <= until) {
+      due.push_back({*at, &state.member, number});
+    }
   }
-  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+  std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) {
+    return a.at != b.at ? a.at < b.at : *a.member < *b.member;
   });
-  std::vector<std::size_t> positions;
-  positions.reserve(due.size());
-  for (const auto& [at, member] : due) positions.push_back(index_.at(*member));
   const domain::ProgramAt lookup = program_lookup(bound);
-  for (const std::size_t position : positions) {
+  for (const Due& next : due) {
+    const std::uint32_t position = next.number;
     domain::Effects effects = domain::advance_to(*states_[position], until, lookup);
     record_rewards(states_[position]->member, effects);
     count(effects.lines);
@@ -226,7 +259,7 @@ void Replayer::tick(core::Timestamp until, int max_version) {
 
 SimulationTotals Replayer::totals() const {
   SimulationTotals totals = totals_;
-  for (const auto& state : states_) count_member(*state, totals);
+  for (const std::uint32_t number : joined_) count_member(*states_[number], totals);
   return totals;
 }
 

@@ -4,9 +4,12 @@
 // batches, no input log, no ledger kept. Member states live in one array and are changed in
 // place; ledger lines are counted into totals as they are made, then dropped.
 //
-// One Replayer per run; not thread-safe (two replayers may run on two threads).
+// One Replayer per run; not thread-safe (two replayers may run on two threads). What reads the
+// log numbers each event's member and order once (KeyNumbers) for all the replayers it feeds:
+// they find a state or an order record by that number, with no lookup by id.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +33,22 @@ void count_member(const domain::MemberState& state, SimulationTotals& totals);
 core::Result<domain::Event> parse_input(core::JsonParser& parser, const store::StoredInput& input,
                                         std::string_view shop);
 
+// Dense numbers, from 0 in the order first named, for the members and the orders of a log's
+// events: a replayer keeps states and order records in arrays by these numbers.
+struct EventKeys {
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::uint32_t member = kNone;  // kNone: a tick, or an event outside the program
+  std::uint32_t order = kNone;   // the order placed, cancelled or refunded, if any
+};
+class KeyNumbers {
+ public:
+  // The event's numbers; `event` may be a tick's empty event or one that did not parse.
+  EventKeys number(const core::Result<domain::Event>& event);
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> members_, orders_;
+};
+
 class Replayer {
  public:
   struct Options {
@@ -50,22 +69,28 @@ class Replayer {
   // event (`event`: its parsed body, or why it did not parse) as Engine::apply_stored does. A
   // refusal (the domain's, no program version, a body that no longer parses) is the error, and
   // then nothing changes.
-  core::Status feed(const store::StoredInput& input, const core::Result<domain::Event>& event);
+  // `keys`: the event's numbers, from the one KeyNumbers that numbers every input fed.
+  core::Status feed(const store::StoredInput& input, const core::Result<domain::Event>& event,
+                    const EventKeys& keys);
 
   // What the lines made so far add up to, and where the members stand now.
   SimulationTotals totals() const;
-  // A member's state, or null when the member does not exist.
+  // A member's state, or null when the member does not exist (by id, or by its number).
   const domain::MemberState* member(const std::string& id) const;
-  // Every member's state, in the order they joined.
-  const std::vector<std::unique_ptr<domain::MemberState>>& members() const { return states_; }
-  // The shop-wide part: order records, codes (reward and referral) with their holders, and
-  // codes out or used by reward.
-  const std::unordered_map<std::string, domain::OrderRecord>& orders() const { return orders_; }
+  const domain::MemberState* member(std::uint32_t number) const {
+    return number < states_.size() ? states_[number].get() : nullptr;
+  }
+  // The number of members, and each member's number in the order they joined.
+  const std::vector<std::uint32_t>& joined() const { return joined_; }
+  // The shop-wide part: order records by order id, codes (reward and referral) with their
+  // holders, and codes out or used by reward.
+  std::map<std::string, domain::OrderRecord> orders() const;
   const std::unordered_map<std::string, std::string>& codes() const { return codes_; }
   const std::unordered_map<std::string, std::int64_t>& outstanding() const { return outstanding_; }
 
  private:
-  core::Status apply(const store::StoredInput& input, const domain::Event& event);
+  core::Status apply(const store::StoredInput& input, const domain::Event& event,
+                     const EventKeys& keys);
   void tick(core::Timestamp until, int max_version);
   domain::ProgramAt program_lookup(int max_version) const;
   void view_referrer(const domain::Event& event, domain::ShopView& view);
@@ -80,13 +105,14 @@ class Replayer {
   std::vector<store::ProgramVersion> versions_;
   std::vector<domain::Program> programs_;
   Options options_;
-  std::unordered_map<std::string, std::size_t> index_;  // member id → position in states_
-  // Behind pointers: an accepted event's copy of a state takes the place of the old one by a swap
-  // of pointers, not a move of every field (see apply()).
+  std::unordered_map<std::string, std::uint32_t> index_;  // member id → number, for referrers
+  // By member number (null: not a member in this run). Behind pointers: an accepted event's copy
+  // of a state takes the place of the old one by a swap of pointers, not a move of every field.
   std::vector<std::unique_ptr<domain::MemberState>> states_;
+  std::vector<std::uint32_t> joined_;
   // The effects the domain adds to, emptied before each event (their vectors keep their room).
   domain::Effects effects_;
-  std::unordered_map<std::string, domain::OrderRecord> orders_;
+  std::vector<std::unique_ptr<domain::OrderRecord>> orders_;   // by order number
   std::unordered_map<std::string, std::int64_t> outstanding_;  // by reward: codes out or used
   std::unordered_map<std::string, std::string> codes_;  // reward and referral codes → member
   SimulationTotals totals_;  // the lines' part; the states' part is added by totals()

@@ -26,10 +26,11 @@ struct Run {
   bool stopped = false;
 };
 
-// A page of the input log with each event parsed once, for both runs.
+// A page of the input log with each event parsed and numbered once, for both runs.
 struct ParsedInput {
   const store::StoredInput* input;
   core::Result<domain::Event> event;  // parse_input()
+  EventKeys keys;
 };
 struct Page {
   std::vector<store::StoredInput> inputs;
@@ -39,10 +40,10 @@ struct Page {
 // Feeds a page to one run; `refused` says whether to go on after an input the run cannot apply.
 template <typename Refused>
 void feed(Run& run, const Page& page, std::optional<core::Timestamp> to, const Refused& refused) {
-  for (const auto& [input, event] : page.parsed) {
+  for (const auto& [input, event, keys] : page.parsed) {
     if (run.stopped || (to && input->at >= *to)) continue;
     ++run.fed;
-    const core::Status applied = run.replayer->feed(*input, event);
+    const core::Status applied = run.replayer->feed(*input, event, keys);
     if (!applied.ok()) run.stopped = !refused(*input, applied.error());
   }
 }
@@ -88,12 +89,15 @@ core::Status replay_both(store::Store& live, const std::string& shop, Run& live_
     }
   });
   core::JsonParser parser;
+  KeyNumbers numbers;
   auto feed_both = [&](std::vector<store::StoredInput>&& read) -> core::Status {
     auto page = std::make_shared<Page>();
     page->inputs = std::move(read);
     page->parsed.reserve(page->inputs.size());
     for (const auto& input : page->inputs) {
-      page->parsed.push_back({&input, parse_input(parser, input, shop)});
+      core::Result<domain::Event> event = parse_input(parser, input, shop);
+      const EventKeys keys = numbers.number(event);
+      page->parsed.push_back({&input, std::move(event), keys});
     }
     {
       std::unique_lock lock(mutex);
@@ -178,15 +182,17 @@ core::Result<SimulationReport> simulate(store::Store& live, const std::string& s
   report.draft = totals(draft_run);
   const Replayer& live_replay = *live_run.replayer;
   const Replayer& draft_replay = *draft_run.replayer;
-  for (const auto& state : live_replay.members()) {
-    const domain::MemberState* other = draft_replay.member(state->member);
-    const bool same = other != nullptr && other->available() == state->available() &&
-                      other->pending() == state->pending() && other->earned == state->earned &&
-                      other->tier == state->tier;
+  // Both runs number members alike (one KeyNumbers).
+  for (const std::uint32_t member : live_replay.joined()) {
+    const domain::MemberState& state = *live_replay.member(member);
+    const domain::MemberState* other = draft_replay.member(member);
+    const bool same = other != nullptr && other->available() == state.available() &&
+                      other->pending() == state.pending() && other->earned == state.earned &&
+                      other->tier == state.tier;
     if (!same) ++report.members_affected;
   }
-  for (const auto& state : draft_replay.members()) {
-    if (live_replay.member(state->member) == nullptr) ++report.members_affected;
+  for (const std::uint32_t member : draft_replay.joined()) {
+    if (live_replay.member(member) == nullptr) ++report.members_affected;
   }
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
