@@ -4,11 +4,15 @@
 // times engine::simulate() against a draft that earns twice as much and adds spend tiers.
 // simulate() replays the history twice (live versions and draft, on two threads); the rates
 // printed are history events per second of simulate's wall time, and per second of the CPU time
-// all its threads used (what one core doing all the work would give).
+// all its threads used (what one core doing all the work would give). With --tick-hours H, the
+// baseline also runs the shop's timers every H hours of event time, as a cron job would, and the
+// log the simulation replays holds those ticks.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/engine.h"
@@ -26,7 +30,8 @@ using bench::seconds_since;
 struct Options {
   std::size_t members = 100'000;
   std::size_t events = 1'000'000;
-  int rounds = 1;  // simulate() runs, each timed
+  int rounds = 1;               // simulate() runs, each timed
+  std::int64_t tick_hours = 0;  // 0: no ticks in the log
 };
 
 Options parse(int argc, char** argv) {
@@ -40,12 +45,28 @@ Options parse(int argc, char** argv) {
       options.events = value;
     } else if (name == "--rounds") {
       options.rounds = static_cast<int>(value);
+    } else if (name == "--tick-hours") {
+      options.tick_hours = static_cast<std::int64_t>(value);
     } else {
-      std::fprintf(stderr, "usage: simulate_bench [--members N] [--events N] [--rounds N]\n");
+      std::fprintf(stderr,
+                   "usage: simulate_bench [--members N] [--events N] [--rounds N] "
+                   "[--tick-hours H]\n");
       std::exit(2);
     }
   }
   return options;
+}
+
+// The event's occurred_at, read from the generator's canonical text.
+core::Timestamp occurred_at(const std::string& event) {
+  constexpr std::string_view key = "\"occurred_at\":\"";
+  const std::size_t start = event.find(key);
+  if (start == std::string::npos) fail("an event without occurred_at: " + event);
+  const std::size_t from = start + key.size();
+  const auto at =
+      core::parse_rfc3339(std::string_view(event).substr(from, event.find('"', from) - from));
+  if (!at.ok()) fail("an event's occurred_at does not parse: " + event);
+  return *at;
 }
 
 }  // namespace
@@ -61,17 +82,28 @@ int main(int argc, char** argv) {
            .ok()) {
     fail("the live program does not activate");
   }
-  std::size_t accepted = 0;
+  std::size_t accepted = 0, ticks = 0;
+  std::optional<core::Timestamp> next_tick;
+  const std::int64_t tick_micros = options.tick_hours * 3'600'000'000;
   auto start = Clock::now();
   for (const auto& event : events) {
+    if (tick_micros > 0) {
+      const core::Timestamp at = occurred_at(event);
+      if (!next_tick) next_tick = core::Timestamp{at.micros + tick_micros};
+      for (; at >= *next_tick; next_tick->micros += tick_micros) {
+        if (engine.in_batch() && !engine.commit_batch().ok()) fail("commit_batch");
+        if (!engine.tick("bench", *next_tick).ok()) fail("tick");
+        ++ticks;
+      }
+    }
     if (!engine.in_batch() && !engine.begin_batch().ok()) fail("begin_batch");
     accepted += engine.submit(event, "bench").outcome == engine::Outcome::accepted;
     if (engine.batch_events() >= 10'000 && !engine.commit_batch().ok()) fail("commit_batch");
   }
   if (engine.in_batch() && !engine.commit_batch().ok()) fail("commit_batch");
   const double ingest_seconds = seconds_since(start);
-  std::printf("workload: %zu events (%zu accepted) over %zu members\n", events.size(), accepted,
-              options.members);
+  std::printf("workload: %zu events (%zu accepted) over %zu members, %zu ticks\n", events.size(),
+              accepted, options.members, ticks);
   std::printf("baseline, live ingest into the memory store: %.2f s = %.0f events/s\n",
               ingest_seconds, static_cast<double>(events.size()) / ingest_seconds);
 

@@ -127,7 +127,36 @@ void Replayer::record_notices(std::vector<std::pair<std::size_t, domain::Effects
   for (auto& [position, effects] : referrers) {
     count(effects.lines);
     *states_[position] = std::move(effects.state);
+    note_due(static_cast<std::uint32_t>(position));
   }
+}
+
+namespace {
+// Orders due_heap_ as a min-heap: the earliest due on top.
+constexpr auto kLaterFirst = [](const auto& a, const auto& b) { return a > b; };
+}  // namespace
+
+void Replayer::note_due(std::uint32_t member) {
+  const core::Timestamp due = states_[member]->next_due().value_or(core::Timestamp::max());
+  if (member >= due_at_.size()) due_at_.resize(member + 1, core::Timestamp::max());
+  if (due_at_[member] == due) return;
+  due_at_[member] = due;
+  if (due == core::Timestamp::max()) return;
+  // Stale entries are dropped when they reach the top; past a bound, the heap is rebuilt from
+  // the recorded dues, so it stays within a few entries a member.
+  if (due_heap_.size() >= 4 * joined_.size() + 1024) {
+    due_heap_.clear();
+    for (const std::uint32_t number : joined_) {
+      const core::Timestamp at = due_at_[number];
+      if (at != core::Timestamp::max() && at != core::Timestamp::min()) {
+        due_heap_.emplace_back(at, number);
+      }
+    }
+    std::make_heap(due_heap_.begin(), due_heap_.end(), kLaterFirst);
+    return;
+  }
+  due_heap_.emplace_back(due, member);
+  std::push_heap(due_heap_.begin(), due_heap_.end(), kLaterFirst);
 }
 
 void Replayer::record_rewards(const std::string& member, domain::Effects& effects) {
@@ -222,6 +251,7 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
     joined_.push_back(keys.member);
   }
   if (copy) slot = std::move(copy);
+  note_due(keys.member);
   record_notices(referrers);
   return core::Ok{};
 }
@@ -236,22 +266,31 @@ void Replayer::tick(core::Timestamp until, int max_version) {
     std::uint32_t number;
   };
   std::vector<Due> due;
-  for (const std::uint32_t number : joined_) {
-    const domain::MemberState& state = *states_[number];
-    if (const auto at = state.next_due(); at && *at <= until) {
-      due.push_back({*at, &state.member, number});
-    }
+  while (!due_heap_.empty() && due_heap_.front().first <= until) {
+    const auto [at, number] = due_heap_.front();
+    std::pop_heap(due_heap_.begin(), due_heap_.end(), kLaterFirst);
+    due_heap_.pop_back();
+    // A live entry, taken once (a member may have been pushed twice with the same due): its
+    // recorded due is min() until the member has run.
+    if (due_at_[number] != at) continue;
+    due_at_[number] = core::Timestamp::min();
+    due.push_back({at, &states_[number]->member, number});
   }
   std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) {
     return a.at != b.at ? a.at < b.at : *a.member < *b.member;
   });
   const domain::ProgramAt lookup = program_lookup(bound);
+  domain::Effects& effects = effects_;
   for (const Due& next : due) {
-    const std::uint32_t position = next.number;
-    domain::Effects effects = domain::advance_to(*states_[position], until, lookup);
-    record_rewards(states_[position]->member, effects);
+    domain::MemberState& state = *states_[next.number];
+    effects.lines.clear();
+    effects.new_codes.clear();
+    effects.stock.clear();
+    effects.notices.clear();
+    domain::advance_in_place(state, until, effects, lookup);
+    record_rewards(state.member, effects);
     count(effects.lines);
-    *states_[position] = std::move(effects.state);
+    note_due(next.number);
     auto referrers = prepare_notices(effects.notices, bound);
     record_notices(referrers);
   }

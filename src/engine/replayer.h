@@ -100,6 +100,8 @@ class Replayer {
   void record_rewards(const std::string& member, domain::Effects& effects);
   void count(const std::vector<domain::LedgerLine>& lines);
   void record_notices(std::vector<std::pair<std::size_t, domain::Effects>>& referrers);
+  // Records where a member's next timer stands after its state changed (the due index).
+  void note_due(std::uint32_t member);
 
   std::unique_ptr<core::HmacSha256> keyed_;
   std::vector<store::ProgramVersion> versions_;
@@ -110,6 +112,11 @@ class Replayer {
   // of a state takes the place of the old one by a swap of pointers, not a move of every field.
   std::vector<std::unique_ptr<domain::MemberState>> states_;
   std::vector<std::uint32_t> joined_;
+  // The due index, so that a tick finds its due members without looking at every member: each
+  // member's next_due() as last recorded (by number; max(): none), and a min-heap of (due, member)
+  // entries, some stale (a member's entry is live while it equals its recorded due).
+  std::vector<core::Timestamp> due_at_;
+  std::vector<std::pair<core::Timestamp, std::uint32_t>> due_heap_;
   // The effects the domain adds to, emptied before each event (their vectors keep their room).
   domain::Effects effects_;
   std::vector<std::unique_ptr<domain::OrderRecord>> orders_;   // by order number

@@ -612,11 +612,16 @@ MemberState new_member(std::string_view member) {
 Effects advance_to(const MemberState& state, core::Timestamp until, const ProgramAt& program_at) {
   Effects effects;
   effects.state = state;
-  LedgerWriter writer(effects);
-  run_timers(writer, until, program_at);
-  if (until > effects.state.clock) effects.state.clock = until;
-  effects.state.check_invariants();
+  advance_in_place(effects.state, until, effects, program_at);
   return effects;
+}
+
+void advance_in_place(MemberState& state, core::Timestamp until, Effects& effects,
+                      const ProgramAt& program_at) {
+  LedgerWriter writer(effects, state);
+  run_timers(writer, until, program_at);
+  if (until > state.clock) state.clock = until;
+  state.check_invariants();
 }
 
 Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice& notice,

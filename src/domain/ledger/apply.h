@@ -99,5 +99,9 @@ Effects apply_referral_notice(const MemberState& referrer, const ReferralNotice&
 // With no `program_at`, a member's tier is dropped at its next tier timer.
 Effects advance_to(const MemberState& state, core::Timestamp until,
                    const ProgramAt& program_at = {});
+// The same on `state` itself, adding the lines and the rest to `effects` (whose own `state` is not
+// used). Timers are never refused, so nothing is left part-way.
+void advance_in_place(MemberState& state, core::Timestamp until, Effects& effects,
+                      const ProgramAt& program_at = {});
 
 }  // namespace fidelis::domain

@@ -185,6 +185,30 @@ TEST(ApplyEventTo, RefusesAnOrderBeforeChangingTheState) {
   EXPECT_EQ(effects.lines.front().kind, LineKind::expire);
 }
 
+// advance_in_place runs the timers on the state it is given exactly as advance_to does on its
+// copy: same state, same lines, and the effects it is given may hold an earlier run's lines.
+TEST(AdvanceInPlace, ChangesTheGivenStateAsAdvanceToChangesItsCopy) {
+  const Program program = lot_program(7, 30);
+  MemberState state = new_member("m1");
+  Effects earned;
+  ASSERT_TRUE(apply_event_to(program, state, adjustment("e1", "2025-01-01T00:00:00Z", 50),
+                             std::nullopt, earned)
+                  .ok());
+  Effects effects;
+  effects.lines = earned.lines;
+  for (const char* until : {"2025-01-10T00:00:00Z", "2025-02-15T00:00:00Z"}) {
+    SCOPED_TRACE(until);
+    const Effects copied = advance_to(state, at(until));
+    effects.lines.clear();
+    advance_in_place(state, at(until), effects);
+    EXPECT_EQ(state, copied.state);
+    EXPECT_EQ(effects.lines, copied.lines);
+  }
+  EXPECT_EQ(state.expired, 50);  // e1's lot, 30 days on
+  EXPECT_EQ(state.clock, at("2025-02-15T00:00:00Z"));
+  ASSERT_EQ(effects.lines.size(), 1u);
+}
+
 TEST(ReasonSentence, SaysWhichActionEarnedInEnglishAndFrench) {
   auto sentence = [](std::string rule, std::string note, std::string_view locale) {
     LedgerLine line;
