@@ -6,7 +6,9 @@
 // printed are history events per second of simulate's wall time, and per second of the CPU time
 // all its threads used (what one core doing all the work would give). With --tick-hours H, the
 // baseline also runs the shop's timers every H hours of event time, as a cron job would, and the
-// log the simulation replays holds those ticks.
+// log the simulation replays holds those ticks. With --dump DIR it only writes the shop's events
+// (events.jsonl) and both programs (live.json, draft.json) there, for bench/simulate_db.sh, which
+// builds a SQLite database to time `fidelis simulate` itself.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,12 +34,17 @@ struct Options {
   std::size_t events = 1'000'000;
   int rounds = 1;               // simulate() runs, each timed
   std::int64_t tick_hours = 0;  // 0: no ticks in the log
+  std::string dump;             // a directory: write the workload there and stop
 };
 
 Options parse(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
+    if (name == "--dump") {
+      options.dump = argv[i + 1];
+      continue;
+    }
     const std::size_t value = std::strtoull(argv[i + 1], nullptr, 10);
     if (name == "--members") {
       options.members = value;
@@ -50,7 +57,7 @@ Options parse(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: simulate_bench [--members N] [--events N] [--rounds N] "
-                   "[--tick-hours H]\n");
+                   "[--tick-hours H] [--dump DIR]\n");
       std::exit(2);
     }
   }
@@ -69,11 +76,26 @@ core::Timestamp occurred_at(const std::string& event) {
   return *at;
 }
 
+void write_file(const std::string& path, const std::vector<std::string>& lines) {
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr) fail("cannot write " + path);
+  for (const auto& line : lines) {
+    if (std::fputs(line.c_str(), file) < 0 || std::fputc('\n', file) < 0) fail("writing " + path);
+  }
+  if (std::fclose(file) != 0) fail("writing " + path);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
   const std::vector<std::string> events = bench::generate_events(options.members, options.events);
+  if (!options.dump.empty()) {
+    write_file(options.dump + "/events.jsonl", events);
+    write_file(options.dump + "/live.json", {bench::kBasicProgram});
+    write_file(options.dump + "/draft.json", {bench::kDraftProgram});
+    return 0;
+  }
 
   // Baseline: the live engine ingests the history into an in-memory store.
   auto live = store::make_memory_store();
