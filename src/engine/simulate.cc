@@ -40,7 +40,15 @@ struct Page {
 // Feeds a page to one run; `refused` says whether to go on after an input the run cannot apply.
 template <typename Refused>
 void feed(Run& run, const Page& page, std::optional<core::Timestamp> to, const Refused& refused) {
-  for (const auto& [input, event, keys] : page.parsed) {
+  const std::size_t count = page.parsed.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + Replayer::kStateAhead < count) {
+      run.replayer->prefetch(page.parsed[i + Replayer::kStateAhead].keys, 0);
+    }
+    if (i + Replayer::kBuffersAhead < count) {
+      run.replayer->prefetch(page.parsed[i + Replayer::kBuffersAhead].keys, 1);
+    }
+    const auto& [input, event, keys] = page.parsed[i];
     if (run.stopped || (to && input->at >= *to)) continue;
     ++run.fed;
     const core::Status applied = run.replayer->feed(*input, event, keys);
