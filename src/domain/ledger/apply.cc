@@ -330,9 +330,11 @@ Points reversal_target(const OrderRecord& order) {
   return static_cast<Points>(std::min<Wide>(target, order.points));
 }
 
-core::Status refund_order(LedgerWriter& writer, const Program& program, const Event& event,
-                          const OrderRefunded& refund, const std::optional<OrderRecord>& existing,
-                          Effects& effects) {
+// The order's record as a refund leaves it, or why the refund is refused. Nothing here depends
+// on the member's state, so apply_event_to asks it before changing anything
+// (refused_before_any_change).
+core::Result<OrderRecord> check_refund(const Event& event, const OrderRefunded& refund,
+                                       const std::optional<OrderRecord>& existing) {
   FIDELIS_TRY(const OrderRecord* found, find_order(existing, event, refund.order_id));
   if (found->fully_refunded) {
     return located(ErrorCode::order_already_refunded,
@@ -399,6 +401,13 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
     for (auto& line : order.lines) line.refunded_quantity = line.quantity;
     order.refunded_amount = order.total_paid;
   }
+  return order;
+}
+
+// Applies a refund check_refund() accepted: `order` is the record as the refund leaves it,
+// `found` as it stood.
+void refund_order(LedgerWriter& writer, const Program& program, const Event& event,
+                  OrderRecord order, const OrderRecord& found, Effects& effects) {
   const Points delta = reversal_target(order) - order.reversed;
   FIDELIS_ASSERT(delta >= 0);
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.refunded", order);
@@ -408,26 +417,23 @@ core::Status refund_order(LedgerWriter& writer, const Program& program, const Ev
     lot->spend = order.merchandise - order.refunded_merchandise();
   }
   take_back_cashback(writer, event, "cashback.refund", order);
-  tier_record_order(writer.state(), program, order, found, 0);
+  tier_record_order(writer.state(), program, order, &found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
-  return core::Ok{};
 }
 
-core::Status cancel_order(LedgerWriter& writer, const Program& program, const Event& event,
-                          const OrderCancelled& cancel, const std::optional<OrderRecord>& existing,
-                          Effects& effects) {
-  FIDELIS_TRY(const OrderRecord* found, find_order(existing, event, cancel.order_id));
-  OrderRecord order = *found;
+// Applies a cancellation of `found`, an order find_order() returned before anything changed.
+void cancel_order(LedgerWriter& writer, const Program& program, const Event& event,
+                  const OrderRecord& found, Effects& effects) {
+  OrderRecord order = found;
   order.cancelled = true;
   const Points delta = order.points - order.reversed;
   writer.take_back(delta, program.shortfall, event.occurred_at, event, "order.cancelled", order);
   order.reversed += delta;
   take_back_cashback(writer, event, "cashback.cancel", order);
-  tier_record_order(writer.state(), program, order, found, 0);
+  tier_record_order(writer.state(), program, order, &found, 0);
   referral_order_reduced(writer, event, order);
   effects.order = std::move(order);
-  return core::Ok{};
 }
 
 core::Status debit(LedgerWriter& writer, const Event& event, Points points, LineKind kind,
@@ -574,7 +580,9 @@ void count_released_order(LedgerWriter& writer, const Program* program, const Lo
 
 bool refused_before_any_change(EventType type) {
   switch (type) {
-    case EventType::order_placed:  // check_order() runs first
+    case EventType::order_placed:     // check_order() runs first
+    case EventType::order_refunded:   // check_refund() runs first
+    case EventType::order_cancelled:  // find_order() runs first
     case EventType::member_enrolled:
     case EventType::member_updated:
     case EventType::review_posted:
@@ -584,8 +592,6 @@ bool refused_before_any_change(EventType type) {
     case EventType::support_ticket_opened:
     case EventType::custom:  // these are never refused
       return true;
-    case EventType::order_cancelled:
-    case EventType::order_refunded:
     case EventType::points_adjusted:
     case EventType::points_spent:
     case EventType::reward_redeemed:
@@ -676,8 +682,14 @@ core::Status apply_event_to(const Program& program, MemberState& s, const Event&
   FIDELIS_ASSERT(event.type != EventType::guest_order_placed);
   // An order's refusals come before anything changes (refused_before_any_change).
   std::optional<OrderEarning> earning;
+  std::optional<OrderRecord> refunded;     // the record as an accepted refund leaves it
+  const OrderRecord* cancelled = nullptr;  // the record an accepted cancellation cancels
   if (event.type == EventType::order_placed) {
     FIDELIS_TRY(earning, check_order(program, std::get<OrderPlaced>(event.data), order));
+  } else if (event.type == EventType::order_refunded) {
+    FIDELIS_TRY(refunded, check_refund(event, std::get<OrderRefunded>(event.data), order));
+  } else if (event.type == EventType::order_cancelled) {
+    FIDELIS_TRY(cancelled, find_order(order, event, std::get<OrderCancelled>(event.data).order_id));
   }
   LedgerWriter writer(effects, s);
   const Timestamp now = std::max(s.clock, event.occurred_at);
@@ -723,12 +735,10 @@ core::Status apply_event_to(const Program& program, MemberState& s, const Event&
                   effects);
       break;
     case EventType::order_cancelled:
-      FIDELIS_CHECK(cancel_order(writer, program, event, std::get<OrderCancelled>(event.data),
-                                 order, effects));
+      cancel_order(writer, program, event, *cancelled, effects);
       break;
     case EventType::order_refunded:
-      FIDELIS_CHECK(refund_order(writer, program, event, std::get<OrderRefunded>(event.data), order,
-                                 effects));
+      refund_order(writer, program, event, std::move(*refunded), *order, effects);
       break;
     case EventType::points_adjusted: {
       const auto& adjusted = std::get<PointsAdjusted>(event.data);

@@ -83,9 +83,10 @@ core::Status apply_event_to(const Program& program, MemberState& state, const Ev
                             const ShopView& shop = {}, const ProgramAt& program_at = {});
 
 // Whether every refusal of an event of this type comes before apply_event_to changes anything
-// (order.placed: the order exists already, or the program cannot price it; several types are
-// never refused). Then a caller may apply it to the member's own state: a refusal leaves it as it
-// was. Other types may be refused after the member's timers have run.
+// (order.placed: the order exists already, or the program cannot price it; order.refunded and
+// order.cancelled: their order record refuses them; several types are never refused). Then a
+// caller may apply it to the member's own state: a refusal leaves it as it was. Other types may
+// be refused after the member's timers have run (a balance, a code's status).
 bool refused_before_any_change(EventType type);
 
 // The referrer's side of a referral: its timers run to the notice's time, then the referee's

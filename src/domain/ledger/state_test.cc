@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/assert.h"
 #include "domain/ledger/apply.h"
 
 namespace fidelis::domain {
@@ -19,13 +20,20 @@ Program lot_program(int pending_days, int expiry_days) {
   return program;
 }
 
-Event adjustment(std::string id, std::string_view when, Points points) {
+// An event of member m1.
+Event member_event(std::string id, EventType type, std::string_view type_name,
+                   std::string_view when) {
   Event event;
   event.id = std::move(id);
-  event.type = EventType::points_adjusted;
-  event.type_name = "points.adjusted";
+  event.type = type;
+  event.type_name = type_name;
   event.member = "m1";
   event.occurred_at = at(when);
+  return event;
+}
+
+Event adjustment(std::string id, std::string_view when, Points points) {
+  Event event = member_event(std::move(id), EventType::points_adjusted, "points.adjusted", when);
   event.data = PointsAdjusted{points, "test", ""};
   return event;
 }
@@ -140,26 +148,33 @@ TEST(ApplyEventTo, ChangesTheGivenStateAsApplyEventChangesItsCopy) {
   EXPECT_EQ(in_place.expired, 30);  // the rest of e1's lot, 30 days on
 }
 
+// A program with 7-day pending and 30-day expiry that earns on euros, and a member holding 50
+// points that expire on January 31st 2025: any later event runs the expiry first.
+Program euro_lot_program() {
+  Program program = lot_program(7, 30);
+  program.earning.rates = {{"EUR", 1, "1.00"}};
+  return program;
+}
+// `effects` (optional) receives the adjustment's effects.
+MemberState member_with_points_expiring_january_31(const Program& program,
+                                                   Effects* effects = nullptr) {
+  MemberState state = new_member("m1");
+  Effects earned;
+  FIDELIS_ASSERT(apply_event_to(program, state, adjustment("e1", "2025-01-01T00:00:00Z", 50),
+                                std::nullopt, effects != nullptr ? *effects : earned)
+                     .ok());
+  return state;
+}
+
 // An order is refused (placed already, or priced in a currency the program has no rate for)
 // before anything changes, even with timers due: refused_before_any_change says so, and the
 // simulation applies such events to the member's own state.
 TEST(ApplyEventTo, RefusesAnOrderBeforeChangingTheState) {
   ASSERT_TRUE(refused_before_any_change(EventType::order_placed));
   ASSERT_FALSE(refused_before_any_change(EventType::points_spent));
-  Program program = lot_program(7, 30);
-  program.earning.rates = {{"EUR", 1, "1.00"}};
-  MemberState state = new_member("m1");
-  Effects first;
-  // 50 points that expire on January 31st: any later event runs the expiry first.
-  ASSERT_TRUE(apply_event_to(program, state, adjustment("e1", "2025-01-01T00:00:00Z", 50),
-                             std::nullopt, first)
-                  .ok());
-  Event order;
-  order.id = "e2";
-  order.type = EventType::order_placed;
-  order.type_name = "order.placed";
-  order.member = "m1";
-  order.occurred_at = at("2025-02-01T00:00:00Z");
+  const Program program = euro_lot_program();
+  MemberState state = member_with_points_expiring_january_31(program);
+  Event order = member_event("e2", EventType::order_placed, "order.placed", "2025-02-01T00:00:00Z");
   OrderPlaced placed;
   placed.order_id = "o1";
   placed.currency = *core::find_currency("USD");
@@ -185,15 +200,61 @@ TEST(ApplyEventTo, RefusesAnOrderBeforeChangingTheState) {
   EXPECT_EQ(effects.lines.front().kind, LineKind::expire);
 }
 
+// Refunds and cancellations are refused by their order record alone, before the member's timers
+// run: applied in place, a refused one leaves the state as it was, though an expiry was due.
+TEST(ApplyEventTo, RefusesARefundOrCancellationBeforeChangingTheState) {
+  ASSERT_TRUE(refused_before_any_change(EventType::order_refunded));
+  ASSERT_TRUE(refused_before_any_change(EventType::order_cancelled));
+  const Program program = euro_lot_program();
+  MemberState state = member_with_points_expiring_january_31(program);
+  OrderRecord record;
+  record.order_id = "o1";
+  record.member = "m1";
+  record.event_id = "e0";
+  record.currency = *core::find_currency("EUR");
+  record.total_paid = 1000;
+  record.merchandise = 1000;
+  record.lines.push_back({"1", "SKU", 1, 0, 0, 1000});
+  Event refund =
+      member_event("e2", EventType::order_refunded, "order.refunded", "2025-02-01T00:00:00Z");
+  refund.data = OrderRefunded{"o1", {}, "10.01", std::nullopt};
+  const MemberState before = state;
+  Effects effects;
+  EXPECT_EQ(apply_event_to(program, state, refund, record, effects).error().code,
+            core::ErrorCode::refund_amount_exceeds_remaining);
+  EXPECT_EQ(state, before);
+  refund.data = OrderRefunded{"o1", {{"", "OTHER", 1}}, std::nullopt, std::nullopt};
+  EXPECT_EQ(apply_event_to(program, state, refund, record, effects).error().code,
+            core::ErrorCode::refund_line_not_found);
+  EXPECT_EQ(state, before);
+  Event cancel = refund;
+  cancel.type = EventType::order_cancelled;
+  cancel.type_name = "order.cancelled";
+  cancel.data = OrderCancelled{"o2"};
+  EXPECT_EQ(apply_event_to(program, state, cancel, std::nullopt, effects).error().code,
+            core::ErrorCode::order_not_found);
+  EXPECT_EQ(state, before);
+  record.cancelled = true;
+  cancel.data = OrderCancelled{"o1"};
+  EXPECT_EQ(apply_event_to(program, state, cancel, record, effects).error().code,
+            core::ErrorCode::order_already_cancelled);
+  EXPECT_EQ(state, before);
+  EXPECT_TRUE(effects.lines.empty());
+  // Accepted, a refund runs the expiry first.
+  record.cancelled = false;
+  refund.data = OrderRefunded{"o1", {}, "5.00", std::nullopt};
+  ASSERT_TRUE(apply_event_to(program, state, refund, record, effects).ok());
+  EXPECT_EQ(effects.lines.front().kind, LineKind::expire);
+  ASSERT_TRUE(effects.order.has_value());
+  EXPECT_EQ(effects.order->refunded_amount, 500);
+}
+
 // advance_in_place runs the timers on the state it is given exactly as advance_to does on its
 // copy: same state, same lines, and the effects it is given may hold an earlier run's lines.
 TEST(AdvanceInPlace, ChangesTheGivenStateAsAdvanceToChangesItsCopy) {
   const Program program = lot_program(7, 30);
-  MemberState state = new_member("m1");
   Effects earned;
-  ASSERT_TRUE(apply_event_to(program, state, adjustment("e1", "2025-01-01T00:00:00Z", 50),
-                             std::nullopt, earned)
-                  .ok());
+  MemberState state = member_with_points_expiring_january_31(program, &earned);
   Effects effects;
   effects.lines = earned.lines;
   for (const char* until : {"2025-01-10T00:00:00Z", "2025-02-15T00:00:00Z"}) {
