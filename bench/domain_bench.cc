@@ -64,11 +64,7 @@ Pass apply_all(const domain::Program& program, const std::vector<domain::Event>&
     const bool own = handing == Handing::in_place && domain::refused_before_any_change(event.type);
     std::optional<domain::MemberState> copy;
     if (!own) copy = slot->second;
-    effects.lines.clear();
-    effects.order.reset();
-    effects.new_codes.clear();
-    effects.stock.clear();
-    effects.notices.clear();
+    effects.clear_changes();
     if (!domain::apply_event_to(program, own ? slot->second : *copy, event, order, effects, {},
                                 program_at)
              .ok()) {

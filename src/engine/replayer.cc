@@ -243,11 +243,7 @@ core::Status Replayer::apply(const store::StoredInput& input, const domain::Even
   }
   view_referrer(event, view);
   domain::Effects& effects = effects_;
-  effects.lines.clear();
-  effects.order.reset();
-  effects.new_codes.clear();
-  effects.stock.clear();
-  effects.notices.clear();
+  effects.clear_changes();
   FIDELIS_CHECK(domain::apply_event_to(*program, *state, event, order, effects, view,
                                        program_lookup(version)));
   auto referrers = prepare_notices(effects.notices, version);
@@ -302,14 +298,10 @@ void Replayer::tick(core::Timestamp until, int max_version) {
   const domain::ProgramAt lookup = program_lookup(bound);
   domain::Effects& effects = effects_;
   for (std::size_t i = 0; i < due.size(); ++i) {
-    if (i + kStateAhead < due.size()) prefetch({due[i + kStateAhead].number}, 0);
-    if (i + kBuffersAhead < due.size()) prefetch({due[i + kBuffersAhead].number}, 1);
+    prefetch_ahead(i, due.size(), [&due](std::size_t j) { return EventKeys{due[j].number}; });
     const Due& next = due[i];
     domain::MemberState& state = *states_[next.number];
-    effects.lines.clear();
-    effects.new_codes.clear();
-    effects.stock.clear();
-    effects.notices.clear();
+    effects.clear_changes();
     domain::advance_in_place(state, until, effects, lookup);
     record_rewards(state.member, effects);
     count(effects.lines);

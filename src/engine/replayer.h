@@ -73,13 +73,14 @@ class Replayer {
   core::Status feed(const store::StoredInput& input, const core::Result<domain::Event>& event,
                     const EventKeys& keys);
 
-  // Asks the processor to start loading what feeding an event with these keys reads first, so
-  // that a page's events do not each wait for memory in turn (a member's state is usually cold):
-  // `stage` 0 the state and the order record, 1 (later, once the state is in cache) the buffers
-  // the state points to that every event reads. Changes nothing.
-  // Feeding events in turn, stage 0 goes kStateAhead events ahead, stage 1 kBuffersAhead.
-  void prefetch(const EventKeys& keys, int stage) const;
-  static constexpr std::size_t kStateAhead = 8, kBuffersAhead = 4;
+  // Before feeding the i-th of `count` events in turn (`keys_at(j)`: the j-th one's keys): asks
+  // the processor to start loading what later events read first, so that they do not each wait
+  // for memory (a member's state is usually cold). Changes nothing.
+  template <typename KeysAt>
+  void prefetch_ahead(std::size_t i, std::size_t count, const KeysAt& keys_at) const {
+    if (i + kStateAhead < count) prefetch(keys_at(i + kStateAhead), 0);
+    if (i + kBuffersAhead < count) prefetch(keys_at(i + kBuffersAhead), 1);
+  }
   // What the lines made so far add up to, and where the members stand now.
   SimulationTotals totals() const;
   // A member's state, or null when the member does not exist (by id, or by its number).
@@ -109,6 +110,10 @@ class Replayer {
   void record_notices(std::vector<std::pair<std::size_t, domain::Effects>>& referrers);
   // Records where a member's next timer stands after its state changed (the due index).
   void note_due(std::uint32_t member);
+  // `stage` 0: the state and the order record; 1 (later, once the state is in cache): the
+  // buffers the state points to that every event reads.
+  void prefetch(const EventKeys& keys, int stage) const;
+  static constexpr std::size_t kStateAhead = 8, kBuffersAhead = 4;  // events ahead, by stage
 
   std::unique_ptr<core::HmacSha256> keyed_;
   std::vector<store::ProgramVersion> versions_;

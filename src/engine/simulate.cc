@@ -42,12 +42,7 @@ template <typename Refused>
 void feed(Run& run, const Page& page, std::optional<core::Timestamp> to, const Refused& refused) {
   const std::size_t count = page.parsed.size();
   for (std::size_t i = 0; i < count; ++i) {
-    if (i + Replayer::kStateAhead < count) {
-      run.replayer->prefetch(page.parsed[i + Replayer::kStateAhead].keys, 0);
-    }
-    if (i + Replayer::kBuffersAhead < count) {
-      run.replayer->prefetch(page.parsed[i + Replayer::kBuffersAhead].keys, 1);
-    }
+    run.replayer->prefetch_ahead(i, count, [&page](std::size_t j) { return page.parsed[j].keys; });
     const auto& [input, event, keys] = page.parsed[i];
     if (run.stopped || (to && input->at >= *to)) continue;
     ++run.fed;

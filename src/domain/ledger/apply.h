@@ -41,6 +41,16 @@ struct Effects {
   std::vector<std::string> new_codes;   // codes issued to the member (shop-wide code index)
   std::vector<StockChange> stock;       // codes issued (+1), cancelled or expired (-1)
   std::vector<ReferralNotice> notices;  // for referrers
+
+  // Empties all but `state`, the vectors keeping their room: for a caller that reuses one Effects
+  // for every event it applies in place (the simulation's replayer).
+  void clear_changes() {
+    lines.clear();
+    order.reset();
+    new_codes.clear();
+    stock.clear();
+    notices.clear();
+  }
 };
 
 // What the shop knows that one member's state does not.
